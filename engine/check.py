@@ -1,0 +1,98 @@
+"""Check story files: load, validate, and (optionally) explore them, file by file.
+
+This is what ``crossroads check`` runs; it never raises for a story's problems, it reports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.diagnostics import Diagnostic, StoryError, sort_key
+from engine.loader import find_story_files, load_path
+from engine.model import Story
+from engine.validate import quiet_gc, validate
+
+DeepCheck = Callable[[Story], list[Diagnostic]]
+
+
+@dataclass
+class FileReport:
+    """What checking one file found."""
+
+    path: Path
+    story: Story | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        """Number of error diagnostics."""
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        """Number of warning diagnostics."""
+        return sum(1 for d in self.diagnostics if d.severity == "warning")
+
+
+def check_story_file(path: Path, deep: DeepCheck | None = None) -> FileReport:
+    """Load and validate one file; a file that fails to load reports why."""
+    with quiet_gc():
+        try:
+            story = load_path(path)
+        except StoryError as err:
+            return FileReport(path, None, sorted(err.diagnostics, key=sort_key))
+        diags = validate(story)
+    if deep is not None and not any(d.severity == "error" for d in diags):
+        diags.extend(deep(story))
+    return FileReport(path, story, sorted(diags, key=sort_key))
+
+
+def check_paths(paths: Sequence[str | Path], deep: DeepCheck | None = None) -> list[FileReport]:
+    """Check every story file under ``paths`` and the links between the stories.
+
+    Raises:
+        StoryError: a path does not exist or a folder has no stories.
+    """
+    files = find_story_files(list(paths))
+    reports = [check_story_file(f, deep) for f in files]
+    loaded = [r for r in reports if r.story is not None]
+    by_id: dict[str, FileReport] = {}
+    for report in loaded:
+        assert report.story is not None
+        story = report.story
+        first = by_id.get(story.id)
+        if first is not None:
+            line, col = story.source.value(("id",))
+            report.diagnostics.append(
+                Diagnostic(
+                    "CR207",
+                    "error",
+                    f"story id {story.id!r} is also used by {first.path}",
+                    str(report.path),
+                    line,
+                    col,
+                    "give every story its own id",
+                )
+            )
+        by_id.setdefault(story.id, report)
+    if len(loaded) > 1:
+        for report in loaded:
+            assert report.story is not None
+            for i, other in enumerate(report.story.pairs_with):
+                if other not in by_id:
+                    line, col = report.story.source.value(("pairs_with", i))
+                    report.diagnostics.append(
+                        Diagnostic(
+                            "CR209",
+                            "warning",
+                            f"pairs_with names story {other!r}, which is not among the stories "
+                            "checked",
+                            str(report.path),
+                            line,
+                            col,
+                            "fix the id, or check the folder that holds it",
+                        )
+                    )
+    return reports

@@ -1,0 +1,146 @@
+"""Diagnostics and the user-facing error hierarchy.
+
+Every problem Crossroads reports to a person is a :class:`Diagnostic`: a stable code, a
+severity, a message, a hint on how to fix it, and a position (file, 1-based line and column).
+
+Exception tree (all user-facing errors; anything else escaping the CLI is a bug)::
+
+    CrossroadsError                 base; carries zero or more diagnostics
+    ├── StoryError                  a story failed to load or validate (diagnostics say where)
+    ├── UsageError                  the command line or an argument is wrong (exit code 2)
+    ├── SaveError                   a saved session cannot be used with this story
+    └── BankError                   the story bank cannot be opened, migrated or written
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+
+#: Stable diagnostic codes and their short names. Codes never change meaning once shipped.
+CODES: dict[str, str] = {
+    # reading and parsing
+    "CR100": "unreadable-path",
+    "CR101": "yaml-syntax",
+    "CR102": "not-utf8",
+    "CR103": "empty-file",
+    "CR104": "not-a-mapping",
+    "CR105": "duplicate-key",
+    "CR106": "forbidden-tag",
+    "CR107": "alias-bomb",
+    "CR108": "too-deep",
+    "CR109": "no-stories",
+    # the format
+    "CR110": "unknown-key",
+    "CR111": "missing-field",
+    "CR112": "invalid-value",
+    "CR113": "unknown-format",
+    # expressions and text
+    "CR120": "expression-syntax",
+    "CR121": "unknown-name",
+    "CR122": "expression-type",
+    "CR123": "template-syntax",
+    "CR124": "unknown-scene-ref",
+    "CR125": "undeclared-meter-or-flag",
+    "CR126": "unknown-cast",
+    # the scene graph
+    "CR201": "missing-target",
+    "CR202": "missing-start",
+    "CR203": "unreachable-scene",
+    "CR204": "dead-end",
+    "CR205": "no-way-to-ending",
+    "CR206": "ending-with-choices",
+    "CR207": "duplicate-id",
+    "CR208": "no-endings",
+    "CR209": "unknown-paired-story",
+    # style warnings
+    "CR301": "single-choice",
+    "CR302": "unused-meter",
+    "CR303": "unused-flag",
+    "CR304": "long-passage",
+    "CR305": "opinion-prompt",
+    # state-aware exploration (check --deep)
+    "CR401": "impossible-choice",
+    "CR402": "unreachable-ending",
+    "CR403": "unreachable-under-rules",
+    "CR404": "constant-text-block",
+    "CR405": "few-reflections",
+    "CR406": "dominant-choice",
+    "CR407": "state-space-sampled",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a story, positioned at ``file:line:col`` (both 1-based)."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: str
+    line: int = 1
+    col: int = 1
+    hint: str = ""
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The code's short, human name (``missing-target`` for ``CR201``)."""
+        return CODES.get(self.code, "")
+
+    def format(self) -> str:
+        """Return the one-line form ``file:line:col: CODE severity: message (hint)``."""
+        text = f"{self.file}:{self.line}:{self.col}: {self.code} {self.severity}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping of every field plus the code's name."""
+        out = asdict(self)
+        out["name"] = self.name
+        if not out["data"]:
+            del out["data"]
+        return out
+
+
+def sort_key(diag: Diagnostic) -> tuple[str, int, int, str]:
+    """Order diagnostics by file, position, then code."""
+    return (diag.file, diag.line, diag.col, diag.code)
+
+
+class CrossroadsError(Exception):
+    """Base of every error shown to a person; carries diagnostics when it has a position."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics: list[Diagnostic] = list(diagnostics or [])
+
+    def lines(self) -> list[str]:
+        """Return the one-line forms of the diagnostics, or the message when there are none."""
+        if self.diagnostics:
+            return [d.format() for d in sorted(self.diagnostics, key=sort_key)]
+        return [self.message]
+
+
+class StoryError(CrossroadsError):
+    """A story failed to load or validate; its diagnostics say where and why."""
+
+
+class UsageError(CrossroadsError):
+    """The command line or one of its arguments is wrong."""
+
+    exit_code = 2
+
+
+class SaveError(CrossroadsError):
+    """A saved session cannot be used with this story (edited story, corrupt save)."""
+
+
+class BankError(CrossroadsError):
+    """The story bank cannot be opened, migrated or written."""

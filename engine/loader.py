@@ -1,0 +1,511 @@
+"""YAML → :class:`~engine.model.Story`, mapping every error to ``file:line:col`` (1-based).
+
+Design (exact *and* fast): we never let ruamel construct Python objects. We pull the event
+stream from ruamel's C parser (``ruamel.yaml.clib``; the pure-Python parser is the fallback) and
+build plain data ourselves in one iterative pass, recording the position of every key and value
+in a :class:`~engine.sourcemap.SourceMap`. The same pass refuses what a story never needs and an
+attacker might send: explicit tags (``!!python/object/apply:…`` is never constructed, only
+reported), alias expansion past a budget ("billion laughs"), nesting deeper than a story needs,
+duplicate keys, several documents. pydantic then validates the plain data, and its error
+locations are looked up in the source map.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from engine.diagnostics import Diagnostic, StoryError
+from engine.model import FORMAT, Story
+from engine.sourcemap import Path as DataPath
+from engine.sourcemap import SourceMap, pack
+
+#: Deepest nesting a story may use (a story needs about 8 levels).
+MAX_DEPTH = 64
+#: Most values alias expansion may produce in one file.
+MAX_ALIAS_EXPANSION = 100_000
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "!",
+}
+
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_OTHER = re.compile(r"^0o[0-7]+$|^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(
+    r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
+)
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+def _parser() -> YAML:
+    try:
+        yaml = YAML(typ="safe", pure=False)
+        if "CParser" not in yaml.Parser.__name__:  # pragma: no cover - clib missing
+            raise ImportError
+    except ImportError:  # pragma: no cover - clib missing
+        yaml = YAML(typ="safe", pure=True)
+    return yaml
+
+
+_YAML = _parser()
+
+
+def _resolve_plain(value: str) -> Any:
+    """Resolve a plain scalar by the YAML 1.2 core schema."""
+    if not value:
+        return None
+    c = value[0]
+    if c.isdigit() or c in "+-.":
+        if _INT.match(value):
+            return int(value)
+        if _INT_OTHER.match(value):
+            return int(value, 0)
+        if _FLOAT.match(value):
+            low = value.lower()
+            if "inf" in low:
+                return float("-inf") if low.startswith("-") else float("inf")
+            if "nan" in low:
+                return float("nan")
+            return float(value)
+        return value
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if value in _NULLS:
+        return None
+    return value
+
+
+def _resolve_tagged(value: str, tag: str) -> Any:
+    short = tag.rsplit(":", 1)[-1]
+    if short == "str" or tag == "!":
+        return value
+    resolved = _resolve_plain(value)
+    expected = {"int": int, "float": float, "bool": bool, "null": type(None)}.get(short)
+    if expected is not None and not isinstance(resolved, expected):
+        raise ValueError(f"{value!r} is not a valid !!{short}")
+    return resolved
+
+
+class _Fail(Exception):
+    def __init__(self, diag: Diagnostic) -> None:
+        super().__init__(diag.message)
+        self.diag = diag
+
+
+def _diag(file: str, code: str, message: str, line: int, col: int, hint: str = "") -> Diagnostic:
+    return Diagnostic(code, "error", message, file, line, col, hint)
+
+
+def _build(text: str, file: str) -> tuple[Any, SourceMap]:
+    """Turn YAML text into plain data plus a source map, from the parser's event stream."""
+    smap = SourceMap(file, text)
+    keys, values, styles = smap.keys, smap.values, smap.styles
+    anchors: dict[str, tuple[Any, int]] = {}
+    expanded = 0
+    # Each frame: [container, path, pending key or None, is_mapping, seen keys, anchor, size]
+    stack: list[list[Any]] = []
+    root: Any = None
+    have_root = False
+    docs = 0
+
+    def fail(code: str, message: str, mark: Any, hint: str = "") -> _Fail:
+        return _Fail(_diag(file, code, message, mark.line + 1, mark.column + 1, hint))
+
+    events = _YAML.parse(text)
+    for ev in events:
+        cls = ev.__class__
+        if cls is ScalarEvent or cls is MappingStartEvent or cls is SequenceStartEvent or (
+            cls is AliasEvent
+        ):
+            mark = ev.start_mark
+            size = 1
+            tag = ev.tag
+            if tag is not None and tag not in _STANDARD_TAGS:
+                raise fail(
+                    "CR106",
+                    f"YAML tag {tag!r} is not allowed in a story",
+                    mark,
+                    "remove the tag: stories hold plain text, numbers, lists and mappings",
+                )
+            if cls is ScalarEvent:
+                raw = ev.value
+                if tag is not None and tag != "!":
+                    try:
+                        value: Any = _resolve_tagged(raw, tag)
+                    except ValueError as err:
+                        raise fail("CR112", str(err), mark) from None
+                elif ev.implicit[0] and not ev.style:
+                    value = _resolve_plain(raw)
+                else:
+                    value = raw
+                complete = True
+            elif cls is AliasEvent:
+                if ev.anchor not in anchors:
+                    raise fail("CR101", f"alias *{ev.anchor} has no anchor", mark)
+                value, size = anchors[ev.anchor]
+                expanded += size
+                if expanded > MAX_ALIAS_EXPANSION:
+                    raise fail(
+                        "CR107",
+                        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values "
+                        "(a 'billion laughs' file?)",
+                        mark,
+                        "write the values out, or use fewer nested aliases",
+                    )
+                complete = True
+            else:
+                value = {} if cls is MappingStartEvent else []
+                complete = False
+            # attach to parent
+            if not stack:
+                if have_root:
+                    raise fail("CR101", "more than one top-level value", mark)
+                root, have_root = value, True
+                path: DataPath = ()
+                values[path] = pack(mark.line, mark.column)
+            else:
+                frame = stack[-1]
+                parent, ppath = frame[0], frame[1]
+                if frame[3]:  # mapping
+                    if frame[2] is None:
+                        # this is a key
+                        if not complete or isinstance(value, (dict, list)):
+                            raise fail(
+                                "CR112",
+                                "a key must be plain text, not a list or mapping",
+                                mark,
+                            )
+                        key = value if isinstance(value, str) else _key_text(value, ev)
+                        if key in frame[4]:
+                            raise fail(
+                                "CR105",
+                                f"duplicate key {key!r} (first at line {frame[4][key]})",
+                                mark,
+                                "remove or rename one of them",
+                            )
+                        frame[4][key] = mark.line + 1
+                        frame[2] = key
+                        keys[ppath + (key,)] = pack(mark.line, mark.column)
+                        continue
+                    key = frame[2]
+                    frame[2] = None
+                    path = ppath + (key,)
+                    parent[key] = value
+                else:
+                    path = ppath + (len(parent),)
+                    parent.append(value)
+                values[path] = pack(mark.line, mark.column)
+                frame[6] += size
+            if cls is ScalarEvent:
+                if ev.style and ev.style != "":
+                    styles[path] = ev.style
+                if ev.anchor:
+                    anchors[ev.anchor] = (value, 1)
+            elif not complete:
+                if len(stack) >= MAX_DEPTH:
+                    raise fail(
+                        "CR108",
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        mark,
+                        "a story needs only a few levels; check the indentation",
+                    )
+                stack.append([value, path, None, cls is MappingStartEvent, {}, ev.anchor, 1])
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = stack.pop()
+            if frame[5]:
+                anchors[frame[5]] = (frame[0], frame[6])
+            if stack:
+                stack[-1][6] += frame[6] - 1
+        elif cls is DocumentStartEvent:
+            docs += 1
+            if docs > 1:
+                raise fail(
+                    "CR101",
+                    "more than one YAML document in the file",
+                    ev.start_mark,
+                    "keep one story per file; remove the '---' separator",
+                )
+        elif cls is StreamEndEvent:
+            break
+    return root, smap
+
+
+def _key_text(value: Any, ev: ScalarEvent) -> str:
+    """Keys are text; YAML may have resolved one as a number or boolean (``1:``, ``yes:``)."""
+    return str(ev.value)
+
+
+def _decode(data: bytes, file: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise StoryError(
+            "not UTF-8",
+            [
+                _diag(
+                    file,
+                    "CR102",
+                    f"the file is not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start})",
+                    line,
+                    col,
+                    "save the file as UTF-8",
+                )
+            ],
+        ) from None
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
+    """Parse YAML text into plain data and a source map.
+
+    Raises:
+        StoryError: with one positioned diagnostic for syntax errors, forbidden tags,
+            duplicate keys, alias bombs and excessive nesting.
+    """
+    try:
+        return _build(text, file)
+    except _Fail as err:
+        raise StoryError(err.diag.message, [err.diag]) from None
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = err.problem or "invalid YAML"
+        context = f" {err.context}" if err.context else ""
+        msg = f"YAML syntax error: {problem}{context}".strip()
+        raise StoryError(
+            msg, [_diag(file, "CR101", msg, line, col, "fix the indentation or quoting here")]
+        ) from None
+    except YAMLError as err:
+        msg = f"YAML error: {err}".replace("\n", " ")
+        raise StoryError(msg, [_diag(file, "CR101", msg, 1, 1)]) from None
+    except RecursionError:  # pragma: no cover - our builder is iterative
+        raise StoryError(
+            "too deep", [_diag(file, "CR108", "nesting too deep to read", 1, 1)]
+        ) from None
+
+
+def _loc_to_path(loc: tuple[int | str, ...]) -> DataPath:
+    return tuple("if" if part == "if_" else part for part in loc)
+
+
+def _pydantic_diagnostics(err: ValidationError, smap: SourceMap) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    seen: set[tuple[int, int, str]] = set()
+    for e in err.errors(include_url=False):
+        loc = _loc_to_path(tuple(x for x in e["loc"] if not _is_union_tag(x)))
+        typ = e["type"]
+        field = ".".join(str(x) for x in loc) or "story"
+        where = str(loc[-1]) if loc else "story"
+        if typ == "extra_forbidden":
+            line, col = smap.key(loc)
+            code, msg = "CR110", f"unknown key {where!r} in {_owner(loc[:-1])}"
+            hint = "check the spelling; see schema/story.schema.json for the keys allowed here"
+        elif typ == "missing":
+            line, col = smap.key(loc[:-1]) if loc[:-1] else (1, 1)
+            code, msg = "CR111", f"{_owner(loc[:-1])} is missing the required key {where!r}"
+            hint = f"add '{where}:'"
+        else:
+            line, col = smap.value(loc)
+            code = "CR112"
+            msg = f"{field}: {e['msg'].removeprefix('Value error, ')}"
+            got = e.get("input")
+            if isinstance(got, (str, int, float, bool)) and typ not in (
+                "string_pattern_mismatch",
+                "value_error",
+            ):
+                msg += f" (got {got!r})"
+            hint = _hint_for(typ, loc)
+        key = (line, col, code)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Diagnostic(code, "error", msg, smap.file, line, col, hint))
+    return out
+
+
+def _is_union_tag(part: int | str) -> bool:
+    return isinstance(part, str) and (
+        part in ("int", "str", "constrained-str", "function-after[...]") or "[" in part
+    )
+
+
+def _owner(loc: DataPath) -> str:
+    if not loc:
+        return "the story"
+    if len(loc) >= 2 and loc[0] == "scenes":
+        rest = loc[2:]
+        name = f"scene {loc[1]!r}"
+        if len(rest) >= 2 and rest[0] == "choices":
+            return f"choice {int(rest[1]) + 1} of {name}"
+        if rest:
+            return f"{'.'.join(str(x) for x in rest)} of {name}"
+        return name
+    return ".".join(str(x) for x in loc)
+
+
+def _hint_for(typ: str, loc: DataPath) -> str:
+    if "effects" in loc:
+        return "write +n, -n or =n, e.g. {trust: +5, time: -10, voices: =50}"
+    if typ == "literal_error" and loc and loc[-1] == "kind":
+        return "use good, mixed or hard"
+    if typ == "literal_error" and loc == ("format",):
+        return f"write 'format: {FORMAT}'"
+    if typ == "string_pattern_mismatch":
+        return "use letters, digits, '_' (and '-' or '.' in ids)"
+    if typ in ("dict_type", "model_type"):
+        return "this should be a mapping of 'key: value' lines"
+    if typ == "list_type":
+        return "this should be a list ('- item' lines or [a, b])"
+    return ""
+
+
+def load_text(text: str, file: str = "<story>") -> Story:
+    """Load a story from YAML text.
+
+    Raises:
+        StoryError: every loading problem as positioned diagnostics.
+    """
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        raise StoryError(
+            "empty file",
+            [
+                _diag(
+                    file,
+                    "CR103",
+                    "the file is empty",
+                    1,
+                    1,
+                    "start from 'crossroads new STORY-ID' or see docs/authoring.md",
+                )
+            ],
+        )
+    data, smap = parse_yaml(text, file)
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise StoryError(
+            "not a mapping",
+            [
+                _diag(
+                    file,
+                    "CR104",
+                    f"the top level is {kind}, not a story mapping",
+                    *smap.value(()),
+                    hint="a story starts with 'format: crossroads/1', 'id:', 'title:' …",
+                )
+            ],
+        )
+    fmt = data.get("format")
+    if fmt is not None and fmt != FORMAT:
+        raise StoryError(
+            "unknown format",
+            [
+                _diag(
+                    file,
+                    "CR113",
+                    f"unknown format {fmt!r}",
+                    *smap.value(("format",)),
+                    hint=f"this version reads '{FORMAT}'",
+                )
+            ],
+        )
+    try:
+        story = Story.model_validate(data)
+    except ValidationError as err:
+        raise StoryError("invalid story", _pydantic_diagnostics(err, smap)) from None
+    story._source = smap
+    return story
+
+
+def load_path(path: str | Path) -> Story:
+    """Load one story file.
+
+    Raises:
+        StoryError: the file is missing, unreadable, or not a valid story.
+    """
+    p = Path(path)
+    file = str(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise StoryError(
+            "missing",
+            [_diag(file, "CR100", "no such file", 1, 1, "check the path")],
+        ) from None
+    except IsADirectoryError:
+        raise StoryError(
+            "is a directory", [_diag(file, "CR100", "is a folder, not a story file", 1, 1)]
+        ) from None
+    except OSError as err:
+        raise StoryError(
+            "unreadable", [_diag(file, "CR100", f"cannot read: {err.strerror}", 1, 1)]
+        ) from None
+    return load_text(_decode(data, file), file)
+
+
+STORY_SUFFIXES = (".yaml", ".yml")
+
+
+def find_story_files(paths: list[str | Path]) -> list[Path]:
+    """Expand files and folders into story files (``*.yaml``/``*.yml``, recursively, sorted).
+
+    Raises:
+        StoryError: a path does not exist, or a folder holds no stories.
+    """
+    out: list[Path] = []
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f for f in p.rglob("*") if f.suffix in STORY_SUFFIXES and f.is_file()
+            )
+            if not found:
+                problems.append(
+                    _diag(
+                        str(raw),
+                        "CR109",
+                        "no story files (*.yaml, *.yml) in this folder",
+                        1,
+                        1,
+                        "point at a story file or a folder of them",
+                    )
+                )
+            out.extend(found)
+        elif p.exists():
+            out.append(p)
+        else:
+            problems.append(_diag(str(raw), "CR100", "no such file or folder", 1, 1, "check the path"))
+    if problems:
+        raise StoryError("bad paths", problems)
+    return out

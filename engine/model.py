@@ -1,0 +1,214 @@
+"""The crossroads/1 story format as pydantic models.
+
+Every model forbids unknown keys (a typo is an error) and is frozen. Field descriptions become the
+hover text in an author's editor through ``schema/story.schema.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from engine.sourcemap import SourceMap
+
+FORMAT = "crossroads/1"
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$"),
+]
+"""A meter or flag name: letters, digits and underscores, not starting with a digit."""
+
+SceneId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
+"""A scene, story or prompt id: letters, digits, ``_``, ``-`` and ``.``."""
+
+_EFFECT = re.compile(r"^([+=-]?)\s*(\d+)$")
+
+
+def _check_effect(value: object) -> int | str:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError("an effect is +n, -n or =n")
+    if isinstance(value, str) and not _EFFECT.match(value.strip()):
+        raise ValueError(f"{value!r} is not an effect: write +n, -n or =n")
+    return value
+
+
+EffectValue = Annotated[
+    int | str,
+    BeforeValidator(_check_effect),
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^[+=-]?\s*\d+$"}]}),
+]
+"""``+n`` / ``-n`` (or a plain integer) change a meter by n; ``=n`` sets it."""
+
+
+def parse_effect(value: int | str) -> tuple[str, int]:
+    """Split an effect into ``("+", n)`` (a change, n may be negative) or ``("=", n)``."""
+    if isinstance(value, int):
+        return "+", value
+    match = _EFFECT.match(value.strip())
+    assert match is not None  # validated on load
+    sign, digits = match.groups()
+    if sign == "=":
+        return "=", int(digits)
+    return "+", -int(digits) if sign == "-" else int(digits)
+
+
+class Base(BaseModel):
+    """Shared configuration: unknown keys are errors, models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class CastMember(Base):
+    """A person whose shoes a scene can put the learner in."""
+
+    name: str = Field(description="The person's name, as the learner sees it.")
+    role: str = Field(default="", description="Their role, e.g. 'newly promoted manager'.")
+    about: str = Field(default="", description="A line of background shown when you become them.")
+
+
+class Meter(Base):
+    """A bounded number the story tracks, such as trust or time."""
+
+    label: str = Field(description="The name the learner sees.")
+    min: int = Field(default=0, description="Lowest value; changes are clamped to it.")
+    max: int = Field(default=100, description="Highest value; changes are clamped to it.")
+    start: int | None = Field(default=None, description="Value at the start (default: min).")
+    description: str = Field(default="", description="What this meter stands for.")
+
+    @property
+    def initial(self) -> int:
+        """The starting value (``start``, or ``min`` when unset)."""
+        return self.min if self.start is None else self.start
+
+
+class Choice(Base):
+    """One thing the learner can do in a scene."""
+
+    say: str = Field(description="The choice's text; may use {…} interpolation.")
+    to: str = Field(description="The id of the scene this choice leads to.")
+    if_: str | None = Field(
+        default=None,
+        alias="if",
+        description="A condition, e.g. 'trust >= 40 and not asked_leads'; hidden (or locked) "
+        "when it is false.",
+    )
+    effects: dict[str, EffectValue] = Field(
+        default_factory=dict,
+        description="Meter changes: +n, -n, or =n to set. E.g. {time: -40, trust: +5}.",
+    )
+    set: list[str] = Field(default_factory=list, description="Flags this choice sets.")
+    clear: list[str] = Field(default_factory=list, description="Flags this choice clears.")
+    once: bool = Field(default=False, description="Disappears after it has been taken once.")
+    id: SceneId | None = Field(
+        default=None, description="A stable id for analytics, unchanged across edits."
+    )
+
+
+class Reflect(Base):
+    """A moment where the story asks the learner for an experience from their own life."""
+
+    id: SceneId = Field(description="A stable id for the prompt; the story bank groups by it.")
+    prompt: str = Field(
+        description="Ask for a story, not an opinion: 'Think of a time… What happened?'"
+    )
+    required: bool = Field(default=False, description="The learner cannot skip it.")
+
+
+class Ending(Base):
+    """Marks a scene as an ending."""
+
+    kind: Literal["good", "mixed", "hard"] = Field(description="good, mixed or hard.")
+    title: str = Field(description="The ending's title; may use {…} interpolation.")
+
+
+class CheckinItem(Base):
+    """One statement of a self-assessment, answered on a 1–5 scale."""
+
+    id: SceneId = Field(description="Stable id; the same id at start and end measures change.")
+    statement: str = Field(description="E.g. 'I know how the people two levels below me are doing'.")
+
+
+class Scene(Base):
+    """A passage of the story and what the learner can do next."""
+
+    title: str = Field(default="", description="A short heading, e.g. 'Monday, 8:02'.")
+    text: str = Field(default="", description="The passage, in Markdown, with {…} interpolation.")
+    pov: str | None = Field(
+        default=None, description="Whose shoes this scene puts the learner in (a cast id)."
+    )
+    choices: list[Choice] = Field(default_factory=list, description="What the learner can do.")
+    next: str | None = Field(
+        default=None,
+        description="Where a scene with no available choice continues (offered as 'Continue').",
+    )
+    reflect: Reflect | None = Field(default=None, description="A reflection prompt at this scene.")
+    checkin: list[CheckinItem] | None = Field(
+        default=None, description="A short 1–5 self-assessment at this scene."
+    )
+    ending: Ending | None = Field(default=None, description="Makes this scene an ending.")
+
+
+class Story(Base):
+    """A whole branching story in the crossroads/1 format."""
+
+    format: Literal["crossroads/1"] = Field(description="Always 'crossroads/1'.")
+    id: SceneId = Field(description="The story's stable id, e.g. 'fifteen-to-eighty'.")
+    title: str = Field(description="The title learners see.")
+    summary: str = Field(default="", description="One or two sentences for the story picker.")
+    cast: dict[SceneId, CastMember] = Field(
+        default_factory=dict, description="The people whose shoes the learner can be in."
+    )
+    pov: str | None = Field(default=None, description="The default point of view (a cast id).")
+    meters: dict[Identifier, Meter] = Field(
+        default_factory=dict, description="Bounded numbers the story tracks (0..100 unless set)."
+    )
+    flags: list[Identifier] = Field(
+        default_factory=list, description="Booleans the story remembers."
+    )
+    start: str = Field(description="The id of the first scene.")
+    scenes: dict[SceneId, Scene] = Field(description="The scenes, by id.")
+    pairs_with: list[SceneId] = Field(
+        default_factory=list, description="Ids of stories that tell the same events from other views."
+    )
+    show_meters: bool = Field(default=True, description="Show the meters to the learner.")
+    show_locked: bool = Field(
+        default=False, description="Show choices whose condition fails, disabled."
+    )
+    min_reflections: int = Field(
+        default=3, ge=0, description="Fewest reflection prompts any path to an ending should have."
+    )
+    estimated_minutes: int | None = Field(
+        default=None, ge=1, description="How long a playthrough takes, for the picker."
+    )
+    tags: list[str] = Field(default_factory=list, description="Free-form tags.")
+
+    _source: SourceMap | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> SourceMap:
+        """Where each part of the story came from (file and positions)."""
+        if self._source is None:
+            self._source = SourceMap(f"<{self.id}>")
+        return self._source
+
+    @cached_property
+    def content_hash(self) -> str:
+        """A hash of the story's content (not its formatting); saves are tied to it."""
+        return hashlib.sha256(self.model_dump_json(by_alias=True).encode()).hexdigest()[:16]
+
+    def pov_of(self, scene_id: str) -> str | None:
+        """Return the cast id whose shoes the scene puts the learner in."""
+        return self.scenes[scene_id].pov or self.pov

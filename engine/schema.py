@@ -1,0 +1,16 @@
+"""The story format's JSON Schema, generated from the very models the loader validates with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.model import FORMAT, Story
+
+
+def story_schema() -> dict[str, Any]:
+    """Return the JSON Schema of a crossroads/1 story (for editors' completion and hover)."""
+    schema = Story.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://crossroads.invalid/schema/story.schema.json"
+    schema["title"] = f"Crossroads story ({FORMAT})"
+    return schema

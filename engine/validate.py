@@ -1,0 +1,467 @@
+"""Checks on a loaded story: names and expressions, the scene graph (networkx), and style.
+
+Each check yields :class:`~engine.diagnostics.Diagnostic` objects positioned through the story's
+source map. Nothing here evaluates author text; expressions are parsed by
+:mod:`engine.expressions`.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import networkx as nx
+
+from engine import expressions as ex
+from engine import templates as tp
+from engine.diagnostics import Diagnostic, Severity
+from engine.model import Story
+from engine.sourcemap import Path
+
+#: Passages longer than this many words get a style warning.
+LONG_PASSAGE_WORDS = 450
+CAST_FIELDS = ("name", "role", "about")
+
+_OPINION = re.compile(
+    r"\b(should|ought|do you (think|agree|believe)|what would you|your opinion|would you|"
+    r"is it (right|fair|wrong)|who was right|better approach)\b",
+    re.IGNORECASE,
+)
+_EXPERIENCE = re.compile(
+    r"\b(a time|when did|when have|when was|what happened|think of|remember|recall|"
+    r"tell (us|me|about)|describe|an experience|a moment|someone who|have you ever)\b",
+    re.IGNORECASE,
+)
+
+
+def is_opinion_prompt(prompt: str) -> bool:
+    """True when a reflection prompt asks for a view rather than an experience."""
+    return bool(_OPINION.search(prompt)) and not _EXPERIENCE.search(prompt)
+
+
+class _Checker:
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.src = story.source
+        self.out: list[Diagnostic] = []
+        self.meters = set(story.meters)
+        self.flags = set(story.flags)
+        self.scenes = set(story.scenes)
+        self.used_meters: set[str] = set()
+        self.read_flags: set[str] = set()
+        self.set_flags: set[str] = set()
+
+    # ------------------------------------------------------------------ helpers
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        pos: tuple[int, int],
+        hint: str = "",
+        **data: object,
+    ) -> None:
+        self.out.append(
+            Diagnostic(code, severity, message, self.src.file, pos[0], pos[1], hint, dict(data))
+        )
+
+    def expr(self, path: Path, source: str, offset: int = 0, want: ex.Type = "bool") -> None:
+        """Parse and check an expression found at ``path`` (``offset`` into that string value)."""
+        value = self._string_at(path)
+        try:
+            node = ex.parse(source)
+        except ex.ExpressionSyntaxError as err:
+            self.add(
+                "CR120",
+                "error",
+                f"cannot read the condition {source!r}: {err.message}",
+                self.src.at_offset(path, value, offset + err.offset),
+            )
+            return
+        self.note_names(node)
+        for problem in ex.check(node, self.meters, self.flags, self.scenes, want):
+            self.add(
+                problem.code,
+                "error",
+                problem.message,
+                self.src.at_offset(path, value, offset + problem.offset),
+                problem.hint,
+            )
+
+    def note_names(self, node: ex.Expr) -> None:
+        for name in ex.names(node):
+            if name in self.meters:
+                self.used_meters.add(name)
+            else:
+                self.read_flags.add(name)
+
+    def _string_at(self, path: Path) -> str:
+        # Walk the model along the path (cheaper than dumping the whole story).
+        obj: object = self.story
+        for part in path:
+            if isinstance(obj, dict):
+                obj = obj[part]
+            elif isinstance(obj, list):
+                obj = obj[int(part)]
+            else:
+                obj = getattr(obj, "if_" if part == "if" else str(part))
+        return obj if isinstance(obj, str) else ""
+
+    def template(self, path: Path, text: str) -> None:
+        if "{" not in text and "}" not in text:
+            return
+        try:
+            tpl = tp.parse_template(text)
+        except tp.TemplateSyntaxError as err:
+            self.add(
+                "CR123",
+                "error",
+                f"in the text: {err.message}",
+                self.src.at_offset(path, text, err.offset),
+                err.hint,
+            )
+            return
+        for node, offset, want in tp.iter_exprs(tpl):
+            self.note_names(node)
+            for problem in ex.check(
+                node, self.meters, self.flags, self.scenes, "int" if want == "int" else "bool"
+            ):
+                self.add(
+                    problem.code,
+                    "error",
+                    problem.message,
+                    self.src.at_offset(path, text, offset + problem.offset),
+                    problem.hint,
+                )
+        for ref in tp.iter_refs(tpl):
+            if ref.path[0] == "learner":
+                continue
+            _, who, field = ref.path
+            if who not in self.story.cast:
+                self.add(
+                    "CR126",
+                    "error",
+                    f"{{cast.{who}.{field}}} names {who!r}, who is not in the cast",
+                    self.src.at_offset(path, text, ref.offset),
+                    "add them under 'cast:' or fix the id",
+                )
+            elif field not in CAST_FIELDS:
+                self.add(
+                    "CR126",
+                    "error",
+                    f"cast members have no field {field!r}",
+                    self.src.at_offset(path, text, ref.offset),
+                    f"use one of: {', '.join(CAST_FIELDS)}",
+                )
+
+    def pov(self, path: Path, who: str | None) -> None:
+        if who is not None and who not in self.story.cast:
+            self.add(
+                "CR126",
+                "error",
+                f"point of view {who!r} is not in the cast",
+                self.src.value(path),
+                "add them under 'cast:' or use one of: " + ", ".join(self.story.cast) or "-",
+            )
+
+    # ------------------------------------------------------------------ references
+    def references(self) -> None:
+        story = self.story
+        self.pov(("pov",), story.pov)
+        for mid, meter in story.meters.items():
+            if meter.min > meter.max:
+                self.add(
+                    "CR112", "error", f"meter {mid!r} has min > max", self.src.key(("meters", mid))
+                )
+            elif not meter.min <= meter.initial <= meter.max:
+                self.add(
+                    "CR112",
+                    "error",
+                    f"meter {mid!r} starts at {meter.initial}, outside {meter.min}..{meter.max}",
+                    self.src.value(("meters", mid, "start")),
+                )
+        seen_flags: set[str] = set()
+        for i, flag in enumerate(story.flags):
+            if flag in seen_flags:
+                self.add("CR207", "error", f"flag {flag!r} is declared twice", self.src.value(("flags", i)))
+            if flag in self.meters:
+                self.add(
+                    "CR207",
+                    "error",
+                    f"{flag!r} is both a meter and a flag",
+                    self.src.value(("flags", i)),
+                )
+            seen_flags.add(flag)
+        if story.start not in self.scenes:
+            self.add(
+                "CR202",
+                "error",
+                f"start scene {story.start!r} does not exist",
+                self.src.value(("start",)),
+                _did_you_mean(story.start, self.scenes),
+            )
+        choice_ids: dict[str, Path] = {}
+        reflect_ids: dict[str, Path] = {}
+        for sid, scene in story.scenes.items():
+            base: Path = ("scenes", sid)
+            self.pov(base + ("pov",), scene.pov)
+            self.template(base + ("text",), scene.text)
+            if scene.next is not None and scene.next not in self.scenes:
+                self.add(
+                    "CR201",
+                    "error",
+                    f"next: scene {scene.next!r} does not exist",
+                    self.src.value(base + ("next",)),
+                    _did_you_mean(scene.next, self.scenes),
+                )
+            if scene.ending is not None:
+                self.template(base + ("ending", "title"), scene.ending.title)
+            if scene.reflect is not None:
+                rid = scene.reflect.id
+                if rid in reflect_ids:
+                    self.add(
+                        "CR207",
+                        "error",
+                        f"reflection id {rid!r} is used twice "
+                        f"(also at line {self.src.value(reflect_ids[rid])[0]})",
+                        self.src.value(base + ("reflect", "id")),
+                        "give every prompt its own id",
+                    )
+                reflect_ids[rid] = base + ("reflect", "id")
+                self.template(base + ("reflect", "prompt"), scene.reflect.prompt)
+                if is_opinion_prompt(scene.reflect.prompt):
+                    self.add(
+                        "CR305",
+                        "warning",
+                        "this prompt asks for an opinion rather than an experience",
+                        self.src.value(base + ("reflect", "prompt")),
+                        "ask for a story: 'Think of a time… What happened?'",
+                    )
+            if scene.checkin:
+                ids: set[str] = set()
+                for k, item in enumerate(scene.checkin):
+                    if item.id in ids:
+                        self.add(
+                            "CR207",
+                            "error",
+                            f"check-in item {item.id!r} appears twice in this scene",
+                            self.src.value(base + ("checkin", k, "id")),
+                        )
+                    ids.add(item.id)
+            for i, choice in enumerate(scene.choices):
+                cbase = base + ("choices", i)
+                if choice.to not in self.scenes:
+                    self.add(
+                        "CR201",
+                        "error",
+                        f"choice leads to scene {choice.to!r}, which does not exist",
+                        self.src.value(cbase + ("to",)),
+                        _did_you_mean(choice.to, self.scenes),
+                    )
+                if choice.if_ is not None:
+                    self.expr(cbase + ("if",), choice.if_)
+                self.template(cbase + ("say",), choice.say)
+                for meter, change in choice.effects.items():
+                    if meter not in self.meters:
+                        self.add(
+                            "CR125",
+                            "error",
+                            f"effects name {meter!r}, which is not a declared meter",
+                            self.src.key(cbase + ("effects", meter)),
+                            _did_you_mean(meter, self.meters) or "declare it under 'meters:'",
+                        )
+                    else:
+                        self.used_meters.add(meter)
+                for field in ("set", "clear"):
+                    for j, flag in enumerate(getattr(choice, field)):
+                        if flag not in self.flags:
+                            self.add(
+                                "CR125",
+                                "error",
+                                f"{field}: {flag!r} is not a declared flag",
+                                self.src.value(cbase + (field, j)),
+                                _did_you_mean(flag, self.flags) or "declare it under 'flags:'",
+                            )
+                        elif field == "set":
+                            self.set_flags.add(flag)
+                if choice.id is not None:
+                    if choice.id in choice_ids:
+                        self.add(
+                            "CR207",
+                            "error",
+                            f"choice id {choice.id!r} is used twice "
+                            f"(also at line {self.src.value(choice_ids[choice.id])[0]})",
+                            self.src.value(cbase + ("id",)),
+                            "choice ids must be unique in a story",
+                        )
+                    choice_ids[choice.id] = cbase + ("id",)
+
+    # ------------------------------------------------------------------ graph
+    def graph(self) -> None:
+        story = self.story
+        g = scene_graph(story)
+        endings = {sid for sid, s in story.scenes.items() if s.ending is not None}
+        for sid, scene in story.scenes.items():
+            base: Path = ("scenes", sid)
+            if scene.ending is not None:
+                if scene.choices or scene.next:
+                    self.add(
+                        "CR206",
+                        "error",
+                        f"ending scene {sid!r} also offers a way on",
+                        self.src.key(base + ("ending",)),
+                        "remove 'choices'/'next', or remove 'ending'",
+                    )
+            elif not scene.choices and scene.next is None:
+                self.add(
+                    "CR204",
+                    "error",
+                    f"scene {sid!r} is a dead end: no choices, no next, and not an ending",
+                    self.src.key(base),
+                    "add choices, a 'next:' scene, or an 'ending:'",
+                )
+            elif len(scene.choices) == 1 and scene.next is None:
+                self.add(
+                    "CR301",
+                    "warning",
+                    f"scene {sid!r} offers a single choice",
+                    self.src.key(base + ("choices",)),
+                    "add an alternative, or use 'next:' to continue without a choice",
+                )
+        if not endings:
+            self.add(
+                "CR208",
+                "error",
+                "the story has no ending",
+                self.src.key(("scenes",)),
+                "mark at least one scene with 'ending: {kind: good, title: …}'",
+            )
+        if story.start not in g:
+            return
+        reachable = nx.descendants(g, story.start) | {story.start}
+        for sid in story.scenes:
+            if sid not in reachable:
+                self.add(
+                    "CR203",
+                    "error",
+                    f"scene {sid!r} cannot be reached from the start scene {story.start!r}",
+                    self.src.key(("scenes", sid)),
+                    "link to it from another scene, or remove it",
+                )
+        if not endings:
+            return
+        can_end: set[str] = set(endings)
+        for e in endings:
+            can_end |= nx.ancestors(g, e) if len(endings) < 8 else set()
+        if len(endings) >= 8:
+            rev = g.reverse(copy=False)
+            stack = list(endings)
+            while stack:
+                node = stack.pop()
+                for pred in rev.successors(node):
+                    if pred not in can_end:
+                        can_end.add(pred)
+                        stack.append(pred)
+        for sid in story.scenes:
+            scene = story.scenes[sid]
+            if sid in reachable and sid not in can_end and (scene.choices or scene.next):
+                self.add(
+                    "CR205",
+                    "error",
+                    f"no ending can be reached from scene {sid!r} (a loop with no way out)",
+                    self.src.key(("scenes", sid)),
+                    "give one of the scenes in this loop a choice that leads towards an ending",
+                )
+
+    # ------------------------------------------------------------------ style
+    def style(self) -> None:
+        story = self.story
+        for sid, scene in story.scenes.items():
+            words = len(scene.text.split())
+            if words > LONG_PASSAGE_WORDS:
+                self.add(
+                    "CR304",
+                    "warning",
+                    f"scene {sid!r} is {words} words long",
+                    self.src.key(("scenes", sid, "text")),
+                    f"split passages over {LONG_PASSAGE_WORDS} words: learners skim long screens",
+                )
+        for mid in story.meters:
+            if mid not in self.used_meters:
+                self.add(
+                    "CR302",
+                    "warning",
+                    f"meter {mid!r} is never changed or tested",
+                    self.src.key(("meters", mid)),
+                    "use it in an effect or condition, or remove it",
+                )
+        for i, flag in enumerate(story.flags):
+            if flag not in self.set_flags:
+                self.add(
+                    "CR303",
+                    "warning",
+                    f"flag {flag!r} is never set, so it is always false",
+                    self.src.value(("flags", i)),
+                    "set it with 'set: [...]' on a choice, or remove it",
+                )
+            elif flag not in self.read_flags:
+                self.add(
+                    "CR303",
+                    "warning",
+                    f"flag {flag!r} is set but never tested",
+                    self.src.value(("flags", i)),
+                    "test it in an 'if:' or a {if …} block, or remove it",
+                )
+
+
+def scene_graph(story: Story) -> nx.DiGraph:
+    """The scene graph: an edge per choice (``choice`` attribute = index) and per ``next``."""
+    g = nx.DiGraph()
+    g.add_nodes_from(story.scenes)
+    scenes = story.scenes
+    for sid, scene in scenes.items():
+        for choice in scene.choices:
+            if choice.to in scenes:
+                g.add_edge(sid, choice.to)
+        if scene.next is not None and scene.next in scenes:
+            g.add_edge(sid, scene.next)
+    return g
+
+
+def _did_you_mean(name: str, options: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(options), n=1)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """Keep the cyclic collector off while building and checking a large, acyclic object graph.
+
+    Loading a 10,000-scene story allocates millions of objects; generation-2 collections then
+    cost about three times the work itself, and none of these objects form cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def validate(story: Story) -> list[Diagnostic]:
+    """Run every structural check on a loaded story.
+
+    Returns:
+        The diagnostics found, errors and warnings, in no particular order.
+    """
+    with quiet_gc():
+        checker = _Checker(story)
+        checker.references()
+        checker.graph()
+        checker.style()
+    return checker.out

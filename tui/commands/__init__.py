@@ -1,0 +1,1 @@
+"""One module per ``crossroads`` subcommand; see :mod:`tui.cli`."""
