@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -196,6 +196,12 @@ class Story(Base):
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")
 
     _source: SourceMap | None = PrivateAttr(default=None)
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def derived(self) -> dict[str, Any]:
+        """A per-story cache for data other modules derive from it (compiled conditions, …)."""
+        return self._derived
 
     @property
     def source(self) -> SourceMap:
