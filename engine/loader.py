@@ -13,6 +13,7 @@ locations are looked up in the source map.
 from __future__ import annotations
 
 import re
+from sys import intern
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from ruamel.yaml.events import (
 from engine.diagnostics import Diagnostic, StoryError
 from engine.model import FORMAT, Story
 from engine.sourcemap import Path as DataPath
-from engine.sourcemap import SourceMap, pack
+from engine.sourcemap import SourceMap
 
 #: Deepest nesting a story may use (a story needs about 8 levels).
 MAX_DEPTH = 64
@@ -125,25 +126,27 @@ def _diag(file: str, code: str, message: str, line: int, col: int, hint: str = "
 def _build(text: str, file: str) -> tuple[Any, SourceMap]:
     """Turn YAML text into plain data plus a source map, from the parser's event stream."""
     smap = SourceMap(file, text)
-    keys, values, styles = smap.keys, smap.values, smap.styles
+    positions, styles = smap.pos, smap.styles
     anchors: dict[str, tuple[Any, int]] = {}
     expanded = 0
-    # Each frame: [container, path, pending key or None, is_mapping, seen keys, anchor, size]
+    # Each frame: [container, path, pending key path or None, is_mapping, seen keys, anchor, size]
     stack: list[list[Any]] = []
     root: Any = None
     have_root = False
     docs = 0
+    resolve = _resolve_plain
+    shift, half = 20, 42
 
     def fail(code: str, message: str, mark: Any, hint: str = "") -> _Fail:
         return _Fail(_diag(file, code, message, mark.line + 1, mark.column + 1, hint))
 
-    events = _YAML.parse(text)
-    for ev in events:
+    for ev in _YAML.parse(text):
         cls = ev.__class__
         if cls is ScalarEvent or cls is MappingStartEvent or cls is SequenceStartEvent or (
             cls is AliasEvent
         ):
             mark = ev.start_mark
+            packed = ((mark.line + 1) << shift) | mark.column
             size = 1
             tag = ev.tag
             if tag is not None and tag not in _STANDARD_TAGS:
@@ -160,10 +163,12 @@ def _build(text: str, file: str) -> tuple[Any, SourceMap]:
                         value: Any = _resolve_tagged(raw, tag)
                     except ValueError as err:
                         raise fail("CR112", str(err), mark) from None
-                elif ev.implicit[0] and not ev.style:
-                    value = _resolve_plain(raw)
-                else:
+                elif ev.style:
                     value = raw
+                else:
+                    value = resolve(raw)
+                    if value.__class__ is str and len(value) < 48:
+                        value = intern(value)  # ids, names and conditions repeat a lot
                 complete = True
             elif cls is AliasEvent:
                 if ev.anchor not in anchors:
@@ -182,26 +187,22 @@ def _build(text: str, file: str) -> tuple[Any, SourceMap]:
             else:
                 value = {} if cls is MappingStartEvent else []
                 complete = False
-            # attach to parent
             if not stack:
                 if have_root:
                     raise fail("CR101", "more than one top-level value", mark)
                 root, have_root = value, True
                 path: DataPath = ()
-                values[path] = pack(mark.line, mark.column)
+                positions[path] = packed
             else:
                 frame = stack[-1]
-                parent, ppath = frame[0], frame[1]
+                parent = frame[0]
                 if frame[3]:  # mapping
-                    if frame[2] is None:
-                        # this is a key
+                    if frame[2] is None:  # this event is a key
                         if not complete or isinstance(value, (dict, list)):
                             raise fail(
-                                "CR112",
-                                "a key must be plain text, not a list or mapping",
-                                mark,
+                                "CR112", "a key must be plain text, not a list or mapping", mark
                             )
-                        key = value if isinstance(value, str) else _key_text(value, ev)
+                        key = intern(value if isinstance(value, str) else str(ev.value))
                         if key in frame[4]:
                             raise fail(
                                 "CR105",
@@ -210,20 +211,21 @@ def _build(text: str, file: str) -> tuple[Any, SourceMap]:
                                 "remove or rename one of them",
                             )
                         frame[4][key] = mark.line + 1
-                        frame[2] = key
-                        keys[ppath + (key,)] = pack(mark.line, mark.column)
+                        kpath = frame[1] + (key,)
+                        frame[2] = kpath
+                        positions[kpath] = packed << half
                         continue
-                    key = frame[2]
+                    path = frame[2]
                     frame[2] = None
-                    path = ppath + (key,)
-                    parent[key] = value
+                    parent[path[-1]] = value
+                    positions[path] |= packed
                 else:
-                    path = ppath + (len(parent),)
+                    path = frame[1] + (len(parent),)
                     parent.append(value)
-                values[path] = pack(mark.line, mark.column)
+                    positions[path] = packed
                 frame[6] += size
             if cls is ScalarEvent:
-                if ev.style and ev.style != "":
+                if ev.style:
                     styles[path] = ev.style
                 if ev.anchor:
                     anchors[ev.anchor] = (value, 1)
@@ -254,11 +256,6 @@ def _build(text: str, file: str) -> tuple[Any, SourceMap]:
         elif cls is StreamEndEvent:
             break
     return root, smap
-
-
-def _key_text(value: Any, ev: ScalarEvent) -> str:
-    """Keys are text; YAML may have resolved one as a number or boolean (``1:``, ``yes:``)."""
-    return str(ev.value)
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -470,10 +467,17 @@ def load_path(path: str | Path) -> Story:
         raise StoryError(
             "unreadable", [_diag(file, "CR100", f"cannot read: {err.strerror}", 1, 1)]
         ) from None
-    return load_text(_decode(data, file), file)
+    text = _decode(data, file)
+    del data
+    story = load_text(text, file)
+    if len(text) > _KEEP_TEXT_BELOW:
+        # Large stories don't keep their text in memory; positions inside strings re-read it.
+        story.source.drop_text(lambda: _decode(p.read_bytes(), file))
+    return story
 
 
 STORY_SUFFIXES = (".yaml", ".yml")
+_KEEP_TEXT_BELOW = 4_000_000
 
 
 def find_story_files(paths: list[str | Path]) -> list[Path]:

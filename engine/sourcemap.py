@@ -1,55 +1,79 @@
 """Source positions of every key and value of a loaded story.
 
 Paths are tuples of mapping keys and sequence indices, e.g. ``("scenes", "inbox", "choices", 0,
-"to")``. Positions are stored packed (``line << 20 | col``, both 0-based) to keep a 60,000-scene
-story's map small; the public methods return 1-based ``(line, col)``.
+"to")``. Each path has one entry holding both the key's and the value's position, packed into a
+single int (two ``(line + 1) << 20 | col`` halves, 0 meaning "none"), which keeps a 60,000-scene
+story's map to a few hundred megabytes. The public methods return 1-based ``(line, col)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 Path = tuple[str | int, ...]
 _SHIFT = 20
 _MASK = (1 << _SHIFT) - 1
+_HALF = 42
+_HALF_MASK = (1 << _HALF) - 1
 
 
 def pack(line: int, col: int) -> int:
-    """Pack a 0-based line and column into one int."""
-    return (line << _SHIFT) | min(col, _MASK)
+    """Pack a 0-based line and column into one non-zero int."""
+    return ((line + 1) << _SHIFT) | min(col, _MASK)
+
+
+def _unpack(packed: int) -> tuple[int, int]:
+    """1-based (line, col) of a packed position."""
+    return packed >> _SHIFT, (packed & _MASK) + 1
 
 
 class SourceMap:
     """Where each key and value of a story sits in its file."""
 
-    __slots__ = ("file", "text", "keys", "values", "styles")
+    __slots__ = ("_text", "_text_loader", "file", "pos", "styles")
 
-    def __init__(self, file: str, text: str = "") -> None:
+    def __init__(
+        self, file: str, text: str = "", text_loader: Callable[[], str] | None = None
+    ) -> None:
         self.file = file
-        self.text = text
-        self.keys: dict[Path, int] = {}
-        self.values: dict[Path, int] = {}
+        self._text = text
+        self._text_loader = text_loader
+        self.pos: dict[Path, int] = {}
+        """path → ``key_packed << 42 | value_packed``."""
         self.styles: dict[Path, str] = {}
 
-    def _nearest(self, table: dict[Path, int], path: Sequence[str | int]) -> tuple[int, int]:
+    @property
+    def text(self) -> str:
+        """The source text (re-read from the file for large stories, which don't keep it)."""
+        if not self._text and self._text_loader is not None:
+            return self._text_loader()
+        return self._text
+
+    def drop_text(self, loader: Callable[[], str]) -> None:
+        """Forget the kept source text; :attr:`text` re-reads it with ``loader`` when needed."""
+        self._text = ""
+        self._text_loader = loader
+
+    def _nearest(self, path: Sequence[str | int], want_key: bool) -> tuple[int, int]:
         p = tuple(path)
         while p:
-            packed = table.get(p)
-            if packed is None and table is self.keys:
-                packed = self.values.get(p)
-            if packed is not None:
-                return (packed >> _SHIFT) + 1, (packed & _MASK) + 1
+            entry = self.pos.get(p)
+            if entry:
+                key, value = entry >> _HALF, entry & _HALF_MASK
+                if want_key and key:
+                    return _unpack(key)
+                return _unpack(value or key)
             p = p[:-1]
-        root = self.values.get((), 0)
-        return (root >> _SHIFT) + 1, (root & _MASK) + 1
+        root = self.pos.get((), 0) & _HALF_MASK
+        return _unpack(root) if root else (1, 1)
 
     def key(self, path: Sequence[str | int]) -> tuple[int, int]:
         """1-based position of the key at ``path`` (or of its nearest ancestor that has one)."""
-        return self._nearest(self.keys, path)
+        return self._nearest(path, True)
 
     def value(self, path: Sequence[str | int]) -> tuple[int, int]:
         """1-based position of the value at ``path`` (or of its nearest ancestor)."""
-        return self._nearest(self.values, path)
+        return self._nearest(path, False)
 
     def at_offset(self, path: Sequence[str | int], value: str, offset: int) -> tuple[int, int]:
         """1-based position of character ``offset`` inside the string value at ``path``.
@@ -58,36 +82,31 @@ class SourceMap:
         source from the value's start and matching the value's characters in order.
         """
         p = tuple(path)
-        packed = self.values.get(p)
-        if packed is None or not self.text:
-            return self.value(path)
-        line, col = packed >> _SHIFT, packed & _MASK
-        lines = self.text.split("\n")
-        style = self.styles.get(p, "")
-        # absolute index of the value's start in the text
-        pos = sum(len(row) + 1 for row in lines[:line]) + col
+        packed = self.pos.get(p, 0) & _HALF_MASK
         text = self.text
+        if not packed or not text:
+            return self.value(path)
+        line, col = (packed >> _SHIFT) - 1, packed & _MASK
+        style = self.styles.get(p, "")
+        pos = 0
+        for _ in range(line):
+            pos = text.index("\n", pos) + 1
+        pos += col
         if style in ("|", ">"):
             nl = text.find("\n", pos)
             pos = len(text) if nl < 0 else nl + 1
         elif style in ("'", '"'):
             pos += 1
         for ch in value[:offset]:
-            found = text.find(ch, pos) if ch not in "\n" else _next_line_break(text, pos)
+            found = text.find(ch, pos)
             if found < 0:
                 break
             pos = found + 1
-        # skip indentation/quote characters that precede the target character
+        # skip indentation or quoting that precedes the target character itself
         if offset < len(value):
-            target = value[offset]
-            found = text.find(target, pos)
+            found = text.find(value[offset], pos)
             if found >= 0 and text.count("\n", pos, found) <= 1:
                 pos = found
         line = text.count("\n", 0, pos)
         col = pos - (text.rfind("\n", 0, pos) + 1)
         return line + 1, col + 1
-
-
-def _next_line_break(text: str, pos: int) -> int:
-    """Index of the next newline, or of the next space when a folded line break became one."""
-    return text.find("\n", pos)
