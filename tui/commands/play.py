@@ -1,0 +1,160 @@
+"""``crossroads play [STORY]``: live a story in the terminal (full-screen, or ``--plain``)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine.check import FileReport, check_story_file
+from engine.diagnostics import UsageError
+from engine.model import Story
+from engine.paths import stories_dir
+from engine.records import ReflectionReader
+from engine.saves import FileSessionStore, SessionStore
+
+BENCH_ENV = "CROSSROADS_BENCH_FIRST_FRAME"
+"""When set, the app prints the time to its first frame and exits (benchmarks only)."""
+
+
+def register(sub: Any) -> None:
+    """Add the ``play`` subcommand."""
+    p = sub.add_parser(
+        "play",
+        help="play a story (with no STORY: choose one)",
+        description="Live a story from someone else's point of view. Progress is saved after "
+        "every choice and reflection.",
+    )
+    p.add_argument(
+        "story",
+        nargs="?",
+        metavar="STORY",
+        help="a story file, a folder of stories, or a story id from the shipped stories",
+    )
+    p.add_argument("--as", dest="learner", metavar="NAME", help="your name (default: your login)")
+    p.add_argument("--resume", action="store_true", help="continue your saved session at once")
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help="no full-screen UI: text in, text out (screen readers, logs, scripts)",
+    )
+    p.add_argument("--cohort", metavar="CODE", help="the cohort you play with")
+    p.add_argument("--bank", metavar="URL", help="the story bank to record to")
+    p.set_defaults(func=run)
+
+
+def default_learner() -> str:
+    """The learner's name when ``--as`` is not given: the login name, or "you"."""
+    try:
+        return getpass.getuser() or "you"
+    except (KeyError, OSError):  # no login name (containers)
+        return "you"
+
+
+def make_store(args: argparse.Namespace) -> SessionStore:
+    """Where progress is saved (the story bank replaces this when ``--bank``/a bank is set)."""
+    return FileSessionStore()
+
+
+def make_reader(args: argparse.Namespace) -> ReflectionReader | None:
+    """Where others' shared reflections are read from (None: no shared reflections)."""
+    return None
+
+
+def _report_failure(report: FileReport) -> int:
+    for diag in report.diagnostics:
+        print(diag.format(), file=sys.stderr)
+    n = report.errors
+    print(
+        f"{report.path}: {n} error{'' if n == 1 else 's'} — fix the story "
+        f"(see 'crossroads check {report.path}') before playing it",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _resolve(arg: str | None) -> tuple[Path | None, Path | None]:
+    """Return (story file, folder for the picker) for the STORY argument."""
+    if arg is None:
+        return None, stories_dir()
+    path = Path(arg)
+    if path.is_dir():
+        return None, path
+    if path.exists():
+        return path, None
+    for suffix in (".yaml", ".yml"):
+        shipped = stories_dir() / f"{arg}{suffix}"
+        if shipped.exists():
+            return shipped, None
+    raise UsageError(
+        f"no story file, folder or shipped story named {arg!r} (see the stories in "
+        f"{stories_dir()})"
+    )
+
+
+def _pick_plain(folder: Path) -> tuple[Story, Path] | None:
+    from tui.catalog import discover
+
+    catalog = discover([folder])
+    if not catalog.entries:
+        raise UsageError(f"no playable stories in {folder}")
+    for n, entry in enumerate(catalog.entries, 1):
+        print(f"{n}. {entry.story.title} — {entry.pov or 'no fixed point of view'}, "
+              f"{entry.minutes}", flush=True)
+    for path, why in catalog.broken:
+        print(f"(skipped {path.name}: {why})", file=sys.stderr)
+    while True:
+        print(f"Which story (1-{len(catalog.entries)})? ", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            return None
+        if line.strip().isdigit() and 1 <= int(line) <= len(catalog.entries):
+            entry = catalog.entries[int(line) - 1]
+            return entry.story, entry.path
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the story, then play it full-screen or in plain text."""
+    story_file, folder = _resolve(args.story)
+    story: Story | None = None
+    if story_file is not None:
+        report = check_story_file(story_file)
+        if report.story is None or report.errors:
+            return _report_failure(report)
+        story = report.story
+    learner = args.learner or default_learner()
+    plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
+    store = make_store(args)
+    reader = make_reader(args)
+    if plain:
+        from tui.plain import run_plain
+
+        if story is None:
+            assert folder is not None
+            picked = _pick_plain(folder)
+            if picked is None:
+                return 0
+            story, story_file = picked
+        return run_plain(
+            story, learner, store, resume=args.resume, reader=reader, story_arg=str(story_file)
+        )
+    from tui.app import CrossroadsApp
+
+    app = CrossroadsApp(
+        story=story,
+        story_path=story_file,
+        folders=[folder] if folder is not None else [],
+        learner=learner,
+        store=store,
+        reader=reader,
+        resume=args.resume,
+        cohort=args.cohort,
+        bank=args.bank,
+        bench_first_frame=os.environ.get(BENCH_ENV) is not None,
+    )
+    result = app.run()
+    return int(result or 0)
+

@@ -1,0 +1,172 @@
+"""What both players (the Textual app and ``--plain``) do with a session, in one place.
+
+:class:`Player` wraps a :class:`~engine.runtime.Session` and a
+:class:`~engine.saves.SessionStore`: every choice, reflection and check-in goes through it and is
+saved before it returns, so the full UI and the plain mode record exactly the same things. The
+helpers below derive what the screens show (the point of view, the path taken, meter histories).
+Nothing here imports Textual or Rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from engine.diagnostics import SaveError
+from engine.model import Story
+from engine.records import Visibility
+from engine.runtime import CONTINUE, Session, Step
+from engine.saves import SessionStore
+
+Pending = Literal["checkin", "reflect", "choose", "ending"]
+"""What the learner has to do next at the current scene."""
+
+
+@dataclass
+class Opening:
+    """How a story opens for a learner: a saved session to offer, or why the save was refused."""
+
+    saved: Session | None = None
+    """An unfinished saved session that can be resumed."""
+    problem: str | None = None
+    """Why an existing save cannot be used (the save is archived, never deleted)."""
+
+
+def open_story(story: Story, learner: str, store: SessionStore) -> Opening:
+    """Look for a saved session of ``story``; archive finished or unusable saves.
+
+    A save that no longer fits the story (it changed since) is archived through
+    :meth:`SessionStore.discard` and explained in ``problem``, so the learner starts afresh
+    without losing what they wrote.
+    """
+    try:
+        saved = store.load(story, learner)
+    except SaveError as err:
+        store.discard(story, learner)
+        return Opening(None, str(err))
+    if saved is not None and saved.finished:
+        store.discard(story, learner)
+        return Opening(None, None)
+    return Opening(saved, None)
+
+
+@dataclass
+class Player:
+    """A session plus its store: every record is saved before the call returns."""
+
+    session: Session
+    store: SessionStore
+    saves: int = 0
+    """How many times the session was saved (the UI says "saved" only after a save returned)."""
+    skipped_checkins: set[tuple[str, int]] = field(default_factory=set)
+
+    @property
+    def story(self) -> Story:
+        """The story being played."""
+        return self.session.story
+
+    def save(self) -> None:
+        """Persist the session now."""
+        self.store.save(self.session)
+        self.saves += 1
+
+    def pending(self) -> Pending:
+        """What comes next at this scene: a check-in, a reflection, a choice, or the ending."""
+        s = self.session
+        visit = (s.scene, s.visits.get(s.scene, 0))
+        asked = s.answered_here("checkin") or visit in self.skipped_checkins
+        if s.current.checkin and not asked:
+            return "checkin"
+        if s.current.reflect is not None and not s.answered_here("reflection"):
+            return "reflect"
+        return "ending" if s.finished else "choose"
+
+    def choose(self, index: int, ms: int | None = None) -> Step:
+        """Take an option and save.
+
+        Raises:
+            SaveError: the option is not available now.
+        """
+        step = self.session.choose(index, ms)
+        self.save()
+        return step
+
+    def reflect(
+        self, text: str | None, visibility: Visibility = "private", anonymous: bool = False
+    ) -> None:
+        """Record the reflection at this scene (``None`` = skipped) and save."""
+        self.session.reflect(text, visibility, anonymous)
+        self.save()
+
+    def checkin(self, answers: Mapping[str, int] | None) -> None:
+        """Record check-in answers and save; ``None`` skips the check-in for this visit."""
+        s = self.session
+        if answers is None:
+            self.skipped_checkins.add((s.scene, s.visits.get(s.scene, 0)))
+            return
+        s.checkin(answers)
+        self.save()
+
+    def finish(self) -> None:
+        """Close the playthrough after its ending: the store archives it."""
+        self.store.discard(self.session.story, self.session.learner)
+
+
+def pov_text(session: Session) -> str:
+    """"Name, role" of whose shoes the learner is in now ('' when the story names nobody)."""
+    member = session.pov_member
+    if member is None:
+        return ""
+    return f"{member.name}, {member.role}" if member.role else member.name
+
+
+def pov_changed(session: Session) -> bool:
+    """True when the last step moved the learner into someone else's shoes."""
+    if not session.steps:
+        return False
+    story = session.story
+    return story.pov_of(session.steps[-1].scene) != story.pov_of(session.scene)
+
+
+def scene_heading(story: Story, scene_id: str) -> str:
+    """A scene's title, or its id when it has none."""
+    return story.scenes[scene_id].title or scene_id
+
+
+@dataclass(frozen=True, slots=True)
+class PathEntry:
+    """One step of the path taken: the scene and what the learner chose there."""
+
+    scene: str
+    title: str
+    choice: str
+
+
+def path_taken(session: Session) -> list[PathEntry]:
+    """The scenes visited and the choice texts as the learner saw them (rebuilt by replay)."""
+    story = session.story
+    replay = Session.start(story, session.learner)
+    out: list[PathEntry] = []
+    for step in session.steps:
+        text = next(
+            (o.text for o in replay.options() if o.index == step.index),
+            "Continue" if step.index == CONTINUE else step.key,
+        )
+        out.append(PathEntry(step.scene, scene_heading(story, step.scene), text))
+        replay.choose(step.index)
+    return out
+
+
+def meter_history(session: Session) -> dict[str, list[int]]:
+    """Each meter's value at the start and after every step."""
+    story = session.story
+    return {
+        mid: [meter.initial, *(step.meters.get(mid, meter.initial) for step in session.steps)]
+        for mid, meter in story.meters.items()
+    }
+
+
+def word_count(text: str) -> int:
+    """Words in a piece of learner text."""
+    return len(text.split())

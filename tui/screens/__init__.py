@@ -1,0 +1,1 @@
+"""Screens of the player: picker, play, reflection, check-in, ending, help and small dialogs."""

@@ -1,0 +1,114 @@
+"""The reflection screen: a prompt, a text area with a live word count, and who may read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, RadioButton, RadioSet, Static, TextArea
+
+from engine.records import VISIBILITIES, Visibility
+from tui.flow import word_count
+
+VISIBILITY_LABELS: dict[Visibility, str] = {
+    "private": "Private",
+    "cohort": "My cohort",
+    "bank": "Everyone",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReflectionResult:
+    """What the learner wrote and who may read it."""
+
+    text: str
+    visibility: Visibility
+    anonymous: bool
+
+
+class ReflectionScreen(Screen[ReflectionResult | None]):
+    """Dismisses with a :class:`ReflectionResult`, or None when skipped."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Submit", priority=True),
+        Binding("escape", "skip", "Skip"),
+    ]
+
+    def __init__(self, prompt: str, required: bool = False) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        """Prompt, text area, sharing options, buttons."""
+        with Vertical(id="reflection"):
+            yield Static(Content("Reflection"), id="reflection-heading")
+            yield Static(Content(self.prompt), id="reflection-prompt")
+            yield TextArea(id="reflection-text", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(id="reflection-sharing"):
+                yield Static(Content("0 words"), id="reflection-words")
+                with RadioSet(id="reflection-visibility"):
+                    for v in VISIBILITIES:
+                        yield RadioButton(VISIBILITY_LABELS[v], value=v == "private", name=v)
+                yield Checkbox("Anonymous", id="reflection-anonymous")
+            with Horizontal(id="reflection-buttons"):
+                yield Button("Submit (ctrl+s)", id="submit", variant="primary")
+                if not self.required:
+                    yield Button("Skip (esc)", id="skip")
+                else:
+                    yield Static(Content("This reflection is required."), id="reflection-required")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start typing straight away."""
+        self.query_one(TextArea).focus()
+
+    @on(TextArea.Changed)
+    def _count(self, event: TextArea.Changed) -> None:
+        n = word_count(event.text_area.text)
+        self.query_one("#reflection-words", Static).update(
+            Content(f"{n} word{'' if n == 1 else 's'}")
+        )
+
+    @property
+    def visibility(self) -> Visibility:
+        """The visibility chosen (private unless another is pressed)."""
+        pressed = self.query_one(RadioSet).pressed_button
+        name = pressed.name if pressed is not None else "private"
+        for v in VISIBILITIES:
+            if v == name:
+                return v
+        return "private"
+
+    def action_submit(self) -> None:
+        """Submit the text (an empty text counts as skipping, unless required)."""
+        text = self.query_one(TextArea).text.strip()
+        if not text:
+            if self.required:
+                self.notify("Please write something first: this reflection is required.")
+                return
+            self.dismiss(None)
+            return
+        anonymous = self.query_one(Checkbox).value
+        self.dismiss(ReflectionResult(text, self.visibility, anonymous))
+
+    def action_skip(self) -> None:
+        """Skip, unless the reflection is required."""
+        if self.required:
+            self.notify("This reflection is required; write a few words and press ctrl+s.")
+            return
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#submit")
+    def _submit(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#skip")
+    def _skip(self) -> None:
+        self.action_skip()

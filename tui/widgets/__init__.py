@@ -1,0 +1,1 @@
+"""Widgets of the player: the point-of-view banner, the meters panel, the choice list."""
