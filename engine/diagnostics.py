@@ -69,6 +69,8 @@ CODES: dict[str, str] = {
     "CR405": "few-reflections",
     "CR406": "dominant-choice",
     "CR407": "state-space-sampled",
+    "CR408": "stuck-under-rules",
+    "CR409": "ending-witness",
 }
 
 
