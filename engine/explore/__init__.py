@@ -1,0 +1,53 @@
+"""State-aware checks: exhaustive exploration of what a story allows, and seeded playtests.
+
+``crossroads check --deep`` calls :func:`deep_check`; ``crossroads playtest`` calls
+:func:`playtest` and :func:`replay_run`. Nothing here imports the terminal UI: long runs report
+progress through a callback.
+"""
+
+from __future__ import annotations
+
+from engine.diagnostics import Diagnostic
+from engine.explore.playtest import PlaytestReport, Run, playtest, replay_run
+from engine.explore.report import diagnostics, witness_json
+from engine.explore.space import (
+    DEFAULT_MAX_STATES,
+    DEFAULT_SAMPLES,
+    ExploreResult,
+    Progress,
+    Witness,
+    WitnessStep,
+    explore,
+)
+from engine.model import Story
+
+
+def deep_check(
+    story: Story, *, max_states: int = DEFAULT_MAX_STATES, progress: Progress | None = None
+) -> list[Diagnostic]:
+    """Explore a validated story and report what its rules allow (CR401–CR409).
+
+    Args:
+        story: a story with no validation errors.
+        max_states: distinct states to explore before falling back to sampling (CR407).
+        progress: called now and then with (work done, total or None).
+    """
+    return diagnostics(explore(story, max_states, progress=progress))
+
+
+__all__ = [
+    "DEFAULT_MAX_STATES",
+    "DEFAULT_SAMPLES",
+    "ExploreResult",
+    "PlaytestReport",
+    "Progress",
+    "Run",
+    "Witness",
+    "WitnessStep",
+    "deep_check",
+    "diagnostics",
+    "explore",
+    "playtest",
+    "replay_run",
+    "witness_json",
+]

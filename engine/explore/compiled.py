@@ -1,0 +1,373 @@
+"""A story compiled for fast stepping: options per scene, and the projected state layout.
+
+Conditions and effects come from the runtime's own compiled form (:func:`engine.runtime._compile`),
+so exploration and playtests follow exactly the rules a learner plays by.
+
+The *projected* state the explorer memoises is a flat tuple::
+
+    (scene, flag bits, once bits, meter₀, meter₁, …, visits₀, visits₁, …)
+
+holding only what some condition can read: meters and flags named in an ``if:`` or an ``{if}``
+block, and visit counts of scenes named by ``visited``/``visits``. Dropping the rest is sound:
+effects on one meter never touch another, so nothing a condition reads depends on what was
+dropped. A visit count only compared against constants is saturated one above the largest
+constant (every larger count compares the same way); ``visited`` saturates at 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from engine import expressions as ex
+from engine import templates as tp
+from engine.model import Choice, Story
+from engine.runtime import CONTINUE, _compile
+from engine.sourcemap import Path
+
+Numeric = tuple[int, str, int, int, int]
+"""A tracked effect: (state slot, op ``+``/``=``, amount, min, max)."""
+FullEffect = tuple[str, str, int, int, int]
+"""An effect on any meter: (meter, op, amount, min, max)."""
+
+SLOT_SCENE, SLOT_FLAGS, SLOT_ONCE, FIRST_NUMERIC = 0, 1, 2, 3
+
+
+@dataclass(slots=True)
+class Opt:
+    """One option of a scene: a choice, or the scene's Continue (``index == CONTINUE``)."""
+
+    index: int
+    cond: ex.Evaluator | None
+    to: int
+    to_id: str
+    effects: tuple[FullEffect, ...] = ()
+    tracked: tuple[Numeric, ...] = ()
+    set_names: frozenset[str] = frozenset()
+    clear_names: frozenset[str] = frozenset()
+    set_mask: int = 0
+    clear_mask: int = 0
+    once_bit: int = 0
+    choice: Choice | None = None
+
+    @property
+    def key(self) -> str:
+        """The choice's stable id, ``#index``, or ``next`` (as ``runtime.Option.key``)."""
+        if self.choice is None:
+            return "next"
+        return self.choice.id or f"#{self.index}"
+
+
+@dataclass(slots=True)
+class Block:
+    """An ``{if}`` block with compiled branch conditions (``None`` for ``{else}``)."""
+
+    key: tuple[Path, int]
+    """(path of the text in the story, offset of the block) — unique per block."""
+    branches: tuple[tp.Branch, ...]
+    conds: tuple[ex.Evaluator | None, ...]
+    bodies: tuple[tuple[Block, ...], ...]
+    text: str
+
+
+@dataclass(slots=True)
+class SceneInfo:
+    """Everything the stepper needs about one scene."""
+
+    id: str
+    index: int
+    ending: bool
+    reflect: bool
+    choices: tuple[Opt, ...]
+    cont: Opt | None
+    blocks: tuple[Block, ...] = ()
+    """Top-level ``{if}`` blocks of texts rendered at this scene (text, prompt, ending title)."""
+    say_blocks: dict[int, tuple[Block, ...]] = field(default_factory=dict)
+    """Top-level ``{if}`` blocks of each choice's text, by choice index."""
+
+
+@dataclass(slots=True)
+class Compiled:
+    """The whole story, compiled; see the module docstring for the state layout."""
+
+    story: Story
+    scenes: list[SceneInfo]
+    index: dict[str, int]
+    meters: tuple[str, ...]
+    """Tracked meters, in slot order."""
+    visit_scenes: tuple[str, ...]
+    """Scenes whose visit counts are tracked, in slot order."""
+    visit_caps: tuple[int | None, ...]
+    flags: tuple[str, ...]
+    """Tracked flags; bit k stands for ``flags[k]``."""
+    flag_bit: dict[str, int]
+    once_count: int
+    visit_slot: list[int]
+    """Per scene index: its visit slot, or -1 when not tracked."""
+    visit_cap: list[int | None]
+    initial: tuple[int, ...]
+    _flag_sets: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def n_meters(self) -> int:
+        """Number of tracked meters."""
+        return len(self.meters)
+
+    def flag_set(self, bits: int) -> frozenset[str]:
+        """The tracked flags set in ``bits`` (cached)."""
+        got = self._flag_sets.get(bits)
+        if got is None:
+            got = frozenset(f for k, f in enumerate(self.flags) if bits >> k & 1)
+            self._flag_sets[bits] = got
+        return got
+
+    def all_blocks(self) -> list[Block]:
+        """Every ``{if}`` block of every rendered text, outer ones first."""
+        out: list[Block] = []
+        stack: list[Block] = []
+        for scene in self.scenes:
+            stack.extend(reversed(scene.blocks))
+            for blocks in scene.say_blocks.values():
+                stack.extend(reversed(blocks))
+        seen: set[tuple[Path, int]] = set()
+        while stack:
+            block = stack.pop()
+            if block.key in seen:
+                continue
+            seen.add(block.key)
+            out.append(block)
+            for body in reversed(block.bodies):
+                stack.extend(reversed(body))
+        return out
+
+    def view(self, state: tuple[int, ...]) -> View:
+        """What conditions read, for a projected state."""
+        nm = len(self.meters)
+        return View(
+            dict(zip(self.meters, state[FIRST_NUMERIC : FIRST_NUMERIC + nm], strict=True)),
+            self.flag_set(state[SLOT_FLAGS]),
+            dict(zip(self.visit_scenes, state[FIRST_NUMERIC + nm :], strict=True)),
+        )
+
+
+@dataclass(slots=True)
+class View:
+    """A state as conditions read it (the :class:`engine.expressions.State` protocol)."""
+
+    meters: Mapping[str, int]
+    flags: frozenset[str] | set[str]
+    visits: Mapping[str, int]
+
+
+def compile_story(story: Story) -> Compiled:
+    """Compile a (validated) story for exploration and playtests; cached on the story."""
+    cached = story.derived.get("explore")
+    if cached is None:
+        cached = story.derived["explore"] = _build(story)
+    return cached
+
+
+def _conditions(story: Story) -> list[ex.Expr]:
+    """Every condition in the story: choice ``if:`` and ``{if}`` block conditions."""
+    out: list[ex.Expr] = []
+    for _path, text in _texts(story):
+        for node, _offset, want in tp.iter_exprs(tp.parse_template(text)):
+            if want == "bool":
+                out.append(node)
+    for scene in story.scenes.values():
+        for choice in scene.choices:
+            if choice.if_ is not None:
+                out.append(ex.parse(choice.if_))
+    return out
+
+
+def _texts(story: Story) -> list[tuple[Path, str]]:
+    """Every rendered text with ``{`` in it, with its path."""
+    out: list[tuple[Path, str]] = []
+    for sid, scene in story.scenes.items():
+        base: Path = ("scenes", sid)
+        candidates: list[tuple[Path, str]] = [((*base, "text"), scene.text)]
+        if scene.reflect is not None:
+            candidates.append(((*base, "reflect", "prompt"), scene.reflect.prompt))
+        if scene.ending is not None:
+            candidates.append(((*base, "ending", "title"), scene.ending.title))
+        for i, choice in enumerate(scene.choices):
+            candidates.append(((*base, "choices", i, "say"), choice.say))
+        out.extend((p, t) for p, t in candidates if "{" in t)
+    return out
+
+
+def visit_caps(conditions: list[ex.Expr]) -> dict[str, int | None]:
+    """For each scene a condition names, how far its visit count must be tracked.
+
+    ``None`` means exactly (the count is used in arithmetic or compared with a non-constant).
+    """
+    caps: dict[str, int | None] = {}
+
+    def need(scene: str, cap: int | None) -> None:
+        if scene in caps and caps[scene] is None:
+            return
+        if cap is None:
+            caps[scene] = None
+        else:
+            old = caps.get(scene)
+            caps[scene] = cap if old is None else max(old, cap)
+
+    def visit(node: ex.Expr) -> None:
+        if isinstance(node, ex.SceneCall):
+            need(node.scene, 1 if node.func == "visited" else None)
+        elif isinstance(node, ex.Compare):
+            pair = _count_vs_const(node)
+            if pair is not None:
+                need(pair[0], max(pair[1] + 1, 1))
+            else:
+                visit(node.left)
+                visit(node.right)
+        elif isinstance(node, (ex.Not, ex.Neg)):
+            visit(node.operand)
+        elif isinstance(node, ex.BoolOp):
+            for operand in node.operands:
+                visit(operand)
+        elif isinstance(node, ex.Arith):
+            visit(node.left)
+            visit(node.right)
+
+    for cond in conditions:
+        visit(cond)
+    return caps
+
+
+def _count_vs_const(node: ex.Compare) -> tuple[str, int] | None:
+    for a, b in ((node.left, node.right), (node.right, node.left)):
+        if isinstance(a, ex.SceneCall) and a.func == "visits" and isinstance(b, ex.Num):
+            return a.scene, b.value
+    return None
+
+
+def _build(story: Story) -> Compiled:
+    runtime = _compile(story)
+    declared_flags = set(story.flags)
+    conditions = _conditions(story)
+    read: set[str] = set()
+    for cond in conditions:
+        read |= ex.names(cond)
+    meters = tuple(m for m in story.meters if m in read)
+    flags = tuple(f for f in story.flags if f in read)
+    caps = visit_caps(conditions)
+    visit_scenes = tuple(s for s in story.scenes if s in caps)
+    index = {sid: k for k, sid in enumerate(story.scenes)}
+    meter_slot = {m: FIRST_NUMERIC + k for k, m in enumerate(meters)}
+    flag_bit = {f: 1 << k for k, f in enumerate(flags)}
+    visit_slot = [-1] * len(index)
+    visit_cap: list[int | None] = [None] * len(index)
+    for k, sid in enumerate(visit_scenes):
+        visit_slot[index[sid]] = FIRST_NUMERIC + len(meters) + k
+        visit_cap[index[sid]] = caps[sid]
+
+    blocks_by_path: dict[Path, tuple[Block, ...]] = {}
+    for path, text in _texts(story):
+        blocks = _blocks(path, text, tp.parse_template(text).segments, declared_flags)
+        if blocks:
+            blocks_by_path[path] = blocks
+
+    once = 0
+    scenes: list[SceneInfo] = []
+    for sid, scene in story.scenes.items():
+        base: Path = ("scenes", sid)
+        opts: list[Opt] = []
+        for i, choice in enumerate(scene.choices):
+            full = tuple(
+                (m, op, amount, story.meters[m].min, story.meters[m].max)
+                for m, op, amount in runtime.effects[(sid, i)]
+            )
+            tracked = tuple(
+                (meter_slot[m], op, amount, lo, hi) for m, op, amount, lo, hi in full
+                if m in meter_slot
+            )
+            once_bit = 0
+            if choice.once:
+                once_bit = 1 << once
+                once += 1
+            opts.append(
+                Opt(
+                    index=i,
+                    cond=runtime.conditions[(sid, i)],
+                    to=index[choice.to],
+                    to_id=choice.to,
+                    effects=full,
+                    tracked=tracked,
+                    set_names=frozenset(choice.set),
+                    clear_names=frozenset(choice.clear),
+                    set_mask=sum(flag_bit.get(f, 0) for f in set(choice.set)),
+                    clear_mask=sum(flag_bit.get(f, 0) for f in set(choice.clear)),
+                    once_bit=once_bit,
+                    choice=choice,
+                )
+            )
+        cont = (
+            Opt(index=CONTINUE, cond=None, to=index[scene.next], to_id=scene.next)
+            if scene.next is not None
+            else None
+        )
+        scene_blocks: list[Block] = []
+        for part in (("text",), ("reflect", "prompt"), ("ending", "title")):
+            scene_blocks.extend(blocks_by_path.get(base + part, ()))
+        say = {
+            i: blocks_by_path[(*base, "choices", i, "say")]
+            for i in range(len(scene.choices))
+            if (*base, "choices", i, "say") in blocks_by_path
+        }
+        scenes.append(
+            SceneInfo(
+                id=sid,
+                index=index[sid],
+                ending=scene.ending is not None,
+                reflect=scene.reflect is not None,
+                choices=tuple(opts),
+                cont=cont,
+                blocks=tuple(scene_blocks),
+                say_blocks=say,
+            )
+        )
+
+    start = index[story.start]
+    initial = [start, 0, 0]
+    initial += [story.meters[m].initial for m in meters]
+    initial += [0] * len(visit_scenes)
+    if visit_slot[start] >= 0:
+        initial[visit_slot[start]] = 1
+    return Compiled(
+        story=story,
+        scenes=scenes,
+        index=index,
+        meters=meters,
+        visit_scenes=visit_scenes,
+        visit_caps=tuple(caps[s] for s in visit_scenes),
+        flags=flags,
+        flag_bit=flag_bit,
+        once_count=once,
+        visit_slot=visit_slot,
+        visit_cap=visit_cap,
+        initial=tuple(initial),
+    )
+
+
+def _blocks(
+    path: Path, text: str, segments: tuple[tp.Segment, ...], flags: set[str]
+) -> tuple[Block, ...]:
+    out: list[Block] = []
+    for seg in segments:
+        if isinstance(seg, tp.IfBlock):
+            out.append(
+                Block(
+                    key=(path, seg.offset),
+                    branches=seg.branches,
+                    conds=tuple(
+                        ex.compile_expr(br.cond, flags) if br.cond is not None else None
+                        for br in seg.branches
+                    ),
+                    bodies=tuple(_blocks(path, text, br.body, flags) for br in seg.branches),
+                    text=text,
+                )
+            )
+    return tuple(out)
