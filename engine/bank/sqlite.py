@@ -1,0 +1,175 @@
+"""The embedded story bank: one SQLite file.
+
+WAL journal, ``synchronous=NORMAL`` (a commit survives a crash of the program; see DESIGN for the
+measured cost of FULL), a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction that
+writes: it takes the write lock before reading, so concurrent writers queue instead of failing
+with "database is locked". Python's sqlite3 runs with ``isolation_level=None``; transactions are
+managed here.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from engine.bank.base import BankUnavailable
+from engine.bank.migrations import LATEST, MIGRATIONS, newer_message
+from engine.bank.sql import SqlBank, Tx
+from engine.diagnostics import BankError
+
+BUSY_TIMEOUT_MS = 15_000
+_TRANSIENT = ("locked", "busy", "disk i/o", "unable to open")
+
+
+class _SqliteTx:
+    """:class:`Tx` over an sqlite3 connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return self.conn.execute(sql, params).rowcount
+
+    def many(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, params)
+
+
+def _error(err: sqlite3.Error, where: str) -> BankError:
+    text = str(err)
+    if isinstance(err, sqlite3.OperationalError) and any(t in text.lower() for t in _TRANSIENT):
+        return BankUnavailable(f"the story bank {where} is unavailable: {text}")
+    if isinstance(err, sqlite3.IntegrityError):
+        return BankError(f"the story bank {where} refused a record: {text}")
+    return BankError(f"the story bank {where} failed: {text}")
+
+
+class SQLiteBank(SqlBank):
+    """The story bank in one SQLite file."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path, migrate_to: int | None = None) -> None:
+        """Open (creating and migrating as needed) the bank at ``path``.
+
+        Raises:
+            BankError: the file cannot be opened, is not a story bank, or is newer than this
+                version of Crossroads.
+        """
+        self.path = Path(path)
+        self.url = str(self.path)
+        self._lock = threading.RLock()
+        if self.path.is_dir():
+            raise BankError(f"the story bank {self.url} is a folder, not a file")
+        try:
+            self._conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as err:
+            raise BankError(f"cannot open the story bank {self.url}: {err}") from None
+        try:
+            self._setup()
+            self._migrate(LATEST if migrate_to is None else migrate_to)
+        except sqlite3.DatabaseError as err:
+            self._conn.close()
+            if "not a database" in str(err):
+                raise BankError(f"{self.url} is not a story bank (not an SQLite file)") from None
+            raise _error(err, self.url) from None
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _setup(self) -> None:
+        conn = self._conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:  # switching a fresh file to WAL needs a moment alone with it
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                break
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+        if str(mode).lower() != "wal":
+            raise BankError(f"the story bank {self.url} cannot use a WAL journal ({mode})")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")  # forgotten text is overwritten, not left
+
+    def _migrate(self, target: int) -> None:
+        with self._write() as tx:
+            tables = {r[0] for r in tx.rows("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "bank_schema" not in tables:
+                if tables:
+                    raise BankError(f"{self.url} is an SQLite database but not a story bank")
+                tx.run("CREATE TABLE bank_schema (version INTEGER PRIMARY KEY, applied TEXT)")
+            found = int(tx.rows("SELECT coalesce(max(version), 0) FROM bank_schema")[0][0])
+            if found > LATEST:
+                raise BankError(f"{self.url}: {newer_message(found)}")
+            for version in range(found + 1, target + 1):
+                for statement in MIGRATIONS[self.dialect][version - 1]:
+                    tx.run(statement)
+                tx.run("INSERT INTO bank_schema (version, applied) VALUES (?, datetime('now'))",
+                       [version])
+
+    def schema_version(self) -> int:
+        """The schema version of the opened bank."""
+        with self._read() as tx:
+            return int(tx.rows("SELECT coalesce(max(version), 0) FROM bank_schema")[0][0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def _tx(self, begin: str) -> Iterator[Tx]:
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute(begin)
+            except sqlite3.Error as err:
+                raise _error(err, self.url) from None
+            try:
+                yield _SqliteTx(conn)
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise _error(exc, self.url) from None
+                raise
+
+    def _write(self) -> Any:
+        return self._tx("BEGIN IMMEDIATE")
+
+    def _read(self) -> Any:
+        return self._tx("BEGIN")
+
+    def _match_sql(self) -> str:
+        return "r.rid IN (SELECT rowid FROM reflections_fts WHERE reflections_fts MATCH ?)"
+
+    def _match_param(self, text: str) -> str | None:
+        words = re.findall(r"\w+", text)
+        return " ".join(f'"{w}"' for w in words) if words else None
+
+    def _after_forget(self) -> None:
+        """Merge the full-text index (dropping the forgotten entries) and empty the WAL."""
+        with self._lock:
+            try:
+                self._conn.execute(
+                    "INSERT INTO reflections_fts(reflections_fts) VALUES ('optimize')"
+                )
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as err:
+                raise _error(err, self.url) from None
