@@ -148,11 +148,12 @@ def _build(text: str, file: str) -> tuple[Any, SourceMap]:
             mark = ev.start_mark
             packed = ((mark.line + 1) << shift) | mark.column
             size = 1
-            tag = ev.tag
+            tag = None if cls is AliasEvent else ev.tag
             if tag is not None and tag not in _STANDARD_TAGS:
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
                 raise fail(
                     "CR106",
-                    f"YAML tag {tag!r} is not allowed in a story",
+                    f"YAML tag {shown!r} is not allowed in a story (nothing was run)",
                     mark,
                     "remove the tag: stories hold plain text, numbers, lists and mappings",
                 )
@@ -341,7 +342,7 @@ def _pydantic_diagnostics(err: ValidationError, smap: SourceMap) -> list[Diagnos
             ):
                 msg += f" (got {got!r})"
             hint = _hint_for(typ, loc)
-        key = (line, col, code)
+        key = (line, col, code + msg)
         if key in seen:
             continue
         seen.add(key)

@@ -50,6 +50,7 @@ class _Checker:
         self.flags = set(story.flags)
         self.scenes = set(story.scenes)
         self.used_meters: set[str] = set()
+        self.changed_meters: set[str] = set()
         self.read_flags: set[str] = set()
         self.set_flags: set[str] = set()
 
@@ -274,6 +275,7 @@ class _Checker:
                         )
                     else:
                         self.used_meters.add(meter)
+                        self.changed_meters.add(meter)
                 for field in ("set", "clear"):
                     for j, flag in enumerate(getattr(choice, field)):
                         if flag not in self.flags:
@@ -388,7 +390,7 @@ class _Checker:
                     self.src.key(("scenes", sid, "text")),
                     f"split passages over {LONG_PASSAGE_WORDS} words: learners skim long screens",
                 )
-        for mid in story.meters:
+        for mid, meter in story.meters.items():
             if mid not in self.used_meters:
                 self.add(
                     "CR302",
@@ -396,6 +398,15 @@ class _Checker:
                     f"meter {mid!r} is never changed or tested",
                     self.src.key(("meters", mid)),
                     "use it in an effect or condition, or remove it",
+                )
+            elif mid not in self.changed_meters:
+                self.add(
+                    "CR302",
+                    "warning",
+                    f"meter {mid!r} is never changed by any effect, so it stays at "
+                    f"{meter.initial}",
+                    self.src.key(("meters", mid)),
+                    "change it in a choice's 'effects:', or replace it with a constant",
                 )
         for i, flag in enumerate(story.flags):
             if flag not in self.set_flags:
