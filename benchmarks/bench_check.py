@@ -25,9 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import synth_story  # noqa: E402
+from synth import synth_story
 
-from engine.check import check_story_file  # noqa: E402
+from engine.check import check_story_file
 
 
 def _time(fn: Callable[[], object], reps: int) -> float:

@@ -11,10 +11,7 @@ from __future__ import annotations
 import random
 import sys
 
-WORDS = (
-    "the team meeting quiet voice calendar lead analyst rumour trust listen decision week "
-    "morning notes office corridor message question answer project deadline review coffee"
-).split()
+WORDS = ["the", "team", "meeting", "quiet", "voice", "calendar", "lead", "analyst", "rumour", "trust", "listen", "decision", "week", "morning", "notes", "office", "corridor", "message", "question", "answer", "project", "deadline", "review", "coffee"]
 
 
 def _passage(rng: random.Random, i: int) -> list[str]:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 Type = Literal["int", "bool"]
 
@@ -472,7 +472,7 @@ def walk(node: Expr) -> list[Expr]:
 
 Evaluator = Callable[[State], "int | bool"]
 
-_CMP: dict[str, Callable[[object, object], bool]] = {
+_CMP: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,

@@ -13,8 +13,8 @@ locations are looked up in the source map.
 from __future__ import annotations
 
 import re
-from sys import intern
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from pydantic import ValidationError
@@ -510,7 +510,9 @@ def find_story_files(paths: list[str | Path]) -> list[Path]:
         elif p.exists():
             out.append(p)
         else:
-            problems.append(_diag(str(raw), "CR100", "no such file or folder", 1, 1, "check the path"))
+            problems.append(
+                _diag(str(raw), "CR100", "no such file or folder", 1, 1, "check the path")
+            )
     if problems:
         raise StoryError("bad paths", problems)
     return out

@@ -48,7 +48,9 @@ def _check_effect(value: object) -> int | str:
 EffectValue = Annotated[
     int | str,
     BeforeValidator(_check_effect),
-    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^[+=-]?\s*\d+$"}]}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^[+=-]?\s*\d+$"}]}
+    ),
 ]
 """``+n`` / ``-n`` (or a plain integer) change a meter by n; ``=n`` sets it."""
 
@@ -138,7 +140,9 @@ class CheckinItem(Base):
     """One statement of a self-assessment, answered on a 1–5 scale."""
 
     id: SceneId = Field(description="Stable id; the same id at start and end measures change.")
-    statement: str = Field(description="E.g. 'I know how the people two levels below me are doing'.")
+    statement: str = Field(
+        description="E.g. 'I know how the people two levels below me are doing'."
+    )
 
 
 class Scene(Base):
@@ -181,7 +185,8 @@ class Story(Base):
     start: str = Field(description="The id of the first scene.")
     scenes: dict[SceneId, Scene] = Field(description="The scenes, by id.")
     pairs_with: list[SceneId] = Field(
-        default_factory=list, description="Ids of stories that tell the same events from other views."
+        default_factory=list,
+        description="Ids of stories that tell the same events from other views.",
     )
     show_meters: bool = Field(default=True, description="Show the meters to the learner.")
     show_locked: bool = Field(

@@ -79,7 +79,7 @@ def _compile(story: Story) -> _Compiled:
     cached = story.derived.get("runtime")
     if cached is None:
         cached = story.derived["runtime"] = _build(story)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _build(story: Story) -> _Compiled:

@@ -186,7 +186,12 @@ class _Checker:
         seen_flags: set[str] = set()
         for i, flag in enumerate(story.flags):
             if flag in seen_flags:
-                self.add("CR207", "error", f"flag {flag!r} is declared twice", self.src.value(("flags", i)))
+                self.add(
+                    "CR207",
+                    "error",
+                    f"flag {flag!r} is declared twice",
+                    self.src.value(("flags", i)),
+                )
             if flag in self.meters:
                 self.add(
                     "CR207",
@@ -264,18 +269,18 @@ class _Checker:
                 if choice.if_ is not None:
                     self.expr(cbase + ("if",), choice.if_)
                 self.template(cbase + ("say",), choice.say)
-                for meter, change in choice.effects.items():
-                    if meter not in self.meters:
+                for mname in choice.effects:
+                    if mname not in self.meters:
                         self.add(
                             "CR125",
                             "error",
-                            f"effects name {meter!r}, which is not a declared meter",
-                            self.src.key(cbase + ("effects", meter)),
-                            _did_you_mean(meter, self.meters) or "declare it under 'meters:'",
+                            f"effects name {mname!r}, which is not a declared meter",
+                            self.src.key(cbase + ("effects", mname)),
+                            _did_you_mean(mname, self.meters) or "declare it under 'meters:'",
                         )
                     else:
-                        self.used_meters.add(meter)
-                        self.changed_meters.add(meter)
+                        self.used_meters.add(mname)
+                        self.changed_meters.add(mname)
                 for field in ("set", "clear"):
                     for j, flag in enumerate(getattr(choice, field)):
                         if flag not in self.flags:

@@ -94,7 +94,8 @@ def test_evaluation_never_uses_eval(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("eval", "exec", "compile"):
         monkeypatch.setattr(builtins, name, boom)
     ex.parse.cache_clear()
-    assert run("trust >= 10 and (asked or visits('inbox') > 1)", S({"trust": 20}, set(), {"inbox": 2}))
+    state = S({"trust": 20}, set(), {"inbox": 2})
+    assert run("trust >= 10 and (asked or visits('inbox') > 1)", state)
 
 
 def test_names_and_scene_refs() -> None:
