@@ -11,7 +11,11 @@ from __future__ import annotations
 import random
 import sys
 
-WORDS = ["the", "team", "meeting", "quiet", "voice", "calendar", "lead", "analyst", "rumour", "trust", "listen", "decision", "week", "morning", "notes", "office", "corridor", "message", "question", "answer", "project", "deadline", "review", "coffee"]
+WORDS = [
+    "the", "team", "meeting", "quiet", "voice", "calendar", "lead", "analyst", "rumour",
+    "trust", "listen", "decision", "week", "morning", "notes", "office", "corridor", "message",
+    "question", "answer", "project", "deadline", "review", "coffee",
+]
 
 
 def _passage(rng: random.Random, i: int) -> list[str]:

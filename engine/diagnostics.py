@@ -74,6 +74,53 @@ CODES: dict[str, str] = {
 }
 
 
+#: The hint a diagnostic carries when the code that raised it gave none.
+DEFAULT_HINTS: dict[str, str] = {
+    "CR100": "check the path",
+    "CR101": "fix the indentation or quoting here",
+    "CR102": "save the file as UTF-8",
+    "CR103": "start from 'crossroads new STORY-ID' or see docs/authoring.md",
+    "CR104": "a story is a mapping that starts with 'format: crossroads/1'",
+    "CR105": "remove or rename one of them",
+    "CR106": "remove the tag: stories hold plain text, numbers, lists and mappings",
+    "CR107": "write the values out instead of nesting aliases",
+    "CR108": "a story needs only a few levels; check the indentation",
+    "CR109": "point at a story file or a folder of them",
+    "CR111": "add the missing key",
+    "CR113": "write 'format: crossroads/1'",
+    "CR124": "use the id of a scene under 'scenes:'",
+    "CR125": "declare it under 'meters:' or 'flags:'",
+    "CR126": "add them under 'cast:' or fix the id",
+    "CR201": "point it at the id of a scene under 'scenes:'",
+    "CR202": "set 'start:' to the id of a scene",
+    "CR203": "link to it from another scene, or remove it",
+    "CR204": "add choices, a 'next:' scene, or an 'ending:'",
+    "CR205": "give a scene in this loop a way towards an ending",
+    "CR206": "remove 'choices'/'next', or remove 'ending'",
+    "CR208": "mark at least one scene with 'ending: {kind: good, title: …}'",
+    "CR209": "fix the id, or check the folder that holds that story",
+    "CR301": "add an alternative, or use 'next:' to continue without a choice",
+    "CR302": "use it in an effect and a condition, or remove it",
+    "CR303": "set it on a choice and test it in a condition, or remove it",
+    "CR304": "split the passage into two scenes",
+    "CR305": "ask for a story: 'Think of a time… What happened?'",
+    "CR110": "check the spelling; schema/story.schema.json lists the keys allowed here",
+    "CR112": "see schema/story.schema.json for the type expected here",
+    "CR120": "conditions look like 'trust >= 40 and not asked_leads'",
+    "CR121": "declare it under 'meters:' or 'flags:', or fix the spelling",
+    "CR122": "compare numbers (trust >= 50); join conditions with and/or/not",
+    "CR123": "blocks are {if condition}…{else}…{end}; write {{ and }} for literal braces",
+    "CR207": "ids must be unique",
+    "CR401": "change the condition or the effects that lead here",
+    "CR402": "make some path's conditions allow it, or remove the ending",
+    "CR403": "check the conditions on the choices that lead here",
+    "CR404": "the block's condition is constant on every path: simplify the text",
+    "CR405": "add a reflect: prompt on the paths that have too few",
+    "CR406": "give the other choices a real advantage, or a cost to this one",
+    "CR407": "raise the exploration bound, or simplify the meters the conditions read",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in a story, positioned at ``file:line:col`` (both 1-based)."""
@@ -91,6 +138,10 @@ class Diagnostic:
     def name(self) -> str:
         """The code's short, human name (``missing-target`` for ``CR201``)."""
         return CODES.get(self.code, "")
+
+    def __post_init__(self) -> None:
+        if not self.hint and self.code in DEFAULT_HINTS:
+            object.__setattr__(self, "hint", DEFAULT_HINTS[self.code])
 
     def format(self) -> str:
         """Return the one-line form ``file:line:col: CODE severity: message (hint)``."""
