@@ -58,6 +58,13 @@ class BankSessionStore:
         """True while records are waiting in the local journal for the bank."""
         return self.journal.pending()
 
+    def playthrough_id(self, session: Session) -> str | None:
+        """The bank id of the session's playthrough (None before its first save)."""
+        tracked = self._tracked.get(id(session))
+        if tracked is None or tracked.session is not session or not tracked.saved:
+            return None
+        return tracked.playthrough
+
     def flush(self) -> bool:
         """Try to write the journal to the bank; True when nothing is left waiting."""
         self._last_attempt = time.monotonic()
