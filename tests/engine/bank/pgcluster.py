@@ -7,6 +7,7 @@ as the ``postgres`` user.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -59,8 +60,6 @@ class Cluster:
 
     def destroy(self) -> None:
         """Stop the server if it runs and delete the cluster."""
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
