@@ -50,6 +50,10 @@ class ResumeScreen(ModalScreen[bool]):
                 yield Button("Resume (r)", id="resume", variant="primary")
                 yield Button("Start over (n)", id="restart")
 
+    def on_mount(self) -> None:
+        """Enter resumes."""
+        self.query_one("#resume", Button).focus()
+
     def action_choose(self, resume: bool) -> None:
         """Close with the answer."""
         self.dismiss(resume)

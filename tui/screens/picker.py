@@ -47,13 +47,12 @@ class PickerScreen(Screen[None]):
         """Heading, the list, and a note about files that could not be loaded."""
         with Vertical(id="picker"):
             yield Static(Content("Choose a story to live"), id="picker-heading")
-            yield OptionList(
-                *(
-                    Option(entry_prompt(e), id=str(i))
-                    for i, e in enumerate(self.catalog.entries)
-                ),
-                id="picker-list",
-            )
+            items: list[Option | None] = []
+            for i, entry in enumerate(self.catalog.entries):
+                if i:
+                    items.append(None)  # a separator line between stories
+                items.append(Option(entry_prompt(entry), id=str(i)))
+            yield OptionList(*items, id="picker-list")
             if not self.catalog.entries:
                 yield Static(Content("No playable stories were found."), id="picker-empty")
             if self.catalog.broken:
@@ -72,13 +71,14 @@ class PickerScreen(Screen[None]):
 
     def action_play(self) -> None:
         """Play the highlighted story."""
-        index = self.query_one(OptionList).highlighted
-        if index is not None:
-            self._play(index)
+        option = self.query_one(OptionList).highlighted_option
+        if option is not None and option.id is not None:
+            self._play(int(option.id))
 
     @on(OptionList.OptionSelected, "#picker-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._play(event.option_index)
+        if event.option.id is not None:
+            self._play(int(event.option.id))
 
     def _play(self, index: int) -> None:
         entry = self.catalog.entries[index]

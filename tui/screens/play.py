@@ -46,7 +46,8 @@ class PlayScreen(Screen[None]):
         self.player = player
         self.items: list[Item] = []
         self.shown_at = time.monotonic()
-        self.saved = player.saves > 0
+        self.saved = player.saves > 0 or bool(player.session.events)
+        """A resumed session came from the store, so it is saved."""
 
     def compose(self) -> ComposeResult:
         """Banner, passage (with the meters beside it), choices, footer."""
