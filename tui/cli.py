@@ -27,14 +27,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full argument parser with every available subcommand."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with every available subcommand (or just ``only``, which keeps
+    start-up lean: ``crossroads play`` does not import the other commands)."""
     parser = _Parser(
         prog="crossroads",
         description="Crossroads: live a story from someone else's point of view.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    registered = 0
+    for name in [only] if only in COMMANDS else COMMANDS:
         try:
             module = importlib.import_module(f"tui.commands.{name}")
         except ModuleNotFoundError as err:
@@ -42,13 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # not built yet
             raise
         module.register(sub)
+        registered += 1
+    if only in COMMANDS and not registered:
+        return build_parser()
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words[0] if words else None)
+    args = parser.parse_args(words)
     if not getattr(args, "func", None):
         if args.command is None and "tui.commands.play" in sys.modules:
             return main(["play"])
