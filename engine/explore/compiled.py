@@ -21,6 +21,14 @@ from dataclasses import dataclass, field
 
 from engine import expressions as ex
 from engine import templates as tp
+from engine.explore.abstraction import (
+    FIRST_NUMERIC,
+    SLOT_FLAGS,
+    SLOT_ONCE,
+    SceneCanon,
+    canonical,
+    canonicalisers,
+)
 from engine.model import Choice, Story
 from engine.runtime import CONTINUE, _compile
 from engine.sourcemap import Path
@@ -30,7 +38,7 @@ Numeric = tuple[int, str, int, int, int]
 FullEffect = tuple[str, str, int, int, int]
 """An effect on any meter: (meter, op, amount, min, max)."""
 
-SLOT_SCENE, SLOT_FLAGS, SLOT_ONCE, FIRST_NUMERIC = 0, 1, 2, 3
+__all__ = ["FIRST_NUMERIC", "SLOT_FLAGS", "SLOT_ONCE", "Compiled", "Opt", "SceneInfo", "View"]
 
 
 @dataclass(slots=True)
@@ -49,6 +57,12 @@ class Opt:
     clear_mask: int = 0
     once_bit: int = 0
     choice: Choice | None = None
+    vslot: int = -1
+    """The target scene's visit slot in the projected state (-1: not tracked)."""
+    vcap: int | None = None
+    """Where the target's visit count saturates (None: exact)."""
+    canon: SceneCanon | None = None
+    """How to canonicalise a state arriving at the target."""
 
     @property
     def key(self) -> str:
@@ -68,6 +82,12 @@ class Block:
     conds: tuple[ex.Evaluator | None, ...]
     bodies: tuple[tuple[Block, ...], ...]
     text: str
+    flow: bool = False
+    """True when the whole top-level block this belongs to reads at most one meter or flag
+    (and no visit counts): its outcomes are then computed after exploring, from the set of
+    values that one variable can have at the scene, instead of from the explored states."""
+    var: str | None = None
+    """The one meter or flag a flow block reads (None: none)."""
 
 
 @dataclass(slots=True)
@@ -81,9 +101,17 @@ class SceneInfo:
     choices: tuple[Opt, ...]
     cont: Opt | None
     blocks: tuple[Block, ...] = ()
-    """Top-level ``{if}`` blocks of texts rendered at this scene (text, prompt, ending title)."""
+    """Top-level state ``{if}`` blocks of texts rendered at this scene (text, prompt, ending
+    title), evaluated in every explored state."""
     say_blocks: dict[int, tuple[Block, ...]] = field(default_factory=dict)
-    """Top-level ``{if}`` blocks of each choice's text, by choice index."""
+    """Top-level state ``{if}`` blocks of each choice's text, by choice index."""
+    flow_blocks: tuple[Block, ...] = ()
+    """Top-level flow blocks (see :attr:`Block.flow`) of texts rendered at this scene."""
+    flow_say: dict[int, tuple[Block, ...]] = field(default_factory=dict)
+    """Top-level flow blocks of each choice's text, by choice index."""
+    reads: tuple[ex.Expr, ...] = ()
+    """The conditions whose values the explored state must keep here: the choices' ``if:``
+    and the state blocks' conditions."""
 
 
 @dataclass(slots=True)
@@ -106,6 +134,8 @@ class Compiled:
     """Per scene index: its visit slot, or -1 when not tracked."""
     visit_cap: list[int | None]
     initial: tuple[int, ...]
+    canon: list[SceneCanon] = field(default_factory=list)
+    """Per scene, how to canonicalise an arriving state (:mod:`engine.explore.abstraction`)."""
     _flag_sets: dict[int, frozenset[str]] = field(default_factory=dict)
 
     @property
@@ -126,9 +156,9 @@ class Compiled:
         out: list[Block] = []
         stack: list[Block] = []
         for scene in self.scenes:
-            stack.extend(reversed(scene.blocks))
-            for blocks in scene.say_blocks.values():
-                stack.extend(reversed(blocks))
+            for top in (scene.blocks, scene.flow_blocks, *scene.say_blocks.values(),
+                        *scene.flow_say.values()):
+                stack.extend(reversed(top))
         seen: set[tuple[Path, int]] = set()
         while stack:
             block = stack.pop()
@@ -165,20 +195,6 @@ def compile_story(story: Story) -> Compiled:
     if cached is None:
         cached = story.derived["explore"] = _build(story)
     return cached
-
-
-def _conditions(story: Story) -> list[ex.Expr]:
-    """Every condition in the story: choice ``if:`` and ``{if}`` block conditions."""
-    out: list[ex.Expr] = []
-    for _path, text in _texts(story):
-        for node, _offset, want in tp.iter_exprs(tp.parse_template(text)):
-            if want == "bool":
-                out.append(node)
-    for scene in story.scenes.values():
-        for choice in scene.choices:
-            if choice.if_ is not None:
-                out.append(ex.parse(choice.if_))
-    return out
 
 
 def _texts(story: Story) -> list[tuple[Path, str]]:
@@ -247,7 +263,21 @@ def _count_vs_const(node: ex.Compare) -> tuple[str, int] | None:
 def _build(story: Story) -> Compiled:
     runtime = _compile(story)
     declared_flags = set(story.flags)
-    conditions = _conditions(story)
+    blocks_by_path: dict[Path, tuple[Block, ...]] = {}
+    for path, text in _texts(story):
+        blocks = _blocks(path, text, tp.parse_template(text).segments, declared_flags)
+        if blocks:
+            blocks_by_path[path] = tuple(_mark_flow(b) for b in blocks)
+    reads_at: dict[str, list[ex.Expr]] = {sid: [] for sid in story.scenes}
+    for path, blocks in blocks_by_path.items():
+        for block in blocks:
+            if not block.flow:
+                reads_at[str(path[1])].extend(_tree_conds(block))
+    for sid, scene in story.scenes.items():
+        for choice in scene.choices:
+            if choice.if_ is not None:
+                reads_at[sid].append(ex.parse(choice.if_))
+    conditions = [cond for conds in reads_at.values() for cond in conds]
     read: set[str] = set()
     for cond in conditions:
         read |= ex.names(cond)
@@ -263,12 +293,6 @@ def _build(story: Story) -> Compiled:
     for k, sid in enumerate(visit_scenes):
         visit_slot[index[sid]] = FIRST_NUMERIC + len(meters) + k
         visit_cap[index[sid]] = caps[sid]
-
-    blocks_by_path: dict[Path, tuple[Block, ...]] = {}
-    for path, text in _texts(story):
-        blocks = _blocks(path, text, tp.parse_template(text).segments, declared_flags)
-        if blocks:
-            blocks_by_path[path] = blocks
 
     once = 0
     scenes: list[SceneInfo] = []
@@ -312,11 +336,11 @@ def _build(story: Story) -> Compiled:
         scene_blocks: list[Block] = []
         for part in (("text",), ("reflect", "prompt"), ("ending", "title")):
             scene_blocks.extend(blocks_by_path.get(base + part, ()))
-        say = {
-            i: blocks_by_path[(*base, "choices", i, "say")]
-            for i in range(len(scene.choices))
-            if (*base, "choices", i, "say") in blocks_by_path
-        }
+        say: dict[int, tuple[Block, ...]] = {}
+        for i in range(len(scene.choices)):
+            got = blocks_by_path.get((*base, "choices", i, "say"))
+            if got:
+                say[i] = got
         scenes.append(
             SceneInfo(
                 id=sid,
@@ -325,8 +349,11 @@ def _build(story: Story) -> Compiled:
                 reflect=scene.reflect is not None,
                 choices=tuple(opts),
                 cont=cont,
-                blocks=tuple(scene_blocks),
-                say_blocks=say,
+                blocks=tuple(b for b in scene_blocks if not b.flow),
+                say_blocks=_split(say, flow=False),
+                flow_blocks=tuple(b for b in scene_blocks if b.flow),
+                flow_say=_split(say, flow=True),
+                reads=tuple(reads_at[sid]),
             )
         )
 
@@ -336,7 +363,7 @@ def _build(story: Story) -> Compiled:
     initial += [0] * len(visit_scenes)
     if visit_slot[start] >= 0:
         initial[visit_slot[start]] = 1
-    return Compiled(
+    compiled = Compiled(
         story=story,
         scenes=scenes,
         index=index,
@@ -350,6 +377,15 @@ def _build(story: Story) -> Compiled:
         visit_cap=visit_cap,
         initial=tuple(initial),
     )
+    compiled.canon = canonicalisers(compiled)
+    for info in scenes:
+        for opt in (*info.choices, *((info.cont,) if info.cont is not None else ())):
+            opt.vslot = visit_slot[opt.to]
+            opt.vcap = visit_cap[opt.to]
+            opt.canon = compiled.canon[opt.to]
+    canonical(initial, compiled.canon[start])
+    compiled.initial = tuple(initial)
+    return compiled
 
 
 def _blocks(
@@ -371,3 +407,43 @@ def _blocks(
                 )
             )
     return tuple(out)
+
+
+def _tree_conds(block: Block) -> list[ex.Expr]:
+    """Every branch condition in a block and the blocks nested in it."""
+    out = [br.cond for br in block.branches if br.cond is not None]
+    for body in block.bodies:
+        for inner in body:
+            out.extend(_tree_conds(inner))
+    return out
+
+
+def _mark_flow(block: Block) -> Block:
+    """Mark a top-level block tree as flow when it reads at most one meter or flag."""
+    conds = _tree_conds(block)
+    names: set[str] = set()
+    refs: set[str] = set()
+    for cond in conds:
+        names |= ex.names(cond)
+        refs |= ex.scene_refs(cond)
+    if len(names) > 1 or refs:
+        return block
+    var = next(iter(names), None)
+
+    def mark(b: Block) -> None:
+        b.flow, b.var = True, var
+        for body in b.bodies:
+            for inner in body:
+                mark(inner)
+
+    mark(block)
+    return block
+
+
+def _split(say: dict[int, tuple[Block, ...]], flow: bool) -> dict[int, tuple[Block, ...]]:
+    out: dict[int, tuple[Block, ...]] = {}
+    for i, blocks in say.items():
+        kept = tuple(b for b in blocks if b.flow == flow)
+        if kept:
+            out[i] = kept
+    return out

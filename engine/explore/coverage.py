@@ -1,4 +1,4 @@
-"""Reflection coverage on a graph of play states (or of scenes).
+"""Reflection coverage on a graph of play states (or of scenes), and which nodes can still end.
 
 Two numbers answer "does every learner get to reflect?":
 
@@ -7,12 +7,15 @@ Two numbers answer "does every learner get to reflect?":
 * the longest run of steps (choices; a Continue counts as one) between two prompts, or between
   the start or an ending and the nearest prompt. A loop without a prompt that can still reach an
   ending makes it unbounded (``None``).
+
+Graphs are given in compressed form: the successors of node ``u`` are
+``edges[offsets[u]:offsets[u + 1]]``; successors numbered ``n`` or more are ignored.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -31,26 +34,62 @@ class ReflectionCoverage:
     """``"states"`` (exhaustive exploration) or ``"scenes"`` (the scene graph)."""
 
 
+def alive(n: int, edges: Sequence[int], offsets: Sequence[int], ending: Sequence[int]) -> bytearray:
+    """Which of the ``n`` nodes can reach an ending node (``ending[u]`` true)."""
+    count = [0] * n
+    for j in range(offsets[n]):
+        v = edges[j]
+        if v < n:
+            count[v] += 1
+    start = [0] * (n + 1)
+    for v in range(n):
+        start[v + 1] = start[v] + count[v]
+    fill = start[:n]
+    preds = [0] * start[n]
+    for u in range(n):
+        for j in range(offsets[u], offsets[u + 1]):
+            v = edges[j]
+            if v < n:
+                preds[fill[v]] = u
+                fill[v] += 1
+    ok = bytearray(n)
+    stack = [u for u in range(n) if ending[u]]
+    for u in stack:
+        ok[u] = 1
+    while stack:
+        v = stack.pop()
+        for j in range(start[v], start[v + 1]):
+            u = preds[j]
+            if not ok[u]:
+                ok[u] = 1
+                stack.append(u)
+    return ok
+
+
 def reflection_coverage(
     n: int,
-    succ: Callable[[int], Sequence[int]],
-    reflect: Callable[[int], bool],
-    ending: Callable[[int], bool],
+    edges: Sequence[int],
+    offsets: Sequence[int],
+    reflect: Sequence[int],
+    ending: Sequence[int],
+    live: Sequence[int],
     basis: str,
     start: int = 0,
 ) -> ReflectionCoverage:
-    """Compute :class:`ReflectionCoverage` on a graph of ``n`` nodes reachable from ``start``."""
-    # fewest prompts: 0-1 BFS
-    inf = n * 2 + 2
+    """Compute :class:`ReflectionCoverage`; ``live`` is :func:`alive`'s answer."""
+    inf = 2 * n + 2
     dist = [inf] * n
     parent = [-1] * n
-    dist[start] = 1 if reflect(start) else 0
+    dist[start] = reflect[start]
     dq: deque[int] = deque([start])
     while dq:
         u = dq.popleft()
         du = dist[u]
-        for v in succ(u):
-            w = 1 if reflect(v) else 0
+        for j in range(offsets[u], offsets[u + 1]):
+            v = edges[j]
+            if v >= n:
+                continue
+            w = reflect[v]
             if du + w < dist[v]:
                 dist[v] = du + w
                 parent[v] = u
@@ -58,8 +97,10 @@ def reflection_coverage(
                     dq.append(v)
                 else:
                     dq.appendleft(v)
-    best = min((v for v in range(n) if ending(v) and dist[v] < inf), key=lambda v: dist[v],
-               default=-1)
+    best, best_d = -1, inf
+    for v in range(n):
+        if ending[v] and dist[v] < best_d:
+            best, best_d = v, dist[v]
     if best < 0:
         return ReflectionCoverage(None, (), None, basis)
     path = [best]
@@ -67,45 +108,37 @@ def reflection_coverage(
         path.append(parent[path[-1]])
     path.reverse()
 
-    # nodes from which an ending can be reached
-    preds: list[list[int]] = [[] for _ in range(n)]
-    for u in range(n):
-        for v in succ(u):
-            preds[v].append(u)
-    alive = [False] * n
-    stack = [v for v in range(n) if ending(v)]
-    for v in stack:
-        alive[v] = True
-    while stack:
-        v = stack.pop()
-        for u in preds[v]:
-            if not alive[u]:
-                alive[u] = True
-                stack.append(u)
-
-    # longest run: a reflection node is split into a sink (in) and a source (out)
+    # Longest run: a live reflection node v is split into a sink v + n (where a run ends) and a
+    # source v (where the next begins); Kahn's algorithm gives longest paths, or finds a cycle.
     indeg = [0] * (2 * n)
-    out_edges: list[list[int]] = [[] for _ in range(2 * n)]
     for u in range(n):
-        if not alive[u]:
-            continue
-        for v in succ(u):
-            if alive[v]:
-                target = n + v if reflect(v) else v
-                out_edges[u].append(target)
-                indeg[target] += 1
-    nodes = [u for u in range(n) if alive[u]] + [n + u for u in range(n) if alive[u] and reflect(u)]
+        if live[u]:
+            for j in range(offsets[u], offsets[u + 1]):
+                v = edges[j]
+                if v < n and live[v]:
+                    indeg[v + n if reflect[v] else v] += 1
     longest = [0] * (2 * n)
-    ready = [u for u in nodes if indeg[u] == 0]
+    ready = [u for u in range(n) if live[u] and not indeg[u]]
+    ready += [u + n for u in range(n) if live[u] and reflect[u] and not indeg[u + n]]
+    total = sum(1 for u in range(n) if live[u]) + sum(1 for u in range(n) if live[u] and reflect[u])
     done = 0
+    run = 0
     while ready:
         u = ready.pop()
         done += 1
-        for t in out_edges[u]:
-            if longest[u] + 1 > longest[t]:
-                longest[t] = longest[u] + 1
+        lu = longest[u] + 1
+        if u >= n:
+            continue
+        for j in range(offsets[u], offsets[u + 1]):
+            v = edges[j]
+            if v >= n or not live[v]:
+                continue
+            t = v + n if reflect[v] else v
+            if lu > longest[t]:
+                longest[t] = lu
+                if lu > run:
+                    run = lu
             indeg[t] -= 1
-            if indeg[t] == 0:
+            if not indeg[t]:
                 ready.append(t)
-    run = None if done < len(nodes) else max((longest[u] for u in nodes), default=0)
-    return ReflectionCoverage(dist[best], tuple(path), run, basis)
+    return ReflectionCoverage(dist[best], tuple(path), None if done < total else run, basis)

@@ -20,7 +20,9 @@ import time
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from engine.explore.abstraction import canonical
 from engine.explore.compiled import (
     FIRST_NUMERIC,
     SLOT_FLAGS,
@@ -31,7 +33,8 @@ from engine.explore.compiled import (
     View,
     compile_story,
 )
-from engine.explore.coverage import ReflectionCoverage, reflection_coverage
+from engine.explore.coverage import ReflectionCoverage, alive, reflection_coverage
+from engine.explore.flow import FlowSpace, FlowVal, eval_flow_blocks, forward
 from engine.model import Story
 from engine.runtime import CONTINUE
 from engine.sourcemap import Path
@@ -71,11 +74,21 @@ class PairStats:
     """How choice ``a`` compared with sibling ``b`` in the states offering both."""
 
     ge: bool = True
-    """``a`` left every meter at least as high as ``b`` did, every time."""
+    """``a``'s effects leave every meter at least as high as ``b``'s (see
+    :func:`compare_effects`)."""
     gt: bool = False
-    """``a`` left some meter strictly higher at least once."""
+    """``a``'s effects leave some meter strictly higher."""
     together: int = 0
-    """States offering both."""
+    """Explored states offering both."""
+
+
+@dataclass(frozen=True, slots=True)
+class Values:
+    """What each variable can be at each reached scene (exact when exploration was)."""
+
+    ranges: dict[str, dict[str, tuple[int, int]]]
+    flags_on: dict[str, frozenset[str]]
+    flags_off: dict[str, frozenset[str]]
 
 
 @dataclass
@@ -101,12 +114,6 @@ class ExploreResult:
     """Scene → a path to a state there with no way on (no choice, no next, not an ending)."""
     trapped: dict[str, Witness]
     """Scene → a path to a state there from which no ending can be reached (exhaustive only)."""
-    ranges: dict[str, dict[str, tuple[int, int]]]
-    """Scene → tracked number (meter, or ``visits("x")``) → (lowest, highest) seen there."""
-    flags_on: dict[str, frozenset[str]]
-    """Scene → tracked flags set in some state there."""
-    flags_off: dict[str, frozenset[str]]
-    """Scene → tracked flags clear in some state there."""
     blocks: dict[tuple[Path, int], set[int]]
     """``{if}`` block → the branch indices shown (-1: none)."""
     pairs: dict[tuple[str, int, int], PairStats]
@@ -115,6 +122,27 @@ class ExploreResult:
     reflection_witness: Witness
     """A path passing the fewest reflection prompts on its way to an ending."""
     compiled: Compiled = field(repr=False)
+    values: Callable[[], Values] = field(repr=False)
+    """Computes :class:`Values` (a second pass over the explored graph, on demand)."""
+
+    @cached_property
+    def _values(self) -> Values:
+        return self.values()
+
+    @property
+    def ranges(self) -> dict[str, dict[str, tuple[int, int]]]:
+        """Scene id → meter (or ``visits("x")``) → (lowest, highest) value it can have there."""
+        return self._values.ranges
+
+    @property
+    def flags_on(self) -> dict[str, frozenset[str]]:
+        """Scene id → flags that can be set there."""
+        return self._values.flags_on
+
+    @property
+    def flags_off(self) -> dict[str, frozenset[str]]:
+        """Scene id → flags that can be clear there."""
+        return self._values.flags_off
 
     @property
     def states_per_second(self) -> float:
@@ -127,9 +155,30 @@ class _SceneAcc:
     count: int = 0
     lo: list[int] | None = None
     hi: list[int] | None = None
-    on: int = 0
-    off: int = 0
     enabled: int = 0
+
+
+@dataclass
+class _Graph:
+    """The explored part of the (reduced) state graph; node ids are in BFS order."""
+
+    order: list[State]
+    parent: list[int]
+    via: list[Opt | None]
+    edges: array[int]
+    edge_opts: list[Opt]
+    offsets: array[int]
+    displayed: list[int]
+    complete: bool
+
+    @property
+    def n(self) -> int:
+        """Number of expanded nodes."""
+        return len(self.offsets) - 1
+
+    def succ(self, u: int) -> array[int]:
+        """Successor node ids of expanded node ``u``."""
+        return self.edges[self.offsets[u] : self.offsets[u + 1]]
 
 
 class _Explorer:
@@ -137,20 +186,24 @@ class _Explorer:
         self.c = compiled
         self.acc = [_SceneAcc() for _ in compiled.scenes]
         self.blocks: dict[tuple[Path, int], set[int]] = {}
-        self.pairs: dict[tuple[str, int, int], PairStats] = {}
-        self.flag_mask = (1 << len(compiled.flags)) - 1
+        self.together: dict[tuple[str, int, int], int] = {}
         self.show_locked = compiled.story.show_locked
         self.needs_view = [
             any(o.cond is not None for o in s.choices) or bool(s.blocks) or bool(s.say_blocks)
             for s in compiled.scenes
         ]
         self.groups = [_groups(compiled, k) for k in range(len(compiled.scenes))]
-        self.untracked = {
-            key: _untracked_compare(compiled, key)
-            for k, groups in enumerate(self.groups)
-            for group in groups
-            for key in _ordered_pairs(compiled.scenes[k].id, group)
-        }
+        needed = {b.var for s in compiled.scenes for b in s.flow_blocks if b.var}
+        needed |= {b.var for s in compiled.scenes for bs in s.flow_say.values() for b in bs
+                   if b.var}
+        self.space = FlowSpace.of(compiled.story, needed)
+        """Only the variables flow blocks read."""
+        self.full = FlowSpace.of(compiled.story)
+        """Every meter and flag (for the reasons reports give, computed when needed)."""
+        self.flow_scene: dict[int, FlowVal] = {}
+        self.flow_say: dict[tuple[int, int], FlowVal] = {}
+        self.sampled_full: dict[int, FlowVal] = {}
+        """Every variable's values per scene, from sampled playthroughs."""
 
     # ------------------------------------------------------------------ one state
     def options(self, state: State) -> tuple[list[Opt], View | None]:
@@ -168,8 +221,9 @@ class _Explorer:
             offered.append(info.cont)
         return offered, view
 
-    def record(self, state: State, offered: list[Opt], view: View | None) -> None:
-        """Fold one explored state into the running statistics."""
+    def record(self, state: State, offered: list[Opt], view: View | None) -> int:
+        """Fold one explored state into the running statistics; return the bit mask of the
+        choices whose text is displayed (for flow blocks in choice texts)."""
         k = state[0]
         info = self.c.scenes[k]
         acc = self.acc[k]
@@ -185,55 +239,47 @@ class _Explorer:
                         lo[j] = v
                     elif v > hi[j]:
                         hi[j] = v
-        flags = state[SLOT_FLAGS]
-        acc.on |= flags
-        acc.off |= ~flags & self.flag_mask
+        shown = 0
         for o in offered:
             if o.index >= 0:
-                acc.enabled |= 1 << o.index
-        if view is None:
-            return
-        if info.blocks:
-            _eval_blocks(info.blocks, view, self.blocks)
-        if info.say_blocks:
+                shown |= 1 << o.index
+        acc.enabled |= shown
+        if self.show_locked:
             once = state[SLOT_ONCE]
-            shown = {o.index for o in offered}
+            for o in info.choices:
+                if not (o.once_bit and once & o.once_bit):
+                    shown |= 1 << o.index
+        if view is not None:
+            if info.blocks:
+                _eval_blocks(info.blocks, view, self.blocks)
             for i, blocks in info.say_blocks.items():
-                opt = info.choices[i]
-                if i in shown or (self.show_locked and not (opt.once_bit and once & opt.once_bit)):
+                if shown >> i & 1:
                     _eval_blocks(blocks, view, self.blocks)
         if self.groups[k] and len(offered) > 1:
-            self._compare(state, info.id, offered)
+            self._together(info.id, k, offered)
+        return shown
 
-    def _compare(self, state: State, sid: str, offered: list[Opt]) -> None:
-        by_index = {o.index: o for o in offered}
-        for group in self.groups[state[0]]:
-            present = [by_index[i] for i in group if i in by_index]
+    def _together(self, sid: str, k: int, offered: list[Opt]) -> None:
+        indices = {o.index for o in offered}
+        for group in self.groups[k]:
+            present = [i for i in group if i in indices]
             if len(present) < 2:
                 continue
-            results = {o.index: _results(state, o) for o in present}
             for a in present:
-                ra = results[a.index]
                 for b in present:
-                    if a is b:
-                        continue
-                    key = (sid, a.index, b.index)
-                    stats = self.pairs.get(key)
-                    if stats is None:
-                        stats = self.pairs[key] = PairStats()
-                    stats.together += 1
-                    if not stats.ge:
-                        continue
-                    rb = results[b.index]
-                    if any(x < y for x, y in zip(ra, rb, strict=True)):
-                        stats.ge = False
-                    elif not stats.gt and any(x > y for x, y in zip(ra, rb, strict=True)):
-                        stats.gt = True
+                    if a != b:
+                        key = (sid, a, b)
+                        self.together[key] = self.together.get(key, 0) + 1
+
+    def fold(self, k: int, shown: int, val: FlowVal) -> None:
+        """Add one node's (or concrete state's) variable values to its scene's."""
+        self.flow_scene[k] = self.flow_scene.get(k, 0) | val
+        for i in self.c.scenes[k].flow_say:
+            if shown >> i & 1:
+                self.flow_say[(k, i)] = self.flow_say.get((k, i), 0) | val
 
     # ------------------------------------------------------------------ searches
-    def bfs(
-        self, max_states: int, progress: Progress | None
-    ) -> tuple[list[State], list[int], list[Opt | None], array[int], array[int], bool]:
+    def bfs(self, max_states: int, progress: Progress | None) -> _Graph:
         c = self.c
         start = c.initial
         ids: dict[State, int] = {start: 0}
@@ -241,9 +287,10 @@ class _Explorer:
         parent: list[int] = [-1]
         via: list[Opt | None] = [None]
         edges: array[int] = array("l")
+        edge_opts: list[Opt] = []
         offsets: array[int] = array("l")
+        displayed: list[int] = []
         options, record, step = self.options, self.record, _step
-        visit_slot, visit_cap = c.visit_slot, c.visit_cap
         i = 0
         complete = True
         while i < len(order):
@@ -253,9 +300,9 @@ class _Explorer:
             state = order[i]
             offsets.append(len(edges))
             offered, view = options(state)
-            record(state, offered, view)
+            displayed.append(record(state, offered, view))
             for opt in offered:
-                nxt = step(state, opt, visit_slot[opt.to], visit_cap[opt.to])
+                nxt = step(state, opt)
                 j = ids.get(nxt)
                 if j is None:
                     j = len(order)
@@ -264,11 +311,36 @@ class _Explorer:
                     parent.append(i)
                     via.append(opt)
                 edges.append(j)
+                edge_opts.append(opt)
             i += 1
             if progress is not None and not i & 0x1FFF:
                 progress(i, None)
         offsets.append(len(edges))
-        return order[:i] if not complete else order, parent, via, edges, offsets, complete
+        return _Graph(order, parent, via, edges, edge_opts, offsets, displayed, complete)
+
+    def flow(self, g: _Graph) -> None:
+        """Per-variable values (of the flow blocks' variables) over the explored graph."""
+        if g.n == 0 or not (self.space.flags or self.space.meters):
+            for u in range(g.n):
+                self.fold(g.order[u][0], g.displayed[u], 0)
+            return
+        vals = forward(
+            self.space, self.space.start(self.c.story), g.n, g.edges, g.offsets, g.edge_opts
+        )
+        for u, val in enumerate(vals):
+            self.fold(g.order[u][0], g.displayed[u], val)
+
+    def full_values(self, g: _Graph) -> dict[int, FlowVal]:
+        """Every variable's values per scene: over the explored graph, plus sampled runs."""
+        out = dict(self.sampled_full)
+        if g.n:
+            vals = forward(
+                self.full, self.full.start(self.c.story), g.n, g.edges, g.offsets, g.edge_opts
+            )
+            for u, val in enumerate(vals):
+                k = g.order[u][0]
+                out[k] = out.get(k, 0) | val
+        return out
 
     def sample(
         self,
@@ -278,8 +350,13 @@ class _Explorer:
         seen: set[State],
         progress: Progress | None,
     ) -> tuple[dict[str, Witness], dict[str, Witness], int]:
-        """Seeded random playthroughs preferring options not taken yet; returns witnesses."""
+        """Seeded random playthroughs preferring options not taken yet; returns witnesses.
+
+        Each run follows the reduced state and, beside it, the concrete meters and flags, which
+        feed the per-variable values of the scenes it passes.
+        """
         c = self.c
+        story = c.story
         endings: dict[str, Witness] = {}
         stuck: dict[str, Witness] = {}
         taken: set[tuple[int, int]] = set()
@@ -287,13 +364,22 @@ class _Explorer:
         for run in range(runs):
             rng = random.Random(f"{seed}:{run}")
             state = c.initial
+            meters = {m: spec.initial for m, spec in story.meters.items()}
+            flags: set[str] = set()
             path: list[tuple[int, Opt]] = []
             for _ in range(max_steps):
                 offered, view = self.options(state)
+                info = c.scenes[state[0]]
                 if state not in seen:
                     seen.add(state)
-                    self.record(state, offered, view)
-                info = c.scenes[state[0]]
+                    shown = self.record(state, offered, view)
+                else:
+                    shown = sum(1 << o.index for o in offered if o.index >= 0)
+                self.fold(state[0], shown, self.space.concrete(flags, meters))
+                k = state[0]
+                self.sampled_full[k] = self.sampled_full.get(k, 0) | self.full.concrete(
+                    flags, meters
+                )
                 if info.ending:
                     _keep_shorter(endings, info.id, c, path)
                     break
@@ -304,14 +390,30 @@ class _Explorer:
                 opt = rng.choice(fresh or offered)
                 taken.add((state[0], opt.index))
                 path.append((state[0], opt))
-                state = _step(state, opt, c.visit_slot[opt.to], c.visit_cap[opt.to])
+                for m, op, amount, lo, hi in opt.effects:
+                    v = amount if op == "=" else meters[m] + amount
+                    meters[m] = lo if v < lo else hi if v > hi else v
+                flags |= opt.set_names
+                flags -= opt.clear_names
+                state = _step(state, opt)
                 steps_total += 1
             if progress is not None and not (run + 1) & 0xFF:
                 progress(run + 1, runs)
         return endings, stuck, steps_total
 
+    def flow_blocks(self) -> None:
+        """Evaluate the flow blocks from the per-scene variable values."""
+        for k, val in self.flow_scene.items():
+            blocks = self.c.scenes[k].flow_blocks
+            if blocks:
+                eval_flow_blocks(self.space, blocks, val, self.blocks, _eval_blocks)
+        for (k, i), val in self.flow_say.items():
+            eval_flow_blocks(self.space, self.c.scenes[k].flow_say[i], val, self.blocks,
+                             _eval_blocks)
 
-def _step(state: State, opt: Opt, vslot: int, vcap: int | None) -> State:
+
+def _step(state: State, opt: Opt) -> State:
+    """The projected state after taking ``opt`` in ``state`` (canonicalised on arrival)."""
     vals = list(state)
     for slot, op, amount, lo, hi in opt.tracked:
         v = amount if op == "=" else vals[slot] + amount
@@ -321,9 +423,14 @@ def _step(state: State, opt: Opt, vslot: int, vcap: int | None) -> State:
     if opt.once_bit:
         vals[SLOT_ONCE] |= opt.once_bit
     vals[0] = opt.to
+    vslot = opt.vslot
     if vslot >= 0:
         v = vals[vslot] + 1
-        vals[vslot] = v if vcap is None or v <= vcap else vcap
+        cap = opt.vcap
+        vals[vslot] = v if cap is None or v <= cap else cap
+    canon = opt.canon
+    if canon is not None and not canon.identity:
+        canonical(vals, canon)
     return tuple(vals)
 
 
@@ -358,21 +465,14 @@ def _groups(c: Compiled, k: int) -> list[list[int]]:
     return [g for g in by_key.values() if len(g) > 1]
 
 
-def _ordered_pairs(sid: str, group: list[int]) -> list[tuple[str, int, int]]:
-    return [(sid, a, b) for a in group for b in group if a != b]
+def compare_effects(a: Opt, b: Opt) -> tuple[bool, bool] | None:
+    """Compare two choices' meter effects: (a ≥ b on every meter, a > b on some).
 
-
-def _untracked_compare(c: Compiled, key: tuple[str, int, int]) -> tuple[bool, bool] | None:
-    """Compare two choices on the meters no condition reads, whose values are not tracked.
-
-    Returns (a ≥ b on all, a > b on some), or None when it depends on the value (a set against a
-    change): then no dominance is claimed.
+    ``+n`` against ``+m`` and ``=n`` against ``=m`` compare the numbers (clamping keeps the
+    order); a set against a change depends on the meter's value, so no claim is made (None).
     """
-    sid, a, b = key
-    scene = c.scenes[c.index[sid]]
-    tracked = set(c.meters)
-    ea = {m: (op, n) for m, op, n, _lo, _hi in scene.choices[a].effects if m not in tracked}
-    eb = {m: (op, n) for m, op, n, _lo, _hi in scene.choices[b].effects if m not in tracked}
+    ea = {m: (op, n) for m, op, n, _lo, _hi in a.effects}
+    eb = {m: (op, n) for m, op, n, _lo, _hi in b.effects}
     ge, gt = True, False
     for m in set(ea) | set(eb):
         (op_a, na), (op_b, nb) = ea.get(m, ("+", 0)), eb.get(m, ("+", 0))
@@ -381,15 +481,6 @@ def _untracked_compare(c: Compiled, key: tuple[str, int, int]) -> tuple[bool, bo
         ge = ge and na >= nb
         gt = gt or na > nb
     return ge, gt
-
-
-def _results(state: State, opt: Opt) -> tuple[int, ...]:
-    """The tracked meters after taking ``opt`` in ``state``."""
-    vals = list(state)
-    for slot, op, amount, lo, hi in opt.tracked:
-        v = amount if op == "=" else vals[slot] + amount
-        vals[slot] = lo if v < lo else hi if v > hi else v
-    return tuple(vals[FIRST_NUMERIC:])
 
 
 def _keep_shorter(
@@ -427,8 +518,9 @@ def explore(
     began = time.perf_counter()
     c = compile_story(story)
     ex = _Explorer(c)
-    order, parent, via, edges, offsets, complete = ex.bfs(max_states, progress)
-    n = len(order)
+    g = ex.bfs(max_states, progress)
+    n = g.n
+    order, parent, via = g.order, g.parent, g.via
 
     def witness(i: int) -> Witness:
         steps: list[WitnessStep] = []
@@ -448,30 +540,24 @@ def explore(
         if info.ending:
             if info.id not in endings:
                 endings[info.id] = witness(i)
-        elif offsets[i] == offsets[i + 1] and info.id not in stuck:
+        elif g.offsets[i] == g.offsets[i + 1] and info.id not in stuck:
             stuck[info.id] = witness(i)
 
+    ex.flow(g)
     sampled = 0
-    if complete:
+    if g.complete:
 
-        def succ(u: int) -> array[int]:
-            return edges[offsets[u] : offsets[u + 1]]
-
-        def is_end(u: int) -> bool:
-            return c.scenes[order[u][0]].ending
-
-        def refl(u: int) -> bool:
-            return c.scenes[order[u][0]].reflect
-
-        cov = reflection_coverage(n, succ, refl, is_end, "states")
+        ending = bytearray(c.scenes[order[u][0]].ending for u in range(n))
+        reflect = bytearray(c.scenes[order[u][0]].reflect for u in range(n))
+        live = alive(n, g.edges, g.offsets, ending)
+        cov = reflection_coverage(n, g.edges, g.offsets, reflect, ending, live, "states")
         cov_witness = _state_path_witness(ex, order, cov.min_path)
-        alive = _alive(n, succ, is_end)
         for i in range(n):
             sid = c.scenes[order[i][0]].id
-            if not alive[i] and offsets[i] != offsets[i + 1] and sid not in trapped:
+            if not live[i] and g.offsets[i] != g.offsets[i + 1] and sid not in trapped:
                 trapped[sid] = witness(i)
     else:
-        seen = set(order)
+        seen = set(order[:n])
         more_endings, more_stuck, _ = ex.sample(
             samples, seed, max_steps=4 * len(c.scenes) + 100, seen=seen, progress=progress
         )
@@ -482,12 +568,13 @@ def explore(
                     store[sid] = w
         cov = _scene_coverage(c)
         cov_witness = _scene_path_witness(c, cov.min_path)
+    ex.flow_blocks()
 
     return ExploreResult(
         story=story,
-        exhaustive=complete,
-        states=n if complete else sum(a.count for a in ex.acc),
-        transitions=len(edges),
+        exhaustive=g.complete,
+        states=n if g.complete else sum(a.count for a in ex.acc),
+        transitions=len(g.edges),
         sampled_runs=sampled,
         seconds=time.perf_counter() - began,
         max_states=max_states,
@@ -501,56 +588,46 @@ def explore(
         endings=endings,
         stuck=stuck,
         trapped=trapped,
-        ranges=_ranges(c, ex),
-        flags_on={c.scenes[k].id: c.flag_set(a.on) for k, a in enumerate(ex.acc) if a.count},
-        flags_off={c.scenes[k].id: c.flag_set(a.off) for k, a in enumerate(ex.acc) if a.count},
         blocks=ex.blocks,
-        pairs=_merge_untracked(ex),
+        pairs=_pairs(ex),
         reflections=cov,
         reflection_witness=cov_witness,
         compiled=c,
+        values=lambda: _values(c, ex, g),
     )
 
 
-def _alive(n: int, succ: Callable[[int], array[int]], is_end: Callable[[int], bool]) -> list[bool]:
-    preds: list[list[int]] = [[] for _ in range(n)]
-    for u in range(n):
-        for v in succ(u):
-            preds[v].append(u)
-    alive = [False] * n
-    stack = [u for u in range(n) if is_end(u)]
-    for u in stack:
-        alive[u] = True
-    while stack:
-        v = stack.pop()
-        for u in preds[v]:
-            if not alive[u]:
-                alive[u] = True
-                stack.append(u)
-    return alive
+def _values(c: Compiled, ex: _Explorer, g: _Graph) -> Values:
+    """Exact meter ranges and flag values per scene, and visit-count ranges."""
+    full = ex.full
+    ranges: dict[str, dict[str, tuple[int, int]]] = {}
+    on: dict[str, frozenset[str]] = {}
+    off: dict[str, frozenset[str]] = {}
+    nm = len(c.meters)
+    for k, val in ex.full_values(g).items():
+        sid = c.scenes[k].id
+        here: dict[str, tuple[int, int]] = {}
+        for m in full.meters:
+            got = full.range(val, m)
+            if got is not None:
+                here[m] = got
+        a = ex.acc[k]
+        if a.lo is not None and a.hi is not None:
+            for j, vid in enumerate(c.visit_scenes):
+                here[f'visits("{vid}")'] = (a.lo[nm + j], a.hi[nm + j])
+        ranges[sid] = here
+        on[sid], off[sid] = full.flag_values(val)
+    return Values(ranges, on, off)
 
 
-def _ranges(c: Compiled, ex: _Explorer) -> dict[str, dict[str, tuple[int, int]]]:
-    names = [*c.meters, *(f'visits("{s}")' for s in c.visit_scenes)]
-    out: dict[str, dict[str, tuple[int, int]]] = {}
-    for k, a in enumerate(ex.acc):
-        if a.count and a.lo is not None and a.hi is not None:
-            out[c.scenes[k].id] = {
-                name: (a.lo[j], a.hi[j]) for j, name in enumerate(names)
-            }
-    return out
-
-
-def _merge_untracked(ex: _Explorer) -> dict[tuple[str, int, int], PairStats]:
-    """Fold the state-independent comparison on untracked meters into each pair's stats."""
+def _pairs(ex: _Explorer) -> dict[tuple[str, int, int], PairStats]:
     out: dict[tuple[str, int, int], PairStats] = {}
-    for key, stats in ex.pairs.items():
-        other = ex.untracked.get(key)
-        if other is None:
-            out[key] = PairStats(False, stats.gt, stats.together)
-        else:
-            ge, gt = other
-            out[key] = PairStats(stats.ge and ge, stats.gt or gt, stats.together)
+    c = ex.c
+    for (sid, a, b), together in ex.together.items():
+        choices = c.scenes[c.index[sid]].choices
+        got = compare_effects(choices[a], choices[b])
+        ge, gt = got if got is not None else (False, False)
+        out[(sid, a, b)] = PairStats(ge, gt, together)
     return out
 
 
@@ -560,7 +637,7 @@ def _state_path_witness(ex: _Explorer, order: list[State], path: tuple[int, ...]
     for u, v in itertools.pairwise(path):
         offered, _ = ex.options(order[u])
         for opt in offered:
-            if _step(order[u], opt, c.visit_slot[opt.to], c.visit_cap[opt.to]) == order[v]:
+            if _step(order[u], opt) == order[v]:
                 steps.append(_witness_step(c, order[u][0], opt))
                 break
     return tuple(steps)
@@ -577,18 +654,17 @@ def _scene_path_witness(c: Compiled, path: tuple[int, ...]) -> Witness:
 
 
 def _scene_coverage(c: Compiled) -> ReflectionCoverage:
-    succs = [
-        sorted({o.to for o in s.choices} | ({s.cont.to} if s.cont is not None else set()))
-        for s in c.scenes
-    ]
-    start = c.initial[0]
+    edges: list[int] = []
+    offsets = [0]
+    for info in c.scenes:
+        edges.extend(sorted({o.to for o in (*info.choices, *((info.cont,) if info.cont else ()))}))
+        offsets.append(len(edges))
+    n = len(c.scenes)
+    ending = bytearray(info.ending for info in c.scenes)
+    reflect = bytearray(info.reflect for info in c.scenes)
+    live = alive(n, edges, offsets, ending)
     return reflection_coverage(
-        len(c.scenes),
-        lambda u: succs[u],
-        lambda u: c.scenes[u].reflect,
-        lambda u: c.scenes[u].ending,
-        "scenes",
-        start=start,
+        n, edges, offsets, reflect, ending, live, "scenes", start=c.initial[0]
     )
 
 

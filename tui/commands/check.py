@@ -37,7 +37,13 @@ def _deep() -> Any:
         from engine.explore import deep_check
     except ModuleNotFoundError:  # pragma: no cover - explore not built
         return None
-    return deep_check
+    from tui.progress import progress_bar
+
+    def deep(story: Any) -> Any:
+        with progress_bar(f"exploring {story.id}") as bar:
+            return deep_check(story, progress=bar)
+
+    return deep
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
                 if args.no_warnings and diag.severity != "error":
                     continue
                 print(diag.format())
+                for n, step in enumerate(diag.data.get("witness", ()), 1):
+                    print(f"    {n}. {step['scene']} → {step['to']}: {step['say']}")
         print(_summary(len(reports), errors, warnings))
     return 1 if errors else 0
 

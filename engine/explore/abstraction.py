@@ -1,0 +1,285 @@
+"""Exact state-space reduction: forget, at each scene, what no future condition can tell apart.
+
+Two states at the same scene that every future condition treats the same way can be merged
+without changing anything the explorer reports (which scenes, choices and ``{if}`` branches are
+possible, the paths to them, where a learner gets stuck). Three such reductions, all computed by
+backward data flow over the scene graph before exploring:
+
+* **Liveness.** A flag, a visit count or a ``once`` mark that no scene reachable from here reads
+  (before a choice overwrites it, for flags) is dropped to 0.
+* **Meter classes.** When a meter is only ever compared with constants (``trust >= 60``), what
+  matters about its value ``v`` at scene ``s`` is which side of each *cut* it is on. The cuts at
+  ``s`` are the thresholds read at ``s`` plus, for each way on with effect ``+d``, the cuts of the
+  next scene shifted by ``-d`` (an ``=n`` effect contributes none). Values between two adjacent
+  cuts are equivalent: effects ``v ↦ clamp(v + d)`` are monotone, so if ``v < v'`` were told
+  apart later, some cut ``c`` of a later scene would satisfy ``v + D < c <= v' + D`` for the sum
+  ``D`` of the effects on the way, and ``c - D`` would be a cut here between them. Each value is
+  replaced by the lowest value of its class. A meter used in arithmetic or compared with another
+  meter keeps its exact value.
+
+Because every member of a class enables the same options and moves to the same class, the reduced
+graph is an exact quotient of the real one: witness paths found in it are real paths, and what it
+cannot reach, the story cannot reach.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from engine import expressions as ex
+
+if TYPE_CHECKING:
+    from engine.explore.compiled import Compiled, Opt
+
+SLOT_FLAGS, SLOT_ONCE, FIRST_NUMERIC = 1, 2, 3
+
+_GE_CUTS = {">=": (0,), ">": (1,), "<=": (1,), "<": (0,), "==": (0, 1), "!=": (0, 1)}
+_FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
+
+
+@dataclass(frozen=True, slots=True)
+class MeterMap:
+    """Canonicalisation of one meter at one scene: value → lowest value of its class."""
+
+    slot: int
+    lo: int
+    table: tuple[int, ...]
+    cuts: tuple[int, ...]
+    hi: int
+
+    def upper(self, rep: int) -> int:
+        """The highest value in the class whose lowest value is ``rep``."""
+        k = bisect.bisect_right(self.cuts, rep)
+        return self.cuts[k] - 1 if k < len(self.cuts) else self.hi
+
+
+@dataclass(frozen=True, slots=True)
+class SceneCanon:
+    """How to canonicalise a state on arriving at one scene."""
+
+    flags: int
+    """Live flag bits (others are cleared)."""
+    once: int
+    """Live ``once`` bits."""
+    meters: tuple[MeterMap, ...]
+    """Meters reduced to classes here (exact meters are absent)."""
+    dead_visits: tuple[int, ...]
+    """Visit slots nothing reads from here on (set to 0)."""
+    identity: bool
+    """True when canonicalising changes nothing."""
+
+
+def _const(node: ex.Expr) -> int | None:
+    if isinstance(node, ex.Num):
+        return node.value
+    if isinstance(node, ex.Neg) and isinstance(node.operand, ex.Num):
+        return -node.operand.value
+    return None
+
+
+def meter_cuts(
+    conds: list[ex.Expr], meters: set[str], exact: set[str]
+) -> dict[str, set[int]]:
+    """Cut points ``c`` (a comparison is ``v >= c`` or its negation) per meter in ``conds``.
+
+    Meters found outside a comparison with a constant are added to ``exact``.
+    """
+    cuts: dict[str, set[int]] = {}
+
+    def visit(node: ex.Expr) -> None:
+        if isinstance(node, ex.Compare):
+            for a, b, op in ((node.left, node.right, node.op),
+                             (node.right, node.left, _FLIP[node.op])):
+                value = _const(b)
+                if isinstance(a, ex.Name) and a.name in meters and value is not None:
+                    cuts.setdefault(a.name, set()).update(value + k for k in _GE_CUTS[op])
+                    return
+            visit(node.left)
+            visit(node.right)
+        elif isinstance(node, ex.Name):
+            if node.name in meters:
+                exact.add(node.name)
+        elif isinstance(node, (ex.Not, ex.Neg)):
+            visit(node.operand)
+        elif isinstance(node, ex.BoolOp):
+            for operand in node.operands:
+                visit(operand)
+        elif isinstance(node, ex.Arith):
+            visit(node.left)
+            visit(node.right)
+
+    for cond in conds:
+        visit(cond)
+    return cuts
+
+
+def _edges(c: Compiled) -> list[list[tuple[int, Opt]]]:
+    """Predecessor lists: for each scene, (from scene, option) pairs leading into it."""
+    preds: list[list[tuple[int, Opt]]] = [[] for _ in c.scenes]
+    for info in c.scenes:
+        for opt in (*info.choices, *((info.cont,) if info.cont is not None else ())):
+            preds[opt.to].append((info.index, opt))
+    return preds
+
+
+def _backward(
+    reads: list[int], preds: list[list[tuple[int, Opt]]], transfer: Callable[[int, Opt], int]
+) -> list[int]:
+    """Least fixpoint of ``live[s] = reads[s] | OR over s→t of transfer(live[t], option)``."""
+    live = list(reads)
+    work = [k for k, bits in enumerate(live) if bits]
+    queued = set(work)
+    while work:
+        t = work.pop()
+        queued.discard(t)
+        bits = live[t]
+        for s, opt in preds[t]:
+            new = live[s] | transfer(bits, opt)
+            if new != live[s]:
+                live[s] = new
+                if s not in queued:
+                    queued.add(s)
+                    work.append(s)
+    return live
+
+
+def canonicalisers(c: Compiled) -> list[SceneCanon]:
+    """Per scene, how to canonicalise an arriving state (see the module docstring)."""
+    story = c.story
+    n = len(c.scenes)
+    preds = _edges(c)
+    conds = {info.id: list(info.reads) for info in c.scenes}
+    tracked = set(c.meters)
+    exact: set[str] = set()
+    cuts_at = [meter_cuts(conds[info.id], tracked, exact) for info in c.scenes]
+
+    # flags: killed by a choice that sets or clears them
+    flag_reads = [0] * n
+    visit_reads = [0] * n
+    visit_bit = {sid: 1 << k for k, sid in enumerate(c.visit_scenes)}
+    for info in c.scenes:
+        for cond in conds[info.id]:
+            for name in ex.names(cond):
+                flag_reads[info.index] |= c.flag_bit.get(name, 0)
+            for sid in ex.scene_refs(cond):
+                visit_reads[info.index] |= visit_bit.get(sid, 0)
+    live_flags = _backward(
+        flag_reads, preds, lambda bits, o: bits & ~(o.set_mask | o.clear_mask)
+    )
+    live_visits = _backward(visit_reads, preds, lambda bits, o: bits)
+    once_here = [0] * n
+    for info in c.scenes:
+        for o in info.choices:
+            once_here[info.index] |= o.once_bit
+    live_once = _backward(once_here, preds, lambda bits, o: bits)
+
+    maps: list[list[MeterMap]] = [[] for _ in range(n)]
+    tables: dict[tuple[str, int], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+    for k, meter in enumerate(c.meters):
+        if meter in exact:
+            continue
+        spec = story.meters[meter]
+        lo, hi = spec.min, spec.max
+        width = hi - lo
+        full = ((1 << (width + 1)) - 1) & ~1  # bit i stands for the cut lo + i, 1 <= i <= width
+        reads = [0] * n
+        for s in range(n):
+            for cut in cuts_at[s].get(meter, ()):
+                if lo < cut <= hi:
+                    reads[s] |= 1 << (cut - lo)
+
+        def shift(bits: int, o: Opt, meter: str = meter, full: int = full) -> int:
+            for m, op, amount, _lo, _hi in o.effects:
+                if m == meter:
+                    if op == "=":
+                        return 0
+                    return (bits >> amount if amount >= 0 else bits << -amount) & full
+            return bits
+
+        live = _backward(reads, preds, shift)
+        slot = FIRST_NUMERIC + k
+        for s in range(n):
+            bits = live[s]
+            if bits == full:
+                continue
+            key = (meter, bits)
+            if key not in tables:
+                cuts = tuple(lo + i for i in range(1, width + 1) if bits >> i & 1)
+                table = []
+                rep = lo
+                for v in range(lo, hi + 1):
+                    if v in cuts:
+                        rep = v
+                    table.append(rep)
+                tables[key] = (tuple(table), cuts)
+            table_t, cuts_t = tables[key]
+            maps[s].append(MeterMap(slot, lo, table_t, cuts_t, hi))
+
+    all_flags = (1 << len(c.flags)) - 1
+    all_once = (1 << c.once_count) - 1
+    out: list[SceneCanon] = []
+    for s in range(n):
+        dead = tuple(
+            FIRST_NUMERIC + len(c.meters) + j
+            for j in range(len(c.visit_scenes))
+            if not live_visits[s] >> j & 1
+        )
+        identity = (
+            live_flags[s] == all_flags and live_once[s] == all_once and not maps[s] and not dead
+        )
+        out.append(SceneCanon(live_flags[s], live_once[s], tuple(maps[s]), dead, identity))
+    return out
+
+
+def canonical(vals: list[int], canon: SceneCanon) -> None:
+    """Canonicalise a state (as a list) in place for the scene ``canon`` belongs to."""
+    if canon.identity:
+        return
+    vals[SLOT_FLAGS] &= canon.flags
+    vals[SLOT_ONCE] &= canon.once
+    for mm in canon.meters:
+        vals[mm.slot] = mm.table[vals[mm.slot] - mm.lo]
+    for slot in canon.dead_visits:
+        vals[slot] = 0
+
+
+def meter_intervals(c: Compiled) -> list[list[tuple[int, int]] | None]:
+    """Per scene, an interval holding every value each tracked meter can have there.
+
+    A forward pass that ignores conditions, so the bounds are safe but may be loose; ``None`` for
+    scenes the graph cannot reach.
+    """
+    story = c.story
+    specs = [story.meters[m] for m in c.meters]
+    pos = {m: k for k, m in enumerate(c.meters)}
+    start = c.initial[0]
+    box: list[list[tuple[int, int]] | None] = [None] * len(c.scenes)
+    box[start] = [(s.initial, s.initial) for s in specs]
+    work = [start]
+    while work:
+        s = work.pop()
+        here = box[s]
+        assert here is not None
+        info = c.scenes[s]
+        for o in (*info.choices, *((info.cont,) if info.cont is not None else ())):
+            new = list(here)
+            for m, op, amount, lo, hi in o.effects:
+                k = pos.get(m)
+                if k is None:
+                    continue
+                if op == "=":
+                    new[k] = (amount, amount)
+                else:
+                    a, b = new[k]
+                    new[k] = (min(hi, max(lo, a + amount)), min(hi, max(lo, b + amount)))
+            old = box[o.to]
+            if old is not None:
+                new = [(min(x[0], y[0]), max(x[1], y[1])) for x, y in zip(old, new, strict=True)]
+                if new == old:
+                    continue
+            box[o.to] = new
+            work.append(o.to)
+    return box

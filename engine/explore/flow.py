@@ -1,0 +1,234 @@
+"""Per-variable values over the explored graph: which values each meter and flag can have.
+
+The value of one meter or flag at the end of a path depends only on the choices along it. The
+explored graph is an exact quotient of the real state graph (every path in it is a real path and
+every real path maps onto one), so a forward pass that unions, at each node, the values carried in
+along every edge computes exactly the set of values that variable can have there.
+
+This answers, exactly and cheaply, the questions about one variable at a time: the range of a
+meter at a scene (for the reasons given with CR401), whether a flag can be set there, and which
+branch of an ``{if}`` block that reads a single variable can show (CR404). Conditions that read
+several variables at once are kept in the explored state instead.
+
+A flow value is one Python int holding bit fields: "could be set" bits for the flags, "could be
+clear" bits for the flags, then for each meter a bit set over ``min..max``. Union is ``|``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from engine.explore.compiled import Block, Opt, View
+from engine.model import Story
+
+FlowVal = int
+"""Packed bit fields (see the module docstring); 0 is the empty set."""
+Prepared = tuple[int, int, int, int, tuple[tuple[int, int, str, int, int], ...]] | None
+"""An option as :meth:`FlowSpace.transfer` applies it: set-on, clear-on, set-off and
+clear-off masks, and meter effects (offset, width, op, amount, min)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FlowSpace:
+    """Bit layout of flow values for one story."""
+
+    flags: tuple[str, ...]
+    meters: tuple[str, ...]
+    lo: tuple[int, ...]
+    hi: tuple[int, ...]
+    offsets: tuple[int, ...]
+    """Bit offset of each meter's field."""
+
+    @classmethod
+    def of(
+        cls, story: Story, only: set[str] | frozenset[str] | None = None
+    ) -> FlowSpace:
+        """The layout for ``story``: every declared flag and meter, or those in ``only``."""
+        meters = tuple(m for m in story.meters if only is None or m in only)
+        flags = tuple(f for f in story.flags if only is None or f in only)
+        lo = tuple(story.meters[m].min for m in meters)
+        hi = tuple(story.meters[m].max for m in meters)
+        offsets: list[int] = []
+        at = 2 * len(flags)
+        for a, b in zip(lo, hi, strict=True):
+            offsets.append(at)
+            at += b - a + 1
+        return cls(flags, meters, lo, hi, tuple(offsets))
+
+    def concrete(self, flags: set[str] | frozenset[str], meters: dict[str, int]) -> FlowVal:
+        """The flow value holding exactly one concrete state."""
+        nf = len(self.flags)
+        on = sum(1 << k for k, f in enumerate(self.flags) if f in flags)
+        val = on | ((((1 << nf) - 1) & ~on) << nf)
+        for m, lo, off in zip(self.meters, self.lo, self.offsets, strict=True):
+            val |= 1 << (off + meters[m] - lo)
+        return val
+
+    def start(self, story: Story) -> FlowVal:
+        """The value at the start: every flag clear, every meter at its start."""
+        return self.concrete(set(), {m: story.meters[m].initial for m in self.meters})
+
+    def prepare(self, opt: Opt) -> Prepared:
+        """Precompute what :meth:`transfer` needs from an option (None: changes nothing)."""
+        if opt.choice is None:
+            return None
+        nf = len(self.flags)
+        set_on = sum(1 << self.flags.index(f) for f in opt.set_names if f in self.flags)
+        clear_on = sum(1 << self.flags.index(f) for f in opt.clear_names if f in self.flags)
+        effects = []
+        for m, op, amount, lo, hi in opt.effects:
+            if m in self.meters:
+                k = self.meters.index(m)
+                effects.append((self.offsets[k], hi - lo, op, amount, lo))
+        if not (set_on or clear_on or effects):
+            return None
+        return set_on, clear_on, set_on << nf, clear_on << nf, tuple(effects)
+
+    @staticmethod
+    def transfer(val: FlowVal, prep: Prepared) -> FlowVal:
+        """The values after taking an option (the runtime's order: effects, set, then clear)."""
+        if prep is None:
+            return val
+        set_on, clear_on, set_off, clear_off, effects = prep
+        for off, width, op, amount, lo in effects:
+            fmask = (1 << (width + 1)) - 1
+            bits = (val >> off) & fmask
+            if op == "=":
+                new = 1 << (min(max(amount, lo), lo + width) - lo)
+            elif amount >= 0:
+                shifted = bits << amount
+                new = (shifted & fmask) | ((1 << width) if shifted >> (width + 1) else 0)
+            else:
+                down = -amount
+                new = (bits >> down) | (1 if bits & ((1 << down) - 1) else 0)
+            val = (val & ~(fmask << off)) | (new << off)
+        val = (val | set_on) & ~clear_on
+        return (val & ~set_off) | clear_off
+
+    def flag_values(self, val: FlowVal) -> tuple[frozenset[str], frozenset[str]]:
+        """(flags that can be set, flags that can be clear) in ``val``."""
+        nf = len(self.flags)
+        on = frozenset(f for k, f in enumerate(self.flags) if val >> k & 1)
+        off = frozenset(f for k, f in enumerate(self.flags) if val >> (nf + k) & 1)
+        return on, off
+
+    def meter_bits(self, val: FlowVal, meter: str) -> tuple[int, int]:
+        """(bit set of the meter's possible values, its minimum)."""
+        k = self.meters.index(meter)
+        return (val >> self.offsets[k]) & ((1 << (self.hi[k] - self.lo[k] + 1)) - 1), self.lo[k]
+
+    def values(self, val: FlowVal, var: str | None) -> list[View]:
+        """One view per possible value of ``var`` (a meter or flag) in ``val``."""
+        if var is None:
+            return [View({}, frozenset(), {})]
+        if var in self.flags:
+            on, off = self.flag_values(val)
+            out = []
+            if var in on:
+                out.append(View({}, frozenset({var}), {}))
+            if var in off:
+                out.append(View({}, frozenset(), {}))
+            return out
+        bits, lo = self.meter_bits(val, var)
+        return [View({var: lo + i}, frozenset(), {}) for i in range(bits.bit_length())
+                if bits >> i & 1]
+
+    def range(self, val: FlowVal, meter: str) -> tuple[int, int] | None:
+        """(lowest, highest) value of ``meter`` in ``val`` (None when empty)."""
+        bits, lo = self.meter_bits(val, meter)
+        if not bits:
+            return None
+        return lo + (bits & -bits).bit_length() - 1, lo + bits.bit_length() - 1
+
+
+def _rpo(n: int, edges: Sequence[int], offsets: Sequence[int]) -> list[int]:
+    """Reverse post-order of the nodes below ``n`` reachable from node 0."""
+    seen = bytearray(n)
+    post: list[int] = []
+    stack: list[tuple[int, int]] = [(0, offsets[0])]
+    seen[0] = 1
+    while stack:
+        u, j = stack[-1]
+        end = offsets[u + 1]
+        while j < end:
+            v = edges[j]
+            j += 1
+            if v < n and not seen[v]:
+                seen[v] = 1
+                stack[-1] = (u, j)
+                stack.append((v, offsets[v]))
+                break
+        else:
+            stack.pop()
+            post.append(u)
+    post.reverse()
+    return post
+
+
+def forward(
+    space: FlowSpace,
+    start: FlowVal,
+    n: int,
+    edges: Sequence[int],
+    offsets: Sequence[int],
+    edge_opts: Sequence[Opt],
+) -> list[FlowVal]:
+    """The flow value at each of the first ``n`` nodes (node 0 is the start): a least fixpoint,
+    computed in reverse post-order passes (one pass when the graph has no cycle)."""
+    prepared: dict[int, Prepared] = {}
+    preps: list[Prepared] = []
+    for opt in edge_opts:
+        key = id(opt)
+        if key not in prepared:
+            prepared[key] = space.prepare(opt)
+        preps.append(prepared[key])
+    order = _rpo(n, edges, offsets)
+    pos = [0] * n
+    for i, u in enumerate(order):
+        pos[u] = i
+    vals = [0] * n
+    vals[0] = start
+    dirty = bytearray(n)
+    dirty[0] = 1
+    transfer = space.transfer
+    again = True
+    while again:
+        again = False
+        for u in order:
+            if not dirty[u]:
+                continue
+            dirty[u] = 0
+            here = vals[u]
+            pu = pos[u]
+            for j in range(offsets[u], offsets[u + 1]):
+                v = edges[j]
+                if v >= n:
+                    continue
+                prep = preps[j]
+                nxt = here if prep is None else transfer(here, prep)
+                old = vals[v]
+                new = old | nxt
+                if new != old:
+                    vals[v] = new
+                    dirty[v] = 1
+                    if pos[v] <= pu:
+                        again = True
+    return vals
+
+
+def eval_flow_blocks(
+    space: FlowSpace,
+    blocks: Sequence[Block],
+    val: FlowVal,
+    hits: dict[tuple[tuple[str | int, ...], int], set[int]],
+    run: Callable[[tuple[Block, ...], View, dict[tuple[tuple[str | int, ...], int], set[int]]],
+                  None],
+) -> None:
+    """Evaluate flow blocks for every value their one variable can have in ``val``."""
+    for block in blocks:
+        for view in space.values(val, block.var):
+            run((block,), view, hits)
+
+
+__all__ = ["FlowSpace", "FlowVal", "eval_flow_blocks", "forward"]
