@@ -11,14 +11,16 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from engine import expressions as ex
 from engine import templates as tp
 from engine.diagnostics import Diagnostic, Severity
 from engine.model import Story
 from engine.sourcemap import Path
+
+if TYPE_CHECKING:  # networkx is imported when a graph is built (lean start-up for play)
+    import networkx as nx
 
 #: Passages longer than this many words get a style warning.
 LONG_PASSAGE_WORDS = 450
@@ -347,6 +349,8 @@ class _Checker:
             )
         if story.start not in g:
             return
+        import networkx as nx
+
         reachable = nx.descendants(g, story.start) | {story.start}
         for sid in story.scenes:
             if sid not in reachable:
@@ -434,6 +438,8 @@ class _Checker:
 
 def scene_graph(story: Story) -> nx.DiGraph:
     """The scene graph: an edge per choice (``choice`` attribute = index) and per ``next``."""
+    import networkx as nx
+
     g = nx.DiGraph()
     g.add_nodes_from(story.scenes)
     scenes = story.scenes
