@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from engine.diagnostics import BankError
 from engine.records import SharedReflection
@@ -71,6 +71,46 @@ class Playthrough:
     status: Status
     ending: str | None
     """The ending scene reached."""
+
+
+class StepRow(NamedTuple):
+    """One choice of a playthrough, as :meth:`Bank.steps_for` streams it."""
+
+    playthrough: str
+    seq: int
+    scene: str
+    key: str
+    to: str
+    ms: int | None
+    at: str | None
+    """When the choice was made (None unless asked for)."""
+
+
+class CheckinRow(NamedTuple):
+    """One check-in answer, as :meth:`Bank.checkins_for` streams it."""
+
+    playthrough: str
+    seq: int
+    scene: str
+    item: str
+    value: int
+
+
+class ReflectionRow(NamedTuple):
+    """One reflection event, as :meth:`Bank.reflections_for` streams it (access rule applied)."""
+
+    playthrough: str
+    seq: int
+    scene: str
+    prompt: str
+    visibility: str
+    anonymous: bool
+    written: bool
+    """False when the learner skipped the prompt."""
+    text: str | None
+    """Only when shared (``cohort`` or ``bank``) under the author's name; never private text."""
+    at: str | None
+    """None for an anonymous reflection (an exact time would match it to its author)."""
 
 
 @dataclass(slots=True)
@@ -196,6 +236,42 @@ class Bank(ABC):
         self, story_id: str | None = None, cohort: str | None = None
     ) -> list[Playthrough]:
         """Playthroughs, oldest first, optionally of one story and/or one cohort (by code)."""
+
+    @abstractmethod
+    def steps_for(
+        self, story_id: str, cohort: str | None = None, times: bool = False
+    ) -> Iterator[StepRow]:
+        """Every choice of every playthrough of a story (optionally one cohort's), streamed in
+        bounded memory, grouped by playthrough and in order within each; ``at`` only when
+        ``times``."""
+
+    @abstractmethod
+    def final_meters(
+        self, story_id: str, cohort: str | None = None
+    ) -> Iterator[tuple[str, dict[str, int]]]:
+        """(playthrough, meters after its last choice) for every playthrough with a choice."""
+
+    @abstractmethod
+    def checkins_for(self, story_id: str, cohort: str | None = None) -> Iterator[CheckinRow]:
+        """Every check-in answer of the story's playthroughs, grouped by playthrough, in order."""
+
+    @abstractmethod
+    def reflections_for(
+        self, story_id: str, cohort: str | None = None
+    ) -> Iterator[ReflectionRow]:
+        """Every reflection event of the story's playthroughs, grouped by playthrough, in order.
+
+        The access rule for readers outside the cohort applies: text only for reflections shared
+        (``cohort`` or ``bank``) under their author's name, and no time for anonymous ones.
+        """
+
+    def write_many(self, batches: Iterable[Batch]) -> int:
+        """Append many batches (bulk loads); return how many. Each batch is idempotent."""
+        n = 0
+        for batch in batches:
+            self.write(batch)
+            n += 1
+        return n
 
     # ------------------------------------------------------------------ reading reflections
     @abstractmethod

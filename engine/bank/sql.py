@@ -20,10 +20,13 @@ from engine.bank.base import (
     TABLES,
     Bank,
     Batch,
+    CheckinRow,
     Cohort,
     Learner,
     Playthrough,
+    ReflectionRow,
     Status,
+    StepRow,
     norm_time,
     now,
 )
@@ -33,6 +36,8 @@ from engine.records import VISIBILITIES, SharedReflection
 #: Namespace for the ids of rows derived from a playthrough event (stable across retries).
 EVENT_NS = uuid.UUID("5b0f8f3e-1c55-4d5e-9a0e-6f3b7d2f9c41")
 BUNDLE_FORMAT = "crossroads-bank/1"
+BULK_CHUNK = 500
+"""Playthroughs per query of the bulk reads (bounded memory, few round trips)."""
 
 
 def checkin_id(playthrough: str, seq: int, item: str) -> str:
@@ -325,6 +330,78 @@ class SqlBank(Bank):
         out.sort(key=lambda t: t[0])
         return [event for _, _, event in out]
 
+    # ------------------------------------------------------------------ bulk reads
+    def write_many(self, batches: Iterable[Batch]) -> int:
+        """Append many batches in one transaction (bulk loads); return how many."""
+        n = 0
+        with self._write() as tx:
+            for batch in batches:
+                if batch.status not in STATUSES:
+                    raise BankError(f"unknown playthrough status {batch.status!r}")
+                self._write_batch(tx, batch)
+                n += 1
+        return n
+
+    def _chunked(self, story_id: str, cohort: str | None, sql: str) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` (with ``{ids}`` for a list of playthrough ids) for the story's
+        playthroughs, a chunk of playthroughs per read transaction: one query per
+        :data:`BULK_CHUNK` playthroughs, never one per playthrough."""
+        where, params = "p.story_id = ?", [story_id]
+        if cohort is not None:
+            where += " AND c.code = ?"
+            params.append(cohort)
+        with self._read() as tx:
+            ids = [self._id_out(r[0]) for r in tx.rows(
+                "SELECT p.id FROM playthroughs p LEFT JOIN cohorts c ON c.id = p.cohort_id "
+                f"WHERE {where} ORDER BY p.id", params)]
+        for start in range(0, len(ids), BULK_CHUNK):
+            part = ids[start:start + BULK_CHUNK]
+            with self._read() as tx:
+                rows = tx.rows(sql.format(ids=", ".join("?" * len(part))), part)
+            yield from rows
+
+    def steps_for(
+        self, story_id: str, cohort: str | None = None, times: bool = False
+    ) -> Iterator[StepRow]:
+        """Every choice of the story's playthroughs, grouped by playthrough, in order."""
+        i = self._id_out
+        sql = ("SELECT playthrough_id, seq, scene, choice_key, to_scene, ms"
+               + (", at" if times else "") + " FROM steps WHERE playthrough_id IN ({ids}) "
+               "ORDER BY playthrough_id, seq")
+        for r in self._chunked(story_id, cohort, sql):
+            yield StepRow(i(r[0]) or "", r[1], r[2], r[3], r[4], r[5],
+                          self._time_out(r[6]) if times else None)
+
+    def final_meters(
+        self, story_id: str, cohort: str | None = None
+    ) -> Iterator[tuple[str, dict[str, int]]]:
+        """(playthrough, meters after its last choice) for every playthrough with a choice."""
+        sql = ("SELECT s.playthrough_id, s.meters FROM steps s WHERE s.playthrough_id IN ({ids}) "
+               "AND s.seq = (SELECT max(t.seq) FROM steps t "
+               "WHERE t.playthrough_id = s.playthrough_id)")
+        for r in self._chunked(story_id, cohort, sql):
+            yield self._id_out(r[0]) or "", self._json_out(r[1])
+
+    def checkins_for(self, story_id: str, cohort: str | None = None) -> Iterator[CheckinRow]:
+        """Every check-in answer of the story's playthroughs, grouped by playthrough, in order."""
+        sql = ("SELECT playthrough_id, seq, scene, item_id, value FROM checkins "
+               "WHERE playthrough_id IN ({ids}) ORDER BY playthrough_id, seq, pos")
+        for r in self._chunked(story_id, cohort, sql):
+            yield CheckinRow(self._id_out(r[0]) or "", r[1], r[2], r[3], r[4])
+
+    def reflections_for(
+        self, story_id: str, cohort: str | None = None
+    ) -> Iterator[ReflectionRow]:
+        """Every reflection event of the story's playthroughs (text only when shared under the
+        author's name; no time when anonymous)."""
+        sql = ("SELECT playthrough_id, seq, scene, prompt_id, visibility, anonymous, "
+               "text IS NOT NULL, CASE WHEN visibility <> 'private' AND NOT anonymous "
+               "THEN text END, CASE WHEN anonymous THEN NULL ELSE created END "
+               "FROM reflections WHERE playthrough_id IN ({ids}) ORDER BY playthrough_id, seq")
+        for r in self._chunked(story_id, cohort, sql):
+            yield ReflectionRow(self._id_out(r[0]) or "", r[1], r[2], r[3], r[4], bool(r[5]),
+                                bool(r[6]), r[7], self._time_out(r[8]))
+
     # ------------------------------------------------------------------ reading reflections
     def shared_reflections(
         self,
@@ -397,19 +474,23 @@ class SqlBank(Bank):
         common = " AND ".join(filters)
         cols = "r.id, r.text, r.learner_id, r.anonymous, r.created, r.visibility"
         n = offset + limit
-        branches: list[tuple[str, list[Any]]] = [("r.visibility = 'bank'", [])]
+        table = "reflections r"
+        branches: list[tuple[str, str, list[Any]]] = [(table, "r.visibility = 'bank'", [])]
         if reader_id is not None:
-            branches.append(("r.learner_id = ? AND r.visibility <> 'bank'", [reader_id]))
+            branches.append(
+                (table, "r.learner_id = ? AND r.visibility <> 'bank'", [reader_id])
+            )
+            # driven from the reader's memberships, so each cohort's index range is read
             branches.append((
-                "r.visibility = 'cohort' AND r.cohort_id IN "
-                "(SELECT m.cohort_id FROM memberships m WHERE m.learner_id = ?) "
+                "memberships m JOIN reflections r ON r.cohort_id = m.cohort_id",
+                "m.learner_id = ? AND r.visibility = 'cohort' "
                 "AND (r.learner_id IS NULL OR r.learner_id <> ?)",
                 [reader_id, reader_id],
             ))
         parts, params = [], []
-        for i, (cond, cparams) in enumerate(branches):
+        for i, (source, cond, cparams) in enumerate(branches):
             parts.append(
-                f"SELECT * FROM (SELECT {cols} FROM reflections r WHERE {cond} AND {common} "
+                f"SELECT * FROM (SELECT {cols} FROM {source} WHERE {cond} AND {common} "
                 f"ORDER BY r.created DESC, r.id DESC LIMIT ?) b{i}"
             )
             params += [*cparams, *fparams, n]
