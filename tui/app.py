@@ -47,7 +47,7 @@ class CrossroadsApp(App[int]):
         cohort: str | None = None,
         bank: str | None = None,
         theme: str = "textual-dark",
-        bench_first_frame: bool = False,
+        bench_first_frame: str | None = None,
     ) -> None:
         super().__init__()
         self.story = story
@@ -76,14 +76,14 @@ class CrossroadsApp(App[int]):
     def first_frame(self) -> None:
         """Called by the first interactive screen; benchmarks exit after its first frame."""
         if self.bench_first_frame:
-            self.bench_first_frame = False
-            self.call_after_refresh(self._bench_exit)
+            self.call_after_refresh(self._bench_exit, self.bench_first_frame)
+            self.bench_first_frame = None
 
-    def _bench_exit(self) -> None:
-        import sys
+    def _bench_exit(self, report: str) -> None:
         import time
 
-        print(f"first-frame {time.time():.6f}", file=sys.stderr, flush=True)
+        with open(report, "a", encoding="utf-8") as fh:
+            fh.write(f"{time.time():.6f}\n")
         self.exit(0)
 
     # ------------------------------------------------------------------ navigation

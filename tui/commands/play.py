@@ -9,15 +9,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.check import FileReport, check_story_file
+from engine.check import FileReport
 from engine.diagnostics import UsageError
 from engine.model import Story
 from engine.paths import stories_dir
 from engine.records import ReflectionReader
 from engine.saves import FileSessionStore, SessionStore
+from tui.checked import check_for_play
 
 BENCH_ENV = "CROSSROADS_BENCH_FIRST_FRAME"
-"""When set, the app prints the time to its first frame and exits (benchmarks only)."""
+"""A file path: the app appends the time of its first frame there and exits (benchmarks)."""
 
 
 def register(sub: Any) -> None:
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     story_file, folder = _resolve(args.story)
     story: Story | None = None
     if story_file is not None:
-        report = check_story_file(story_file)
+        report = check_for_play(story_file)
         if report.story is None or report.errors:
             return _report_failure(report)
         story = report.story
@@ -153,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         resume=args.resume,
         cohort=args.cohort,
         bank=args.bank,
-        bench_first_frame=os.environ.get(BENCH_ENV) is not None,
+        bench_first_frame=os.environ.get(BENCH_ENV) or None,
     )
     result = app.run()
     return int(result or 0)
