@@ -65,7 +65,8 @@ _SQLITE_V1 = [
         UNIQUE (playthrough_id, seq))""",
     # one index per branch of the access rule (see SqlBank._visible_sql)
     "CREATE INDEX reflections_shared ON reflections(story_id, prompt_id, visibility, created, id)",
-    "CREATE INDEX reflections_cohort ON reflections(cohort_id, story_id, prompt_id, created, id)",
+    "CREATE INDEX reflections_cohort ON reflections(cohort_id, story_id, prompt_id, visibility, "
+    "created, id)",
     "CREATE INDEX reflections_learner ON reflections(learner_id, story_id, prompt_id, created, id)",
     """CREATE TABLE checkins (
         id TEXT PRIMARY KEY,
@@ -155,7 +156,8 @@ _PG_V1 = [
         created timestamptz NOT NULL,
         UNIQUE (playthrough_id, seq))""",
     "CREATE INDEX reflections_shared ON reflections(story_id, prompt_id, visibility, created, id)",
-    "CREATE INDEX reflections_cohort ON reflections(cohort_id, story_id, prompt_id, created, id)",
+    "CREATE INDEX reflections_cohort ON reflections(cohort_id, story_id, prompt_id, visibility, "
+    "created, id)",
     "CREATE INDEX reflections_learner ON reflections(learner_id, story_id, prompt_id, created, id)",
     """CREATE TABLE checkins (
         id uuid PRIMARY KEY,

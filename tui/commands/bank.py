@@ -1,0 +1,243 @@
+"""``crossroads bank list | search | export | import | forget``: look after the story bank."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from engine.bank import Bank, open_bank
+from engine.diagnostics import BankError, UsageError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(text: str) -> str:
+    """Text safe to print on a terminal: control characters (escape sequences) made visible."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def register(sub: Any) -> None:
+    """Add the ``bank`` subcommand and its actions."""
+    p = sub.add_parser(
+        "bank",
+        help="list, search, export, import or forget the story bank's records",
+        description="Look after the story bank: by default the SQLite file in your data folder; "
+        "--bank PATH or a postgresql:// URL (or CROSSROADS_BANK) selects another.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str, data: bool = True) -> argparse.ArgumentParser:
+        a: argparse.ArgumentParser = actions.add_parser(name, help=help_text, description=help_text)
+        a.add_argument("--bank", metavar="PATH|URL", help="the bank (a file or postgresql:// URL)")
+        if data:
+            a.add_argument("--json", action="store_true", help="print the result as JSON")
+        return a
+
+    ls = action("list", "show how many records the bank holds, or list learners, cohorts or "
+                "playthroughs")
+    ls.add_argument("what", nargs="?", choices=["learners", "cohorts", "playthroughs"],
+                    help="what to list (default: a count of every kind of record)")
+    ls.add_argument("--story", metavar="ID", help="only playthroughs of this story")
+    ls.add_argument("--cohort", metavar="CODE", help="only playthroughs in this cohort")
+    ls.set_defaults(func=run_list)
+
+    se = action("search", "search the reflections a reader may see (default: only those shared "
+                "with the whole bank)")
+    se.add_argument("text", metavar="TEXT", help="words to look for")
+    se.add_argument("--as", dest="reader", metavar="NAME", help="search as this learner")
+    se.add_argument("--story", metavar="ID", help="only this story")
+    se.add_argument("--prompt", metavar="ID", help="only this reflection prompt")
+    se.add_argument("--limit", type=int, default=20, metavar="N", help="at most N (default 20)")
+    se.set_defaults(func=run_search)
+
+    ex = action("export", "write every record to a JSON Lines bundle (anonymous reflections "
+                "without any link to their author)", data=False)
+    ex.add_argument("file", metavar="FILE", help="the bundle to write ('-' for standard output)")
+    ex.set_defaults(func=run_export)
+
+    im = action("import", "add a bundle's records that the bank does not hold yet (importing "
+                "the same bundle twice adds nothing)")
+    im.add_argument("file", metavar="FILE", help="the bundle to read ('-' for standard input)")
+    im.set_defaults(func=run_import)
+
+    fo = action("forget", "erase every record of a learner from every table")
+    fo.add_argument("learner", metavar="LEARNER", help="the learner's display name")
+    fo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    fo.set_defaults(func=run_forget)
+
+
+def _dump(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# ---------------------------------------------------------------------- list
+def run_list(args: argparse.Namespace) -> int:
+    """Print counts, or the learners, cohorts or playthroughs."""
+    with open_bank(args.bank) as bank:
+        if args.what is None:
+            return _list_counts(bank, args.json)
+        if args.what == "learners":
+            rows: list[dict[str, Any]] = [
+                {"id": x.id, "name": x.name, "created": x.created} for x in bank.learners()
+            ]
+            columns = ["name", "created", "id"]
+        elif args.what == "cohorts":
+            rows = [{"id": c.id, "code": c.code, "name": c.name, "created": c.created}
+                    for c in bank.cohorts()]
+            columns = ["code", "name", "created", "id"]
+        else:
+            rows = [{"id": p.id, "learner": p.learner, "cohort": p.cohort, "story": p.story_id,
+                     "status": p.status, "ending": p.ending, "started": p.started,
+                     "finished": p.finished}
+                    for p in bank.playthroughs(args.story, args.cohort)]
+            columns = ["learner", "story", "cohort", "status", "ending", "started"]
+    if args.json:
+        _dump(rows)
+    else:
+        _table(rows, columns)
+        print(f"{len(rows)} {args.what if len(rows) != 1 else args.what[:-1]}")
+    return 0
+
+
+def _list_counts(bank: Bank, as_json: bool) -> int:
+    counts = bank.counts()
+    if as_json:
+        _dump({"bank": bank.url, "schema": bank.schema_version(), "counts": counts})
+        return 0
+    print(f"story bank {_plain(bank.url)} (schema {bank.schema_version()})")
+    for table, n in counts.items():
+        print(f"  {table:<13}{n:>10}")
+    return 0
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    if not rows:
+        return
+    cells = [[_plain("" if r[c] is None else str(r[c])) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+# ---------------------------------------------------------------------- search
+def run_search(args: argparse.Namespace) -> int:
+    """Print the reflections the reader may see that match the words."""
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    with open_bank(args.bank) as bank:
+        found = bank.search(args.text, reader=args.reader, story_id=args.story,
+                            prompt_id=args.prompt, limit=args.limit)
+    if args.json:
+        _dump([{"id": r.id, "text": r.text, "author": r.author, "created": r.created,
+                "visibility": r.visibility, "mine": r.mine} for r in found])
+        return 0
+    for r in found:
+        who = "anonymous" if r.author is None else _plain(r.author)
+        print(f"— {who}, {r.created[:16].replace('T', ' ')} ({r.visibility})")
+        print(_plain(r.text).strip())
+        print()
+    print(f"{len(found)} reflection{'' if len(found) == 1 else 's'} found")
+    return 0
+
+
+# ---------------------------------------------------------------------- export / import
+def run_export(args: argparse.Namespace) -> int:
+    """Write the bundle (atomically when it is a file)."""
+    with open_bank(args.bank) as bank:
+        records = bank.export_records()
+        if args.file == "-":
+            n = _write_lines(sys.stdout, records)
+            sys.stdout.flush()
+            print(f"exported {n} records", file=sys.stderr)
+            return 0
+        path = Path(args.file)
+        if not path.parent.is_dir():
+            raise UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                n = _write_lines(fh, records)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    print(f"exported {n} records to {_plain(str(path))}")
+    return 0
+
+
+def _write_lines(fh: Any, records: Iterator[dict[str, Any]]) -> int:
+    n = 0
+    for record in records:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        n += record["type"] != "bundle"
+    return n
+
+
+def _read_lines(name: str, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise BankError(f"{name}:{number}: not a JSON line ({err.msg})") from None
+        if not isinstance(record, dict):
+            raise BankError(f"{name}:{number}: each line must be a JSON object")
+        yield record
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Add the bundle's new records; report what was added and skipped."""
+    with open_bank(args.bank) as bank:
+        if args.file == "-":
+            counts = bank.import_records(_read_lines("<stdin>", iter(sys.stdin)))
+        else:
+            try:
+                with open(args.file, encoding="utf-8") as fh:
+                    counts = bank.import_records(_read_lines(args.file, iter(fh)))
+            except OSError as err:
+                raise UsageError(f"cannot read {args.file}: {err.strerror}") from None
+            except UnicodeDecodeError:
+                raise BankError(f"{args.file} is not a UTF-8 bundle") from None
+    if args.json:
+        _dump(counts)
+        return 0
+    added = sum(c["added"] for c in counts.values())
+    skipped = sum(c["skipped"] for c in counts.values())
+    for kind, c in counts.items():
+        if c["added"] or c["skipped"]:
+            print(f"  {kind + 's':<13} added {c['added']:>7}   already there {c['skipped']:>7}")
+    print(f"imported: {added} added, {skipped} already in the bank")
+    return 0
+
+
+# ---------------------------------------------------------------------- forget
+def run_forget(args: argparse.Namespace) -> int:
+    """Erase the learner's records after confirmation; report what was removed."""
+    with open_bank(args.bank) as bank:
+        if bank.learner(args.learner, create=False) is None:
+            raise BankError(f"no learner named {args.learner!r} in this story bank")
+        if not args.yes and sys.stdin.isatty():
+            answer = input(f"Erase every record of {_plain(args.learner)!r} from "
+                           f"{_plain(bank.url)}? This cannot be undone. [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("nothing erased")
+                return 1
+        removed = bank.forget(args.learner)
+    if args.json:
+        _dump({"learner": args.learner, "removed": removed})
+        return 0
+    for table, n in removed.items():
+        print(f"  {table:<13}{n:>7} removed")
+    print(f"forgot {_plain(args.learner)}: {sum(removed.values())} records erased")
+    return 0
