@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from random import Random
 from typing import Literal
@@ -134,6 +135,21 @@ def _rng(seed: str | int, k: int) -> Random:
     return Random(f"{seed}:{k}")
 
 
+def iter_runs(
+    story: Story,
+    runs: int,
+    seed: str | int = 0,
+    *,
+    prefer_new: bool = False,
+    max_steps: int = DEFAULT_MAX_STEPS,
+) -> Iterator[Run]:
+    """Yield runs ``0..runs-1`` of a playtest (see :func:`playtest`)."""
+    c = compile_story(story)
+    taken: set[tuple[int, int]] | None = set() if prefer_new else None
+    for k in range(runs):
+        yield _play(c, k, _rng(seed, k), max_steps, taken)
+
+
 def playtest(
     story: Story,
     runs: int,
@@ -154,13 +170,12 @@ def playtest(
         progress: called now and then with (runs done, runs).
     """
     began = time.perf_counter()
-    c = compile_story(story)
     report = PlaytestReport(story, runs, str(seed), prefer_new, max_steps)
-    taken: set[tuple[int, int]] | None = set() if prefer_new else None
     visits: Counter[str] = Counter()
     choices: Counter[tuple[str, int]] = Counter()
-    for k in range(runs):
-        run = _play(c, k, _rng(seed, k), max_steps, taken)
+    for k, run in enumerate(
+        iter_runs(story, runs, seed, prefer_new=prefer_new, max_steps=max_steps)
+    ):
         report.outcomes[run.outcome] += 1
         if run.outcome == "ending":
             report.endings[run.scenes[-1]] += 1

@@ -1,0 +1,52 @@
+"""``crossroads stats STORY``: size, reading time and routes to each ending."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from engine.stats import SAMPLE_RUNS, WORDS_PER_MINUTE, story_stats
+from tui.commands._story import load_valid
+
+
+def register(sub: Any) -> None:
+    """Add the ``stats`` subcommand."""
+    p = sub.add_parser(
+        "stats",
+        help="scenes, words, choices, endings, reading time and routes to each ending",
+        description="Numbers about a story. Routes are counted on the scene graph with every "
+        "loop collapsed (its condensation), never by listing paths.",
+    )
+    p.add_argument("story", metavar="STORY", help="a story file (or a shipped story's id)")
+    p.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the story's numbers."""
+    stats = story_stats(load_valid(args.story))
+    if args.json:
+        print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
+        return 0
+    m = stats.reading_minutes
+    kinds = ", ".join(f"{len(ids)} {kind}" for kind, ids in stats.endings.items() if ids)
+    lines = [
+        f"{stats.title} ({stats.story})",
+        f"  scenes       {stats.scenes}",
+        f"  words        {stats.words:,}",
+        f"  choices      {stats.choices}",
+        f"  reflections  {stats.reflections}",
+        f"  endings      {sum(len(ids) for ids in stats.endings.values())} ({kinds})",
+        f"  views        {', '.join(stats.points_of_view) or '-'}",
+        f"  reading      about {m['average']:g} min (from {m['shortest']:g} to {m['longest']:g}; "
+        f"{SAMPLE_RUNS} sampled playthroughs at {WORDS_PER_MINUTE} words a minute)",
+        "  routes to each ending"
+        + (" (loops collapsed: counted on the condensation)" if stats.cyclic else "")
+        + ":",
+    ]
+    for kind, ids in stats.endings.items():
+        for sid in ids:
+            lines.append(f"    {sid:<24} {kind:<6} {stats.paths[sid]:,}")
+    print("\n".join(lines))
+    return 0
