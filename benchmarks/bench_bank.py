@@ -25,11 +25,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.bank import Bank, Batch, open_bank  # noqa: E402
+from engine.bank import Bank, Batch, open_bank
 
 STORIES, PROMPTS, COHORT_SIZE, PER_LEARNER = 10, 10, 25, 40
-WORDS = ("manager meeting team listen heard quiet first week change trust lunch email "
-         "promise notes rumour director calendar voice worry plan").split()
+WORDS = ("manager", "meeting", "team", "listen", "heard", "quiet", "first", "week", "change",
+         "trust", "lunch", "email", "promise", "notes", "rumour", "director", "calendar",
+         "voice", "worry", "plan")
 READER = "learner-0"
 
 
@@ -85,7 +86,7 @@ def build(bank: Bank, n: int) -> float:
         with bank._write() as tx:  # type: ignore[attr-defined]
             tx.many("INSERT INTO playthroughs (id, learner_id, cohort_id, story_id, story_hash, "
                     "started, status) VALUES (?, ?, ?, ?, 'h', ?, 'finished')",
-                    [(p, learner_id[l], cohort_id[c], s, t) for p, l, c, s, t in pts])
+                    [(p, learner_id[who], cohort_id[c], s, t) for p, who, c, s, t in pts])
             tx.many("INSERT INTO steps (playthrough_id, seq, scene, choice_index, choice_key, "
                     "to_scene, meters, ms, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", steps)
             tx.many("INSERT INTO reflections (id, playthrough_id, seq, learner_id, cohort_id, "
