@@ -1,0 +1,365 @@
+"""Cohort statistics over the playthroughs of one story, in one streaming pass over the steps.
+
+:func:`analyse` reads the bank's bulk streams (never one query per playthrough) and
+:func:`build_report` turns them into a :class:`~engine.cohort.model.CohortReport`. Memory grows
+with the number of playthroughs (one small path each), not with pairs of them.
+"""
+
+from __future__ import annotations
+
+import statistics
+from array import array
+from collections import Counter, deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from engine.bank.base import Bank, CheckinRow, Playthrough, ReflectionRow, StepRow
+from engine.cohort.model import (
+    MIN_GROUP,
+    CheckinChange,
+    ChoiceShare,
+    CohortReport,
+    EndingCount,
+    Flow,
+    MeterSummary,
+    PromptCount,
+    SceneSplit,
+    SplitPoint,
+    StopCount,
+)
+from engine.cohort.paths import similarity_matrix, split_pairs
+from engine.diagnostics import UsageError
+from engine.model import Story
+from engine.runtime import Session
+
+SIMILARITY_LIMIT = 60
+"""Largest group for which the report lists the pairwise similarity matrix."""
+
+
+def scene_order(story: Story) -> list[tuple[str, int]]:
+    """Every scene with its distance from the start, in story order: by distance, then in the
+    order the author wrote them; scenes not reachable come last."""
+    depth = {story.start: 0}
+    queue = deque([story.start])
+    while queue:
+        sid = queue.popleft()
+        scene = story.scenes[sid]
+        targets = [c.to for c in scene.choices] + ([scene.next] if scene.next else [])
+        for to in targets:
+            if to in story.scenes and to not in depth:
+                depth[to] = depth[sid] + 1
+                queue.append(to)
+    far = max(depth.values(), default=0) + 1
+    position = {sid: i for i, sid in enumerate(story.scenes)}
+    return sorted(((sid, depth.get(sid, far)) for sid in story.scenes),
+                  key=lambda t: (t[1], position[t[0]]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    label: str
+    to: str
+
+
+def choice_labels(story: Story) -> dict[tuple[str, str], _Choice]:
+    """(scene, choice key) → the choice's text (rendered for the opening state) and target."""
+    renderer = Session.start(story, learner="you")
+    out: dict[tuple[str, str], _Choice] = {}
+    for sid, scene in story.scenes.items():
+        for i, c in enumerate(scene.choices):
+            try:
+                label = renderer.render(c.say)
+            except Exception:  # a label is a courtesy: fall back to the source text
+                label = c.say
+            out[(sid, c.id or f"#{i}")] = _Choice(label, c.to)
+        if scene.next is not None:
+            out[(sid, "next")] = _Choice("Continue", scene.next)
+    return out
+
+
+def _median(values: Sequence[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    return round(statistics.fmean(values), 3) if values else None
+
+
+def build_report(
+    story: Story,
+    playthroughs: Sequence[Playthrough],
+    steps: Iterable[StepRow],
+    final_meters: Iterable[tuple[str, dict[str, int]]] = (),
+    checkins: Iterable[CheckinRow] = (),
+    reflections: Iterable[ReflectionRow] = (),
+    cohort: str | None = None,
+    min_group: int = MIN_GROUP,
+) -> CohortReport:
+    """The cohort report from the bank's streams (see :class:`CohortReport`).
+
+    ``steps`` must be grouped by playthrough, in order within each (as the bank streams them);
+    rows of playthroughs not in ``playthroughs`` are ignored.
+    """
+    min_group = max(1, min_group)
+    learner_of = {p.id: p.learner for p in playthroughs}
+    order = scene_order(story)
+    labels = choice_labels(story)
+    titles = {sid: scene.title or sid for sid, scene in story.scenes.items()}
+
+    # ---- one pass over the steps: tokens (scene, key), counts, times, learners, paths
+    token_of: dict[tuple[str, str], int] = {}
+    token_scene: list[str] = []
+    token_to: list[str] = []
+    counts: list[int] = []
+    times: list[array[int]] = []
+    takers: list[set[str]] = []
+    path_of: dict[str, tuple[int, ...]] = {}
+    current: str | None = None
+    learner = ""
+    path: list[int] = []
+    for row in steps:
+        pt = row.playthrough
+        if pt != current:
+            if current is not None and current in learner_of:
+                path_of[current] = tuple(path)
+            current, path = pt, []
+            learner = learner_of.get(pt, "")
+            if not learner:
+                continue
+        elif not learner:
+            continue
+        tk = (row.scene, row.key)
+        t = token_of.get(tk)
+        if t is None:
+            t = token_of[tk] = len(token_scene)
+            token_scene.append(row.scene)
+            token_to.append(row.to)
+            counts.append(0)
+            times.append(array("q"))
+            takers.append(set())
+        counts[t] += 1
+        takers[t].add(learner)
+        if row.ms is not None:
+            times[t].append(row.ms)
+        path.append(t)
+    if current is not None and current in learner_of:
+        path_of[current] = tuple(path)
+
+    # ---- per scene: split, withholding, flows
+    tokens_at: dict[str, list[int]] = {}
+    for t, sid in enumerate(token_scene):
+        tokens_at.setdefault(sid, []).append(t)
+    token_key = [key for (_, key) in token_of]  # dicts keep insertion (= token) order
+    keys_at: dict[str, list[str]] = {}
+    for sid, key in labels:
+        keys_at.setdefault(sid, []).append(key)
+    scenes: list[SceneSplit] = []
+    flows: list[Flow] = []
+    shown: set[str] = set()
+    for sid, depth in order:
+        scene = story.scenes[sid]
+        if scene.ending is not None or (not scene.choices and scene.next is None):
+            continue
+        here = tokens_at.get(sid, [])
+        group: set[str] = set().union(*(takers[t] for t in here)) if here else set()
+        made = sum(counts[t] for t in here)
+        withheld = 0 < len(group) < min_group
+        if not withheld:
+            shown.add(sid)
+        keys = keys_at.get(sid, [])
+        keys = keys + [key for t in here if (key := token_key[t]) not in keys]
+        choices = []
+        for key in keys:
+            t = token_of.get((sid, key))
+            info = labels.get((sid, key))
+            count = counts[t] if t is not None else 0
+            took = takers[t] if t is not None else set()
+            choices.append(ChoiceShare(
+                key=key,
+                label=info.label if info else key,
+                to=info.to if info else (token_to[t] if t is not None else ""),
+                count=None if withheld else count,
+                share=None if withheld or not made else round(count / made, 4),
+                median_ms=(_median(times[t]) if t is not None and len(took) >= min_group
+                           and not withheld else None),
+            ))
+        all_times: list[int] = []
+        if not withheld and len(group) >= min_group:
+            for t in here:
+                all_times.extend(times[t])
+        scenes.append(SceneSplit(sid, titles[sid], depth, len(group), made, withheld,
+                                 tuple(choices), _median(all_times)))
+        if not withheld:
+            by_target: Counter[str] = Counter()
+            for t in here:
+                by_target[token_to[t]] += counts[t]
+            flows.extend(Flow(sid, to, n) for to, n in by_target.items() if n)
+
+    # ---- outcomes: endings, stops, completion
+    position = {sid: i for i, (sid, _) in enumerate(order)}
+    finished = [p for p in playthroughs if p.status == "finished"]
+    unfinished = [p for p in playthroughs if p.status != "finished"]
+    endings_withheld = 0 < len({p.learner for p in finished}) < min_group
+    reached = Counter(p.ending for p in finished)
+    endings = tuple(
+        EndingCount(sid, scene.ending.title, scene.ending.kind,
+                    None if endings_withheld else reached.get(sid, 0))
+        for sid, _ in order if (scene := story.scenes[sid]).ending is not None
+    )
+    stops_withheld = 0 < len({p.learner for p in unfinished}) < min_group
+    stopped: Counter[str] = Counter()
+    for p in unfinished:
+        steps_taken = path_of.get(p.id)
+        stopped[token_to[steps_taken[-1]] if steps_taken else story.start] += 1
+    stops = () if stops_withheld else tuple(
+        StopCount(sid, titles.get(sid, sid), n)
+        for sid, n in sorted(stopped.items(), key=lambda kv: (position.get(kv[0], 1 << 30),
+                                                               kv[0]))
+    )
+
+    # ---- where paths part
+    pairs = split_pairs(Counter(path_of.values()).items(), token_scene)
+    splits = tuple(SplitPoint(sid, titles.get(sid, sid), pairs[sid])
+                   for sid, _ in order if pairs.get(sid) and sid in shown)
+
+    # ---- meters at the end of finished playthroughs
+    done = {p.id for p in finished}
+    values: dict[str, list[int]] = {m: [] for m in story.meters}
+    for pt, meters in final_meters:
+        if pt in done:
+            for m, v in meters.items():
+                if m in values:
+                    values[m].append(int(v))
+    meters_withheld = 0 < len({p.learner for p in finished}) < min_group
+    meter_rows = tuple(
+        MeterSummary(m, story.meters[m].label or m, len(vs), meters_withheld,
+                     None if meters_withheld else _mean(vs),
+                     None if meters_withheld else _median(vs),
+                     None if meters_withheld or not vs else min(vs),
+                     None if meters_withheld or not vs else max(vs))
+        for m, vs in values.items()
+    )
+
+    matrix, matrix_labels = _similarity(path_of, learner_of, min_group)
+    return CohortReport(
+        story_id=story.id,
+        story_title=story.title,
+        cohort=cohort,
+        min_group=min_group,
+        learners=len(set(learner_of.values())),
+        started=len(playthroughs),
+        finished=len(finished),
+        abandoned=sum(1 for p in playthroughs if p.status == "abandoned"),
+        playing=sum(1 for p in playthroughs if p.status == "playing"),
+        scenes=tuple(scenes),
+        flows=tuple(flows),
+        endings=endings,
+        endings_withheld=endings_withheld,
+        stops=stops,
+        stops_withheld=stops_withheld,
+        splits=splits,
+        meters=meter_rows,
+        checkins=_checkins(story, order, learner_of, checkins, min_group),
+        reflections=_prompts(story, order, learner_of, reflections),
+        similarity=matrix,
+        similarity_labels=matrix_labels,
+    )
+
+
+def _checkins(story: Story, order: Sequence[tuple[str, int]], learner_of: dict[str, str],
+              rows: Iterable[CheckinRow], min_group: int) -> tuple[CheckinChange, ...]:
+    """Per item: first and last answers per playthrough, and the mean change between them."""
+    asked: dict[str, list[str]] = {}
+    statements: dict[str, str] = {}
+    for sid, _ in order:
+        for ci in story.scenes[sid].checkin or []:
+            asked.setdefault(ci.id, []).append(sid)
+            statements.setdefault(ci.id, ci.statement)
+    # item -> playthrough -> [first value, first seq, last value, last seq]
+    seen: dict[str, dict[str, list[int]]] = {item: {} for item in asked}
+    for r in rows:
+        if r.playthrough not in learner_of or r.item not in seen:
+            continue
+        entry = seen[r.item].get(r.playthrough)
+        if entry is None:
+            seen[r.item][r.playthrough] = [r.value, r.seq, r.value, r.seq]
+        else:
+            entry[2], entry[3] = r.value, r.seq
+    out = []
+    for item, scenes in asked.items():
+        answers = seen[item]
+        twice = len(scenes) > 1
+        kept = {pt: e for pt, e in answers.items() if e[3] != e[1] or not twice}
+        pairs = list(kept.values())
+        group = {learner_of[pt] for pt in kept}
+        withheld = 0 < len(group) < min_group
+        firsts = [e[0] for e in pairs]
+        lasts = [e[2] for e in pairs]
+        out.append(CheckinChange(
+            item=item,
+            statement=statements[item],
+            first_scene=scenes[0],
+            last_scene=scenes[-1],
+            n=len(pairs),
+            withheld=withheld,
+            first_mean=None if withheld else _mean(firsts),
+            last_mean=None if withheld or not twice else _mean(lasts),
+            change=None if withheld or not twice or not pairs
+            else round(statistics.fmean(b - a for a, b in zip(firsts, lasts, strict=True)), 3),
+        ))
+    return tuple(out)
+
+
+def _prompts(story: Story, order: Sequence[tuple[str, int]], learner_of: dict[str, str],
+             rows: Iterable[ReflectionRow]) -> tuple[PromptCount, ...]:
+    """Counts of shared, private and skipped reflections at each prompt (never text)."""
+    prompts: dict[str, str] = {}
+    for sid, _ in order:
+        reflect = story.scenes[sid].reflect
+        if reflect is not None:
+            prompts.setdefault(reflect.id, sid)
+    tally: dict[str, Counter[str]] = {p: Counter() for p in prompts}
+    for r in rows:
+        if r.playthrough not in learner_of:
+            continue
+        kind = "skipped" if not r.written else "private" if r.visibility == "private" else "shared"
+        tally.setdefault(r.prompt, Counter())[kind] += 1
+        prompts.setdefault(r.prompt, r.scene)
+    return tuple(PromptCount(p, prompts[p], c["shared"], c["private"], c["skipped"])
+                 for p, c in tally.items())
+
+
+def _similarity(path_of: dict[str, tuple[int, ...]], learner_of: dict[str, str],
+                min_group: int
+                ) -> tuple[tuple[tuple[float, ...], ...] | None, tuple[str, ...]]:
+    """The pairwise similarity matrix under pseudonymous labels, for mid-sized groups only."""
+    group = {learner_of[pt] for pt in path_of}
+    if len(group) < min_group or len(path_of) > SIMILARITY_LIMIT:
+        return None, ()
+    ids = sorted(path_of)  # random ids: the order says nothing about who is who
+    matrix = similarity_matrix([path_of[pt] for pt in ids])
+    return (tuple(tuple(row) for row in matrix),
+            tuple(f"#{i + 1}" for i in range(len(ids))))
+
+
+def analyse(bank: Bank, story: Story, cohort: str | None = None,
+            min_group: int = MIN_GROUP) -> CohortReport:
+    """The report for the story's playthroughs in the bank (one cohort's, or all of them).
+
+    Raises:
+        UsageError: no cohort has that code.
+        BankError: the bank cannot be read.
+    """
+    if cohort is not None and bank.cohort(cohort) is None:
+        raise UsageError(f"no cohort with the code {cohort!r} in the story bank {bank.url}")
+    playthroughs = bank.playthroughs(story.id, cohort)
+    return build_report(
+        story,
+        playthroughs,
+        bank.steps_for(story.id, cohort),
+        bank.final_meters(story.id, cohort),
+        bank.checkins_for(story.id, cohort),
+        bank.reflections_for(story.id, cohort),
+        cohort=cohort,
+        min_group=min_group,
+    )

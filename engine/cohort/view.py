@@ -1,0 +1,102 @@
+"""One learner's view of their cohort: the group's splits, their own path, and the paths their
+cohort-mates shared with them.
+
+The sharing rule (kept here, in the engine, not in the UI):
+
+* Playing a story *in a cohort* (``crossroads play --cohort CODE``) shares that playthrough's
+  path — its choices and ending, never its reflections — with the cohort's other members.
+* It is reciprocal: a learner sees cohort-mates' paths of a story only once they have played
+  that story in that cohort themselves. Anyone else (a facilitator who did not play, another
+  cohort) sees only the withheld-below-the-minimum aggregates of :func:`analyse`.
+* Of several playthroughs by one learner, the latest finished one is shown (else the latest).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.bank.base import Bank, Playthrough
+from engine.cohort.analysis import analyse
+from engine.cohort.model import MIN_GROUP, CohortReport
+from engine.cohort.paths import Step, first_divergence
+from engine.model import Story
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerPath:
+    """A learner's path through the story."""
+
+    learner: str
+    playthrough: str
+    status: str
+    ending: str | None
+    steps: tuple[Step, ...]
+    """(scene, choice key) per choice, in order."""
+    scenes: tuple[str, ...]
+    """The scenes visited, from the start scene."""
+
+    def diverges_from(self, other: LearnerPath) -> tuple[int, str | None]:
+        """Choices made alike before parting, and the scene where they part (None: they did
+        not part, or one stopped)."""
+        return first_divergence(self.steps, other.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class CohortView:
+    """What one learner may see of their cohort for one story."""
+
+    report: CohortReport
+    learner: str
+    me: LearnerPath | None
+    """The learner's own path (None when they have not played the story in this cohort)."""
+    mates: tuple[LearnerPath, ...]
+    """Cohort-mates' paths shared with the learner, by name."""
+
+
+def _pick(playthroughs: list[Playthrough]) -> dict[str, Playthrough]:
+    """Each learner's latest finished playthrough, else their latest."""
+    best: dict[str, Playthrough] = {}
+    for p in playthroughs:  # oldest first
+        held = best.get(p.learner)
+        if held is None or p.status == "finished" or held.status != "finished":
+            best[p.learner] = p
+    return best
+
+
+def shared_paths(bank: Bank, story: Story, cohort: str, reader: str
+                 ) -> tuple[LearnerPath | None, tuple[LearnerPath, ...]]:
+    """The reader's own path in the cohort and the paths cohort-mates shared with them.
+
+    Empty mates when the reader has not played the story in the cohort (the rule is
+    reciprocal). One bulk read of the cohort's steps, whatever its size.
+    """
+    chosen = _pick(bank.playthroughs(story.id, cohort))
+    if reader not in chosen:
+        return None, ()
+    wanted = {p.id: p for p in chosen.values()}
+    steps: dict[str, list[Step]] = {pid: [] for pid in wanted}
+    scenes: dict[str, list[str]] = {pid: [story.start] for pid in wanted}
+    for row in bank.steps_for(story.id, cohort):
+        if row.playthrough in wanted:
+            steps[row.playthrough].append((row.scene, row.key))
+            scenes[row.playthrough].append(row.to)
+    paths = {
+        p.learner: LearnerPath(p.learner, p.id, p.status, p.ending, tuple(steps[p.id]),
+                               tuple(scenes[p.id]))
+        for p in wanted.values()
+    }
+    me = paths.pop(reader)
+    return me, tuple(sorted(paths.values(), key=lambda lp: lp.learner.casefold()))
+
+
+def cohort_view(bank: Bank, story: Story, cohort: str, learner: str,
+                min_group: int = MIN_GROUP) -> CohortView:
+    """The cohort's report plus what ``learner`` may see of individual paths.
+
+    Raises:
+        UsageError: no cohort has that code.
+        BankError: the bank cannot be read.
+    """
+    report = analyse(bank, story, cohort, min_group)
+    me, mates = shared_paths(bank, story, cohort, learner)
+    return CohortView(report, learner, me, mates)
