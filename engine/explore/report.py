@@ -247,11 +247,12 @@ class _Reporter:
 
     def dead_ends(self) -> None:
         for sid, witness in self.r.stuck.items():
+            steps = f"{len(witness)} step{'s' if len(witness) != 1 else ''}"
             self.add(
                 "CR408",
                 "error",
                 f"a learner can be stuck at scene {sid!r}: no choice is available and it has no "
-                f"next (after {len(witness)} steps, see the witness)",
+                f"next (after {steps}, see the witness)",
                 self.src.key(("scenes", sid)),
                 "add a choice without a condition, or a 'next:' scene",
                 scene=sid,
