@@ -14,8 +14,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -25,6 +26,7 @@ from engine.validate import scene_graph
 
 WORDS_PER_MINUTE = 200
 SAMPLE_RUNS = 200
+N = TypeVar("N", bound=Hashable)
 _TAG = re.compile(r"\{[^{}\n]*\}")
 
 
@@ -77,8 +79,8 @@ class StoryStats:
 
 
 def count_paths(
-    g: nx.DiGraph, start: str, targets: list[str], weight: dict[tuple[str, str], int] | None = None
-) -> tuple[dict[str, int], bool]:
+    g: nx.DiGraph, start: N, targets: list[N], weight: dict[tuple[N, N], int] | None = None
+) -> tuple[dict[N, int], bool]:
     """Routes from ``start`` to each target, counted on the condensation of ``g``.
 
     Args:
@@ -91,7 +93,7 @@ def count_paths(
         (target → count, whether ``g`` has a cycle).
     """
     cond = nx.condensation(g)
-    mapping: dict[str, int] = cond.graph["mapping"]
+    mapping: dict[N, int] = cond.graph["mapping"]
     cyclic = any(len(cond.nodes[c]["members"]) > 1 for c in cond) or any(
         g.has_edge(n, n) for n in g
     )

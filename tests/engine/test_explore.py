@@ -9,7 +9,7 @@ import pytest
 
 from engine import load_path, load_text, validate
 from engine.diagnostics import Diagnostic
-from engine.explore import deep_check, explore
+from engine.explore import DEFAULT_MAX_STATES, deep_check, explore
 from engine.explore.abstraction import meter_cuts
 from engine.explore.compiled import compile_story
 from engine.explore.space import _Explorer, _step
@@ -20,10 +20,10 @@ BROKEN = FIXTURES / "explore_broken.yaml"
 LOOPS = FIXTURES / "explore_loops.yaml"
 
 
-def _diags(path: Path, **kw: int) -> list[Diagnostic]:
+def _diags(path: Path, max_states: int = DEFAULT_MAX_STATES) -> list[Diagnostic]:
     story = load_path(path)
     assert not [d for d in validate(story) if d.severity == "error"]
-    return deep_check(story, **kw)
+    return deep_check(story, max_states=max_states)
 
 
 def _at(diags: list[Diagnostic], code: str) -> list[tuple[int, int, str]]:
