@@ -2,10 +2,26 @@
 
 - :func:`classify` labels one reflection as mainly an experience (``story``) or mainly a view
   (``opinion``), with a confidence and the phrases that decided it.
+- :func:`find_themes` groups reflections into themes with summaries and quotes, accounting for
+  every reflection ("N of N voices represented"); :class:`Summariser` is the plug-in point for
+  another summarising service.
 """
 
 from __future__ import annotations
 
 from engine.reflections.classify import Classification, Evidence, classify
+from engine.reflections.summarise import ExtractiveSummariser, Summariser
+from engine.reflections.themes import Quote, ReflectionLike, Theme, ThemeReport, find_themes
 
-__all__ = ["Classification", "Evidence", "classify"]
+__all__ = [
+    "Classification",
+    "Evidence",
+    "ExtractiveSummariser",
+    "Quote",
+    "ReflectionLike",
+    "Summariser",
+    "Theme",
+    "ThemeReport",
+    "classify",
+    "find_themes",
+]

@@ -23,6 +23,22 @@ Span = tuple[int, int]
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 _QUOTED = re.compile(r"\"[^\"\n]{0,400}\"|\u201c[^\u201d\n]{0,400}\u201d")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)([A-Za-z']+)")
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+
+Token = tuple[str, int, int]
+
+
+def _tokens(text: str) -> list[Token]:
+    """Lowercased words with their spans (``manager's`` counts as ``manager``)."""
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group().lower()
+        if w.endswith("'s") and len(w) > 3:
+            w = w[:-2]
+        out.append((w, m.start(), m.end()))
+    return out
+
+
 
 
 def _words(*words: str) -> str:
@@ -95,42 +111,52 @@ _EVAL_ADJ = _words(
 
 
 @dataclass(frozen=True, slots=True)
+class Doc:
+    """A text prepared once for every cue."""
+
+    text: str
+    """The normalised text (spans index the original too)."""
+    plain: str
+    """The same with quoted speech blanked out (same length)."""
+    tokens: list[Token]
+    """Lowercased words of ``text`` with spans."""
+    plain_tokens: list[Token]
+    """Lowercased words of ``plain`` with spans."""
+
+
+@dataclass(frozen=True, slots=True)
 class Cue:
     """One rule: its name, the label it leans toward, what it means, and how it finds phrases."""
 
     name: str
     leans: Label
     meaning: str
-    find: Callable[[str, str], list[Span]]
-    """Given the normalised text and a copy with quoted speech blanked out, return match spans."""
+    find: Callable[[Doc], list[Span]]
+    """Return the spans this cue matches in a prepared text."""
 
 
-def _regex(pattern: str, *, unquoted: bool = False, flags: int = re.IGNORECASE) -> Callable[
-    [str, str], list[Span]
-]:
+def _regex(
+    pattern: str, *, unquoted: bool = False, flags: int = re.IGNORECASE
+) -> Callable[[Doc], list[Span]]:
     compiled = re.compile(pattern, flags)
 
-    def find(text: str, plain: str) -> list[Span]:
-        return [m.span() for m in compiled.finditer(plain if unquoted else text)]
+    def find(doc: Doc) -> list[Span]:
+        return [m.span() for m in compiled.finditer(doc.plain if unquoted else doc.text)]
 
     return find
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
-
-
-def _past_ed(text: str, _plain: str) -> list[Span]:
+def _past_ed(doc: Doc) -> list[Span]:
     spans: list[Span] = []
     prev = ""
-    for m in _WORD.finditer(text):
-        word = m.group().lower()
+    for word, a, b in doc.tokens:
         if (
             len(word) > 4
             and word.endswith("ed")
             and word not in _NOT_PAST_ED
             and prev not in _PASSIVE_BEFORE
         ):
-            spans.append(m.span())
+            spans.append((a, b))
         prev = word
     return spans
 
@@ -147,7 +173,8 @@ _NOT_NAMES = frozenset(
 )
 
 
-def _names(text: str, _plain: str) -> list[Span]:
+def _names(doc: Doc) -> list[Span]:
+    text = doc.text
     spans: list[Span] = []
     for m in _CAPITAL.finditer(text):
         if m.group(1) in _NOT_NAMES:
@@ -159,17 +186,76 @@ def _names(text: str, _plain: str) -> list[Span]:
     return spans
 
 
-_SUBJECT_PAST = re.compile(
-    rf"\b{_SUBJECTS}\s+(?:[a-z']+\s+)?({_IRREGULAR_PAST}|[a-z]+ed)\b", re.IGNORECASE
+def _set(*words: str) -> frozenset[str]:
+    return frozenset(words)
+
+
+_PAST_SET = frozenset(_IRREGULAR_PAST.split("|"))
+_SUBJECT_SET = _set("i", "we", "he", "she", "they")
+_FIRST_PERSON = _set("i", "me", "my", "myself", "we", "us", "our")
+_SECOND_PERSON = _set("you", "your", "yourself", "u", "ur")
+_GROUP_SET = frozenset(w for w in _GENERIC_GROUPS.split("|") if " " not in w) | {"teacher"}
+_GROUP_PREFIX = _set(
+    "every", "any", "all", "most", "no", "few", "many", "good", "bad", "great", "best", "worst",
+    "decent", "young", "new", "senior", "middle",
 )
+_GROUP_NOT_BEFORE = _set("said", "told", "asked", "was", "were", "had", "did", "came", "went")
+_NUMBER_SET = frozenset(w for w in _NUMBER_WORDS.split("|") if " " not in w) | {"few", "couple"}
+_UNIT_SET = frozenset(_UNITS.split("|"))
+_PRESENT_SET = _set(
+    "is", "are", "isn't", "aren't", "doesn't", "don't", "can't", "cannot", "won't", "matters",
+    "means", "works", "makes", "kills", "destroys", "builds", "comes", "leads", "needs", "wants",
+    "care", "cares",
+)
+_DIGITS = re.compile(r"\b\d+(?:[.:]\d+)?(?:\s?(?:am|pm)\b)?", re.IGNORECASE)
+
+def _in_set(words: frozenset[str], *, unquoted: bool = False) -> Callable[[Doc], list[Span]]:
+    def find(doc: Doc) -> list[Span]:
+        return [(a, b) for w, a, b in (doc.plain_tokens if unquoted else doc.tokens) if w in words]
+
+    return find
 
 
-def _subject_past(text: str, _plain: str) -> list[Span]:
-    return [
-        m.span()
-        for m in _SUBJECT_PAST.finditer(text)
-        if m.group(1).lower() not in _NOT_PAST_ED
-    ]
+def _is_past(word: str) -> bool:
+    return word in _PAST_SET or (
+        len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST_ED
+    )
+
+
+def _subject_past(doc: Doc) -> list[Span]:
+    toks = doc.tokens
+    spans: list[Span] = []
+    for k, (w, a, _) in enumerate(toks):
+        if w not in _SUBJECT_SET:
+            continue
+        for nxt in toks[k + 1 : k + 3]:
+            if _is_past(nxt[0]):
+                spans.append((a, nxt[2]))
+                break
+    return spans
+
+
+def _generic_group(doc: Doc) -> list[Span]:
+    toks = doc.plain_tokens
+    spans: list[Span] = []
+    for k, (w, a, b) in enumerate(toks):
+        if w not in _GROUP_SET:
+            continue
+        if k + 1 < len(toks) and toks[k + 1][0] in _GROUP_NOT_BEFORE:
+            continue  # "the manager said": a person in a story, not a generalisation
+        if k and toks[k - 1][0] in _GROUP_PREFIX:
+            a = toks[k - 1][1]
+        spans.append((a, b))
+    return spans
+
+
+def _quantity(doc: Doc) -> list[Span]:
+    spans = [m.span() for m in _DIGITS.finditer(doc.text)]
+    toks = doc.tokens
+    for k in range(len(toks) - 1):
+        if toks[k][0] in _NUMBER_SET and toks[k + 1][0] in _UNIT_SET:
+            spans.append((toks[k][1], toks[k + 1][2]))
+    return sorted(spans)
 
 
 _IMPERATIVES = frozenset(
@@ -181,9 +267,9 @@ _IMPERATIVES = frozenset(
 )
 
 
-def _imperative(text: str, plain: str) -> list[Span]:
+def _imperative(doc: Doc) -> list[Span]:
     spans: list[Span] = []
-    for m in _SENTENCE_START.finditer(plain):
+    for m in _SENTENCE_START.finditer(doc.plain):
         if m.group(1).lower() in _IMPERATIVES:
             # "Always assume", "Don't promise"; but not "Never once did I..." (rare) — kept simple
             spans.append(m.span(1))
@@ -194,9 +280,9 @@ def _imperative(text: str, plain: str) -> list[Span]:
 CUES: tuple[Cue, ...] = (
     # ---- story
     Cue("i_past", "story", "someone did something (I/we/he/she + past tense)", _subject_past),
-    Cue("past_irregular", "story", "past tense", _regex(rf"\b(?:{_IRREGULAR_PAST})\b")),
+    Cue("past_irregular", "story", "past tense", _in_set(_PAST_SET)),
     Cue("past_ed", "story", "past tense", _past_ed),
-    Cue("first_person", "story", "first person", _regex(r"\b(?:i|me|my|myself|we|us|our)\b")),
+    Cue("first_person", "story", "first person", _in_set(_FIRST_PERSON)),
     Cue("time_marker", "story", "a particular moment",
         _regex(
             rf"\b(?:yesterday|last\s+(?:{_DAYS})|(?:that|one|the\s+next|the\s+following|"
@@ -210,9 +296,7 @@ CUES: tuple[Cue, ...] = (
     Cue("particular_person", "story", "a particular person or place",
         _regex(rf"\b(?:my|our)\s+(?:{_ROLES})\b")),
     Cue("name", "story", "a named person", _names),
-    Cue("quantity", "story", "a concrete amount",
-        _regex(rf"\b(?:\d+|{_NUMBER_WORDS})[\s-]+(?:{_UNITS})\b|\b\d{{1,2}}\s?(?:am|pm)\b|"
-               r"\b\d+(?:[.:]\d+)?\b")),
+    Cue("quantity", "story", "a concrete amount", _quantity),
     Cue("quoted_speech", "story", "someone's words, quoted",
         _regex(r"\"[^\"\n]{1,400}\"|\u201c[^\u201d\n]{1,400}\u201d")),
     Cue("narrative", "story", "a sequence of events",
@@ -236,25 +320,19 @@ CUES: tuple[Cue, ...] = (
                r"the\s+truth\s+is|the\s+(?:real\s+)?problem\s+(?:is|with)|what\s+matters|"
                r"in\s+general|generally(?:\s+speaking)?|maybe|perhaps|"
                r"simple\s+as\s+that|no\s+exceptions|no\s+excuse)\b", unquoted=True)),
-    Cue("generic_group", "opinion", "a generalisation about a group",
-        _regex(rf"\b(?:(?:every|any|all|most|no|few|many|good|bad|great|the\s+best|the\s+worst|"
-               rf"a\s+good|a\s+bad|decent|young|new|senior|middle)\s+)?(?:{_GENERIC_GROUPS})\b"
-               rf"(?!\s+(?:said|told|asked|was|were|had|did|came|went))", unquoted=True)),
+    Cue("generic_group", "opinion", "a generalisation about a group", _generic_group),
     Cue("quantifier", "opinion", "a generalisation (always, never, everyone)",
         _regex(r"\b(?:always|never|everyone|everybody|nobody|no\s+one|rarely|usually|often|"
                r"tend\s+to|tends\s+to|most|every\s+(?:company|manager|leader|employee|"
                r"workplace|team|time|single\s+one))\b", unquoted=True)),
-    Cue("second_person", "opinion", "advice to \"you\"",
-        _regex(r"\b(?:you|your|yourself|u|ur)\b", unquoted=True)),
+    Cue("second_person", "opinion", "advice to \"you\"", _in_set(_SECOND_PERSON, unquoted=True)),
     Cue("imperative", "opinion", "an instruction", _imperative),
     Cue("evaluation", "opinion", "an evaluation (is important, the best)",
         _regex(rf"\b(?:is|are|isn't|aren't|was|were|'s|be|seems?|makes?\s+(?:a|all\s+the))\s+"
                rf"(?:(?:so|very|really|more|most|much|always|never|not|the|a|just|only|"
                rf"often|rarely)\s+)*(?:{_EVAL_ADJ})\b", unquoted=True)),
     Cue("present_general", "opinion", "a general present-tense claim",
-        _regex(r"\b(?:is|are|isn't|aren't|doesn't|don't|can't|cannot|won't|matters|means|"
-               r"works|makes|kills|destroys|builds|comes|leads|needs|wants|care|cares|"
-               r"only\s+works|only\s+matters)\b", unquoted=True)),
+        _in_set(_PRESENT_SET, unquoted=True)),
     Cue("conditional", "opinion", "a general condition (if you…, when a team…)",
         _regex(r"\b(?:if|when|whenever|unless)\s+(?:you|u|a|an|the\s+company|people|"
                r"someone|a\s+team|leaders|managers|companies|employees|workers)\b|"
@@ -299,7 +377,9 @@ def extract(text: str) -> list[CueMatches]:
     """Find every cue's matches in ``text``, in :data:`CUES` order."""
     norm = normalise(text)
     plain = _blank_quotes(norm)
-    return [CueMatches(cue, tuple(cue.find(norm, plain))) for cue in CUES]
+    tokens = _tokens(norm)
+    doc = Doc(norm, plain, tokens, tokens if plain == norm else _tokens(plain))
+    return [CueMatches(cue, tuple(cue.find(doc))) for cue in CUES]
 
 
 def features(matches: list[CueMatches]) -> list[float]:
