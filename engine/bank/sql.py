@@ -494,11 +494,13 @@ class SqlBank(Bank):
                 f"ORDER BY r.created DESC, r.id DESC LIMIT ?) b{i}"
             )
             params += [*cparams, *fparams, n]
+        # names are looked up for the page only (a join invites a scan of every learner)
         sql = (
-            "SELECT u.id, u.text, CASE WHEN u.anonymous THEN NULL ELSE l.name END, u.created, "
-            "u.visibility, u.learner_id FROM (" + " UNION ALL ".join(parts) + ") u "
-            "LEFT JOIN learners l ON l.id = u.learner_id "
-            "ORDER BY u.created DESC, u.id DESC LIMIT ? OFFSET ?"
+            "SELECT v.id, v.text, CASE WHEN v.anonymous THEN NULL ELSE "
+            "(SELECT l.name FROM learners l WHERE l.id = v.learner_id) END, v.created, "
+            "v.visibility, v.learner_id FROM (SELECT * FROM (" + " UNION ALL ".join(parts)
+            + ") u ORDER BY u.created DESC, u.id DESC LIMIT ? OFFSET ?) v "
+            "ORDER BY v.created DESC, v.id DESC"
         )
         return sql, [*params, limit, offset]
 

@@ -65,7 +65,7 @@ class SQLiteBank(SqlBank):
                 version of Crossroads.
         """
         self.path = Path(path)
-        self.url = str(self.path)
+        self.url = str(self.path.resolve())
         self._lock = threading.RLock()
         if self.path.is_dir():
             raise BankError(f"the story bank {self.url} is a folder, not a file")
