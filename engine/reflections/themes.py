@@ -326,14 +326,22 @@ def _keywords(
     vocab: Vocabulary,
     limit: int = 5,
 ) -> list[str]:
-    """The terms most distinctive of the theme (theme document frequency × idf), as written."""
+    """The terms most distinctive of the theme, as written.
+
+    A term scores its share of the theme's reflections times the log of how much more common it
+    is in the theme than overall: frequent here and rare elsewhere.
+    """
     doc_freq: Counter[int] = Counter()
     for i in order:
         doc_freq.update(counts[i].keys())
     floor = 2 if len(order) > 1 else 1
-    scored = sorted(
-        ((c / len(order)) * idf[t], t) for t, c in doc_freq.items() if c >= floor
-    )
+    total = max(1, vocab.docs)
+    scored = []
+    for t, c in doc_freq.items():
+        if c >= floor:
+            share = c / len(order)
+            lift = share / (vocab.df[t] / total)
+            scored.append((share * math.log(lift) if lift > 1 else 0.0, t))
     scored.sort(key=lambda p: (-p[0], p[1]))
     top = [t for _, t in scored[:limit]]
     if not top:
