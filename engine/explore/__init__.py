@@ -20,6 +20,7 @@ from engine.explore.space import (
     explore,
 )
 from engine.model import Story
+from engine.validate import quiet_gc
 
 
 def deep_check(
@@ -32,7 +33,8 @@ def deep_check(
         max_states: distinct states to explore before falling back to sampling (CR407).
         progress: called now and then with (work done, total or None).
     """
-    return diagnostics(explore(story, max_states, progress=progress))
+    with quiet_gc():
+        return diagnostics(explore(story, max_states, progress=progress))
 
 
 __all__ = [

@@ -283,3 +283,61 @@ def meter_intervals(c: Compiled) -> list[list[tuple[int, int]] | None]:
             box[o.to] = new
             work.append(o.to)
     return box
+
+
+Plan = tuple[int, int, int, int, int, tuple[tuple[int, int, tuple[int, ...]], ...],
+             tuple[tuple[int, int], ...]]
+"""A precomputed step: (target, flag or-mask, flag and-mask, once or-mask, once and-mask,
+meter updates (slot, min, value → new value table), visit updates (slot, cap or -1 to zero))."""
+
+#: Meters wider than this are updated arithmetically rather than through a lookup table.
+TABLE_LIMIT = 4096
+
+
+def plan(
+    c: Compiled,
+    opt: Opt,
+    canon: SceneCanon,
+) -> Plan | None:
+    """Fuse an option's effects with the canonicalisation at its target into one step plan.
+
+    Returns None when a meter is too wide for lookup tables (the caller steps arithmetically).
+    """
+    story = c.story
+    maps = {mm.slot: mm for mm in canon.meters}
+    effects = {slot: (op, amount) for slot, op, amount, _lo, _hi in opt.tracked}
+    updates: list[tuple[int, int, tuple[int, ...]]] = []
+    for k, meter in enumerate(c.meters):
+        slot = FIRST_NUMERIC + k
+        mm = maps.get(slot)
+        effect = effects.get(slot)
+        if mm is None and effect is None:
+            continue
+        spec = story.meters[meter]
+        lo, hi = spec.min, spec.max
+        if hi - lo > TABLE_LIMIT:
+            return None
+        table = []
+        for v in range(lo, hi + 1):
+            if effect is not None:
+                op, amount = effect
+                v = amount if op == "=" else v + amount
+                v = lo if v < lo else hi if v > hi else v
+            table.append(mm.table[v - lo] if mm is not None else v)
+        updates.append((slot, lo, tuple(table)))
+    visits: list[tuple[int, int]] = []
+    dead = set(canon.dead_visits)
+    for slot in dead:
+        visits.append((slot, -1))
+    if opt.vslot >= 0 and opt.vslot not in dead:
+        cap = opt.vcap if opt.vcap is not None else 1 << 62
+        visits.append((opt.vslot, cap))
+    return (
+        opt.to,
+        opt.set_mask & canon.flags,
+        ~opt.clear_mask & canon.flags,
+        opt.once_bit & canon.once,
+        canon.once,
+        tuple(updates),
+        tuple(visits),
+    )

@@ -25,9 +25,11 @@ from engine.explore.abstraction import (
     FIRST_NUMERIC,
     SLOT_FLAGS,
     SLOT_ONCE,
+    Plan,
     SceneCanon,
     canonical,
     canonicalisers,
+    plan,
 )
 from engine.model import Choice, Story
 from engine.runtime import CONTINUE, _compile
@@ -63,6 +65,8 @@ class Opt:
     """Where the target's visit count saturates (None: exact)."""
     canon: SceneCanon | None = None
     """How to canonicalise a state arriving at the target."""
+    plan: Plan | None = None
+    """The whole step, precomputed (see :func:`engine.explore.abstraction.plan`)."""
 
     @property
     def key(self) -> str:
@@ -383,6 +387,7 @@ def _build(story: Story) -> Compiled:
             opt.vslot = visit_slot[opt.to]
             opt.vcap = visit_cap[opt.to]
             opt.canon = compiled.canon[opt.to]
+            opt.plan = plan(compiled, opt, compiled.canon[opt.to])
     canonical(initial, compiled.canon[start])
     compiled.initial = tuple(initial)
     return compiled

@@ -142,3 +142,60 @@ def reflection_coverage(
             if not indeg[t]:
                 ready.append(t)
     return ReflectionCoverage(dist[best], tuple(path), None if done < total else run, basis)
+
+
+def dag_coverage(
+    n: int,
+    edges: Sequence[int],
+    offsets: Sequence[int],
+    order: Sequence[int],
+    reflect: Sequence[int],
+    ending: Sequence[int],
+    basis: str,
+) -> tuple[ReflectionCoverage, bytearray]:
+    """:func:`reflection_coverage` and :func:`alive` for an acyclic graph in one backward and one
+    forward pass over ``order`` (a topological order of the nodes reachable from node 0)."""
+    live = bytearray(n)
+    for u in reversed(order):
+        if ending[u]:
+            live[u] = 1
+            continue
+        for j in range(offsets[u], offsets[u + 1]):
+            v = edges[j]
+            if v < n and live[v]:
+                live[u] = 1
+                break
+    inf = 2 * n + 2
+    dist = [inf] * n
+    parent = [-1] * n
+    run_in = [0] * n
+    dist[0] = reflect[0]
+    run = 0
+    for u in order:
+        if not live[u]:
+            continue
+        du = dist[u]
+        ru = 1 if reflect[u] else run_in[u] + 1
+        for j in range(offsets[u], offsets[u + 1]):
+            v = edges[j]
+            if v >= n or not live[v]:
+                continue
+            d = du + reflect[v]
+            if d < dist[v]:
+                dist[v] = d
+                parent[v] = u
+            if ru > run_in[v]:
+                run_in[v] = ru
+                if ru > run:
+                    run = ru
+    best, best_d = -1, inf
+    for v in range(n):
+        if ending[v] and dist[v] < best_d:
+            best, best_d = v, dist[v]
+    if best < 0:
+        return ReflectionCoverage(None, (), None, basis), live
+    path = [best]
+    while parent[path[-1]] >= 0:
+        path.append(parent[path[-1]])
+    path.reverse()
+    return ReflectionCoverage(best_d, tuple(path), run, basis), live

@@ -142,28 +142,36 @@ class FlowSpace:
         return lo + (bits & -bits).bit_length() - 1, lo + bits.bit_length() - 1
 
 
-def _rpo(n: int, edges: Sequence[int], offsets: Sequence[int]) -> list[int]:
-    """Reverse post-order of the nodes below ``n`` reachable from node 0."""
+def rpo(n: int, edges: Sequence[int], offsets: Sequence[int]) -> tuple[list[int], bool]:
+    """Reverse post-order of the nodes below ``n`` reachable from node 0, and whether the graph
+    they span is acyclic (then the order is topological)."""
     seen = bytearray(n)
+    on_stack = bytearray(n)
     post: list[int] = []
+    acyclic = True
     stack: list[tuple[int, int]] = [(0, offsets[0])]
-    seen[0] = 1
+    seen[0] = on_stack[0] = 1
     while stack:
         u, j = stack[-1]
         end = offsets[u + 1]
         while j < end:
             v = edges[j]
             j += 1
-            if v < n and not seen[v]:
-                seen[v] = 1
+            if v >= n:
+                continue
+            if not seen[v]:
+                seen[v] = on_stack[v] = 1
                 stack[-1] = (u, j)
                 stack.append((v, offsets[v]))
                 break
+            if on_stack[v]:
+                acyclic = False
         else:
             stack.pop()
+            on_stack[u] = 0
             post.append(u)
     post.reverse()
-    return post
+    return post, acyclic
 
 
 def forward(
@@ -173,6 +181,7 @@ def forward(
     edges: Sequence[int],
     offsets: Sequence[int],
     edge_opts: Sequence[Opt],
+    order: list[int] | None = None,
 ) -> list[FlowVal]:
     """The flow value at each of the first ``n`` nodes (node 0 is the start): a least fixpoint,
     computed in reverse post-order passes (one pass when the graph has no cycle)."""
@@ -183,7 +192,8 @@ def forward(
         if key not in prepared:
             prepared[key] = space.prepare(opt)
         preps.append(prepared[key])
-    order = _rpo(n, edges, offsets)
+    if order is None:
+        order = rpo(n, edges, offsets)[0]
     pos = [0] * n
     for i, u in enumerate(order):
         pos[u] = i
@@ -192,6 +202,7 @@ def forward(
     dirty = bytearray(n)
     dirty[0] = 1
     transfer = space.transfer
+    memo: dict[tuple[int, FlowVal], FlowVal] = {}
     again = True
     while again:
         again = False
@@ -206,7 +217,14 @@ def forward(
                 if v >= n:
                     continue
                 prep = preps[j]
-                nxt = here if prep is None else transfer(here, prep)
+                if prep is None:
+                    nxt = here
+                else:
+                    mkey = (id(prep), here)
+                    got = memo.get(mkey)
+                    if got is None:
+                        got = memo[mkey] = transfer(here, prep)
+                    nxt = got
                 old = vals[v]
                 new = old | nxt
                 if new != old:
@@ -231,4 +249,4 @@ def eval_flow_blocks(
             run((block,), view, hits)
 
 
-__all__ = ["FlowSpace", "FlowVal", "eval_flow_blocks", "forward"]
+__all__ = ["FlowSpace", "FlowVal", "eval_flow_blocks", "forward", "rpo"]

@@ -33,11 +33,17 @@ from engine.explore.compiled import (
     View,
     compile_story,
 )
-from engine.explore.coverage import ReflectionCoverage, alive, reflection_coverage
-from engine.explore.flow import FlowSpace, FlowVal, eval_flow_blocks, forward
+from engine.explore.coverage import (
+    ReflectionCoverage,
+    alive,
+    dag_coverage,
+    reflection_coverage,
+)
+from engine.explore.flow import FlowSpace, FlowVal, eval_flow_blocks, forward, rpo
 from engine.model import Story
 from engine.runtime import CONTINUE
 from engine.sourcemap import Path
+from engine.validate import quiet_gc
 
 #: Default bound on distinct states before exploration falls back to sampling.
 DEFAULT_MAX_STATES = 200_000
@@ -150,14 +156,6 @@ class ExploreResult:
         return self.states / self.seconds if self.seconds > 0 else float("inf")
 
 
-@dataclass(slots=True)
-class _SceneAcc:
-    count: int = 0
-    lo: list[int] | None = None
-    hi: list[int] | None = None
-    enabled: int = 0
-
-
 @dataclass
 class _Graph:
     """The explored part of the (reduced) state graph; node ids are in BFS order."""
@@ -168,7 +166,8 @@ class _Graph:
     edges: array[int]
     edge_opts: list[Opt]
     offsets: array[int]
-    displayed: list[int]
+    displayed: dict[int, int]
+    """Node → bit mask of the choices whose text shows, for scenes with flow blocks in them."""
     complete: bool
 
     @property
@@ -184,7 +183,13 @@ class _Graph:
 class _Explorer:
     def __init__(self, compiled: Compiled) -> None:
         self.c = compiled
-        self.acc = [_SceneAcc() for _ in compiled.scenes]
+        n = len(compiled.scenes)
+        self.count = [0] * n
+        """Explored states per scene."""
+        self.enabled = [0] * n
+        """Per scene, bit mask of the choices enabled in some explored state."""
+        self.sampled: list[State] = []
+        """States first met while sampling (their visit counts feed :class:`Values`)."""
         self.blocks: dict[tuple[Path, int], set[int]] = {}
         self.together: dict[tuple[str, int, int], int] = {}
         self.show_locked = compiled.story.show_locked
@@ -221,34 +226,39 @@ class _Explorer:
             offered.append(info.cont)
         return offered, view
 
+    def static_options(self, k: int) -> tuple[list[Opt], int] | None:
+        """The options of scene ``k`` when they never depend on the state, with their mask."""
+        info = self.c.scenes[k]
+        if any(o.cond is not None or o.once_bit for o in info.choices):
+            return None
+        offered = list(info.choices) or ([info.cont] if info.cont is not None else [])
+        return offered, sum(1 << o.index for o in offered if o.index >= 0)
+
+    def heavy(self, k: int) -> bool:
+        """Whether recording a state of scene ``k`` needs more than counting it."""
+        info = self.c.scenes[k]
+        return bool(
+            info.blocks or info.say_blocks or info.flow_say or self.groups[k] or self.show_locked
+        )
+
     def record(self, state: State, offered: list[Opt], view: View | None) -> int:
         """Fold one explored state into the running statistics; return the bit mask of the
         choices whose text is displayed (for flow blocks in choice texts)."""
         k = state[0]
         info = self.c.scenes[k]
-        acc = self.acc[k]
-        acc.count += 1
-        if len(state) > FIRST_NUMERIC:
-            nums = state[FIRST_NUMERIC:]
-            if acc.lo is None or acc.hi is None:
-                acc.lo, acc.hi = list(nums), list(nums)
-            else:
-                lo, hi = acc.lo, acc.hi
-                for j, v in enumerate(nums):
-                    if v < lo[j]:
-                        lo[j] = v
-                    elif v > hi[j]:
-                        hi[j] = v
+        self.count[k] += 1
         shown = 0
         for o in offered:
             if o.index >= 0:
                 shown |= 1 << o.index
-        acc.enabled |= shown
+        self.enabled[k] |= shown
         if self.show_locked:
             once = state[SLOT_ONCE]
             for o in info.choices:
                 if not (o.once_bit and once & o.once_bit):
                     shown |= 1 << o.index
+        if view is None and (info.blocks or info.say_blocks):
+            view = self.c.view(state)
         if view is not None:
             if info.blocks:
                 _eval_blocks(info.blocks, view, self.blocks)
@@ -289,8 +299,14 @@ class _Explorer:
         edges: array[int] = array("l")
         edge_opts: list[Opt] = []
         offsets: array[int] = array("l")
-        displayed: list[int] = []
+        displayed: dict[int, int] = {}
+        n_scenes = len(c.scenes)
+        static = [self.static_options(k) for k in range(n_scenes)]
+        heavy = [self.heavy(k) for k in range(n_scenes)]
+        flow_say = [bool(info.flow_say) for info in c.scenes]
+        count, enabled = self.count, self.enabled
         options, record, step = self.options, self.record, _step
+        edges_append, opts_append, offsets_append = edges.append, edge_opts.append, offsets.append
         i = 0
         complete = True
         while i < len(order):
@@ -298,9 +314,24 @@ class _Explorer:
                 complete = False
                 break
             state = order[i]
-            offsets.append(len(edges))
-            offered, view = options(state)
-            displayed.append(record(state, offered, view))
+            k = state[0]
+            offsets_append(len(edges))
+            fixed = static[k]
+            if heavy[k]:
+                offered, view = options(state) if fixed is None else (fixed[0], None)
+                shown = record(state, offered, view)
+                if flow_say[k]:
+                    displayed[i] = shown
+            elif fixed is None:
+                offered, _view = options(state)
+                count[k] += 1
+                for o in offered:
+                    if o.index >= 0:
+                        enabled[k] |= 1 << o.index
+            else:
+                offered = fixed[0]
+                count[k] += 1
+                enabled[k] |= fixed[1]
             for opt in offered:
                 nxt = step(state, opt)
                 j = ids.get(nxt)
@@ -310,25 +341,33 @@ class _Explorer:
                     order.append(nxt)
                     parent.append(i)
                     via.append(opt)
-                edges.append(j)
-                edge_opts.append(opt)
+                edges_append(j)
+                opts_append(opt)
             i += 1
             if progress is not None and not i & 0x1FFF:
                 progress(i, None)
-        offsets.append(len(edges))
+        offsets_append(len(edges))
         return _Graph(order, parent, via, edges, edge_opts, offsets, displayed, complete)
 
-    def flow(self, g: _Graph) -> None:
+    def flow(self, g: _Graph, topo: list[int] | None = None) -> None:
         """Per-variable values (of the flow blocks' variables) over the explored graph."""
         if g.n == 0 or not (self.space.flags or self.space.meters):
-            for u in range(g.n):
-                self.fold(g.order[u][0], g.displayed[u], 0)
-            return
-        vals = forward(
-            self.space, self.space.start(self.c.story), g.n, g.edges, g.offsets, g.edge_opts
-        )
+            vals = [0] * g.n
+        else:
+            vals = forward(
+                self.space, self.space.start(self.c.story), g.n, g.edges, g.offsets, g.edge_opts,
+                topo,
+            )
+        order, displayed = g.order, g.displayed
+        scene_vals = self.flow_scene
         for u, val in enumerate(vals):
-            self.fold(g.order[u][0], g.displayed[u], val)
+            k = order[u][0]
+            scene_vals[k] = scene_vals.get(k, 0) | val
+        for u, shown in displayed.items():
+            k = order[u][0]
+            for i in self.c.scenes[k].flow_say:
+                if shown >> i & 1:
+                    self.flow_say[(k, i)] = self.flow_say.get((k, i), 0) | vals[u]
 
     def full_values(self, g: _Graph) -> dict[int, FlowVal]:
         """Every variable's values per scene: over the explored graph, plus sampled runs."""
@@ -372,6 +411,7 @@ class _Explorer:
                 info = c.scenes[state[0]]
                 if state not in seen:
                     seen.add(state)
+                    self.sampled.append(state)
                     shown = self.record(state, offered, view)
                 else:
                     shown = sum(1 << o.index for o in offered if o.index >= 0)
@@ -413,7 +453,28 @@ class _Explorer:
 
 
 def _step(state: State, opt: Opt) -> State:
-    """The projected state after taking ``opt`` in ``state`` (canonicalised on arrival)."""
+    """The reduced state after taking ``opt`` in ``state`` (canonicalised on arrival)."""
+    p = opt.plan
+    if p is None:
+        return _step_slow(state, opt)
+    to, or_flags, and_flags, or_once, and_once, meters, visits = p
+    vals = list(state)
+    vals[0] = to
+    vals[1] = (vals[1] | or_flags) & and_flags
+    vals[2] = (vals[2] | or_once) & and_once
+    for slot, lo, table in meters:
+        vals[slot] = table[vals[slot] - lo]
+    for slot, cap in visits:
+        if cap < 0:
+            vals[slot] = 0
+        else:
+            v = vals[slot] + 1
+            vals[slot] = v if v <= cap else cap
+    return tuple(vals)
+
+
+def _step_slow(state: State, opt: Opt) -> State:
+    """:func:`_step` for meters too wide for lookup tables."""
     vals = list(state)
     for slot, op, amount, lo, hi in opt.tracked:
         v = amount if op == "=" else vals[slot] + amount
@@ -515,6 +576,13 @@ def explore(
         seed: the sampling seed (run ``k`` uses ``random.Random(f"{seed}:{k}")``).
         progress: called now and then with (states or runs done, total or None).
     """
+    with quiet_gc():
+        return _explore(story, max_states, samples, seed, progress)
+
+
+def _explore(
+    story: Story, max_states: int, samples: int, seed: int, progress: Progress | None
+) -> ExploreResult:
     began = time.perf_counter()
     c = compile_story(story)
     ex = _Explorer(c)
@@ -543,14 +611,17 @@ def explore(
         elif g.offsets[i] == g.offsets[i + 1] and info.id not in stuck:
             stuck[info.id] = witness(i)
 
-    ex.flow(g)
+    topo, acyclic = rpo(n, g.edges, g.offsets) if n else ([], True)
+    ex.flow(g, topo)
     sampled = 0
     if g.complete:
-
         ending = bytearray(c.scenes[order[u][0]].ending for u in range(n))
         reflect = bytearray(c.scenes[order[u][0]].reflect for u in range(n))
-        live = alive(n, g.edges, g.offsets, ending)
-        cov = reflection_coverage(n, g.edges, g.offsets, reflect, ending, live, "states")
+        if acyclic:
+            cov, live = dag_coverage(n, g.edges, g.offsets, topo, reflect, ending, "states")
+        else:
+            live = alive(n, g.edges, g.offsets, ending)
+            cov = reflection_coverage(n, g.edges, g.offsets, reflect, ending, live, "states")
         cov_witness = _state_path_witness(ex, order, cov.min_path)
         for i in range(n):
             sid = c.scenes[order[i][0]].id
@@ -573,17 +644,17 @@ def explore(
     return ExploreResult(
         story=story,
         exhaustive=g.complete,
-        states=n if g.complete else sum(a.count for a in ex.acc),
+        states=n if g.complete else sum(ex.count),
         transitions=len(g.edges),
         sampled_runs=sampled,
         seconds=time.perf_counter() - began,
         max_states=max_states,
-        reached={c.scenes[k].id: a.count for k, a in enumerate(ex.acc) if a.count},
+        reached={c.scenes[k].id: count for k, count in enumerate(ex.count) if count},
         enabled={
             (c.scenes[k].id, i)
-            for k, a in enumerate(ex.acc)
+            for k, bits in enumerate(ex.enabled)
             for i in range(len(c.scenes[k].choices))
-            if a.enabled >> i & 1
+            if bits >> i & 1
         },
         endings=endings,
         stuck=stuck,
@@ -604,6 +675,17 @@ def _values(c: Compiled, ex: _Explorer, g: _Graph) -> Values:
     on: dict[str, frozenset[str]] = {}
     off: dict[str, frozenset[str]] = {}
     nm = len(c.meters)
+    visit_lo: dict[int, list[int]] = {}
+    visit_hi: dict[int, list[int]] = {}
+    if c.visit_scenes:
+        for state in (*g.order[: g.n], *ex.sampled):
+            k, nums = state[0], state[FIRST_NUMERIC + nm :]
+            lo, hi = visit_lo.get(k), visit_hi.get(k)
+            if lo is None or hi is None:
+                visit_lo[k], visit_hi[k] = list(nums), list(nums)
+            else:
+                visit_lo[k] = [min(a, b) for a, b in zip(lo, nums, strict=True)]
+                visit_hi[k] = [max(a, b) for a, b in zip(hi, nums, strict=True)]
     for k, val in ex.full_values(g).items():
         sid = c.scenes[k].id
         here: dict[str, tuple[int, int]] = {}
@@ -611,10 +693,10 @@ def _values(c: Compiled, ex: _Explorer, g: _Graph) -> Values:
             got = full.range(val, m)
             if got is not None:
                 here[m] = got
-        a = ex.acc[k]
-        if a.lo is not None and a.hi is not None:
+        lo, hi = visit_lo.get(k), visit_hi.get(k)
+        if lo is not None and hi is not None:
             for j, vid in enumerate(c.visit_scenes):
-                here[f'visits("{vid}")'] = (a.lo[nm + j], a.hi[nm + j])
+                here[f'visits("{vid}")'] = (lo[j], hi[j])
         ranges[sid] = here
         on[sid], off[sid] = full.flag_values(val)
     return Values(ranges, on, off)
