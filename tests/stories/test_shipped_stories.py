@@ -364,3 +364,11 @@ def test_walks_fall_back_to_the_search() -> None:
     story = load_text(GATED)
     assert set(witness_paths(story, walks=0)) == {"good", "plain"}
     assert set(witness_paths(story, walks=50)) == {"good", "plain"}
+
+
+def test_deep_check_finds_no_errors(story: Story) -> None:
+    """State-aware exploration (``crossroads check --deep``) finds no impossible choice or
+    unreachable ending."""
+    explore = pytest.importorskip("engine.explore")
+    errors = [d.format() for d in explore.deep_check(story) if d.severity == "error"]
+    assert errors == []
