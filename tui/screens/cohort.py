@@ -1,0 +1,228 @@
+"""The cohort view: the story's scenes in order with the cohort's split at each choice, your own
+choice marked, and a cohort-mate's path beside yours with the point where you parted.
+
+Push :class:`CohortScreen` from any app (the player's ending screen does, after a cohort
+playthrough), or run :class:`CohortApp` (``crossroads cohort CODE``). Who may see whose path is
+decided in :mod:`engine.cohort.view`, not here.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from engine.bank import Bank, open_bank
+from engine.cohort import MIN_GROUP, CohortView, LearnerPath, cohort_view
+from engine.cohort.analysis import choice_labels
+from engine.model import Story
+from tui.widgets.cohort_split import PathColumn, SplitView, step_lines
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+class CohortScreen(Screen[None]):
+    """A cohort's paths through one story, as one learner may see them."""
+
+    DEFAULT_CSS = """
+    CohortScreen { layout: vertical; }
+    #cohort-head { padding: 1 2 0 2; height: auto; }
+    #cohort-summary { padding: 0 2 1 2; height: auto; color: $text-muted; }
+    #cohort-body { height: 1fr; }
+    #cohort-splits { width: 3fr; border: round $primary 50%; }
+    #cohort-splits:focus { border: round $primary; }
+    #cohort-side { width: 2fr; min-width: 30; }
+    #cohort-mates { height: auto; max-height: 10; border: round $secondary 50%; }
+    #cohort-mates:focus { border: round $secondary; }
+    #cohort-mates-note { padding: 0 1; height: auto; color: $text-muted; }
+    #cohort-compare { height: 1fr; border: round $secondary 30%; }
+    #cohort-compare-note { padding: 0 1 1 1; height: auto; }
+    #cohort-columns { height: auto; }
+    #cohort-legend { padding: 0 1 1 1; height: auto; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear", "Stop comparing"),
+        Binding("tab", "app.focus_next", "Next panel", show=False),
+        Binding("q", "close", "Close"),
+    ]
+
+    def __init__(self, bank: Bank | str | None, story: Story, cohort_code: str, learner: str,
+                 min_group: int = MIN_GROUP) -> None:
+        """Show ``cohort_code``'s paths through ``story`` as ``learner`` may see them.
+
+        ``bank`` is an open bank (left open) or a location to open (closed with the screen).
+        """
+        super().__init__()
+        self._owns_bank = not isinstance(bank, Bank)
+        self.bank: Bank = bank if isinstance(bank, Bank) else open_bank(bank)
+        self.story = story
+        self.cohort_code = cohort_code
+        self.learner = learner
+        self.min_group = min_group
+        self.view: CohortView = cohort_view(self.bank, story, cohort_code, learner, min_group)
+        self.labels = {k: v.label for k, v in choice_labels(story).items()}
+        self.mate: LearnerPath | None = None
+
+    # ------------------------------------------------------------------ layout
+    def _summary(self) -> Content:
+        r = self.view.report
+        parts = [f"{r.learners} learner{'s' if r.learners != 1 else ''}",
+                 f"{r.finished} of {r.started} finished ({_pct(r.completion)})"]
+        if r.endings_withheld:
+            parts.append("endings withheld (small group)")
+        else:
+            parts.append("endings: " + ", ".join(
+                f"{e.title} {e.count}" for e in r.endings if e.count))
+        me = self.view.me
+        if me is not None and me.ending:
+            scene = self.story.scenes.get(me.ending)
+            if scene is not None and scene.ending is not None:
+                parts.append(f"yours: {scene.ending.title}")
+        return Content(" · ".join(parts))
+
+    def compose(self) -> ComposeResult:
+        """Heading, the splits scene by scene, and the cohort-mates to compare with."""
+        yield Static(Content.assemble(
+            (self.story.title, "bold"), "  ", ("cohort ", "dim"), (self.cohort_code, "bold")),
+            id="cohort-head")
+        yield Static(self._summary(), id="cohort-summary")
+        mine = dict(self.view.me.steps) if self.view.me is not None else {}
+        with Horizontal(id="cohort-body"):
+            with VerticalScroll(id="cohort-splits"):
+                yield Static(self._legend(), id="cohort-legend")
+                shown = [s for s in self.view.report.scenes if s.learners]
+                if not shown:
+                    yield Static(Content("No one in this cohort has made a choice yet."))
+                for split in shown:
+                    yield SplitView(split, self.view.report.min_group, mine.get(split.scene))
+            with Vertical(id="cohort-side"):
+                yield Static(self._mates_note(), id="cohort-mates-note")
+                if self.view.mates:
+                    yield OptionList(
+                        *(Option(Content(m.learner), id=str(i))
+                          for i, m in enumerate(self.view.mates)),
+                        id="cohort-mates",
+                    )
+                with VerticalScroll(id="cohort-compare"):
+                    yield Static(Content("Pick a cohort-mate to see their path beside yours."),
+                                 id="cohort-compare-note")
+                    with Horizontal(id="cohort-columns"):
+                        yield PathColumn(id="cohort-you")
+                        yield PathColumn(id="cohort-mate")
+        yield Footer()
+
+    def _legend(self, mate: str | None = None) -> Content:
+        parts: list[str | tuple[str, str]] = []
+        if self.view.me is not None:
+            parts += [("◆", "bold $accent"), " your choice"]
+        if mate is not None:
+            parts += ["   ", ("○", "bold $secondary"), " ", (mate, "bold"), "'s"]
+        return Content.assemble(*parts) if parts else Content("The cohort's choices")
+
+    def _mates_note(self) -> Content:
+        if self.view.me is None:
+            return Content(
+                f"Paths are shared between learners who played this story in cohort "
+                f"{self.cohort_code}. Play it in the cohort to compare your path with theirs.")
+        if not self.view.mates:
+            return Content("No cohort-mate has shared a path of this story yet.")
+        return Content("Cohort-mates who shared their path:")
+
+    def on_mount(self) -> None:
+        """Focus the cohort-mates when there are any, else the splits."""
+        if self.view.me is not None:
+            self.query_one("#cohort-you", PathColumn).show(
+                "You", step_lines(self.story, self.view.me, self.labels), None)
+        target = "#cohort-mates" if self.view.mates else "#cohort-splits"
+        self.query_one(target).focus()
+
+    # ------------------------------------------------------------------ comparing
+    @on(OptionList.OptionHighlighted, "#cohort-mates")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self.compare(self.view.mates[int(event.option.id)])
+
+    def compare(self, mate: LearnerPath | None) -> None:
+        """Show ``mate``'s path beside the learner's (None: stop comparing)."""
+        self.mate = mate
+        me = self.view.me
+        parted_step: int | None = None
+        parted_scene: str | None = None
+        note: Content
+        if mate is None or me is None:
+            note = Content("Pick a cohort-mate to see their path beside yours.")
+        else:
+            parted_step, parted_scene = me.diverges_from(mate)
+            if parted_scene is not None:
+                found = self.story.scenes.get(parted_scene)
+                title = (found.title if found is not None else "") or parted_scene
+                note = Content.assemble("You and ", (mate.learner, "bold"), " parted at ",
+                                        (title, "bold"), f", after {parted_step} choice"
+                                        f"{'s' if parted_step != 1 else ''} alike.")
+            elif len(me.steps) == len(mate.steps):
+                note = Content.assemble((mate.learner, "bold"), " took the same path as you.")
+            else:
+                note = Content.assemble("You and ", (mate.learner, "bold"),
+                                        " chose alike until one of you stopped.")
+                parted_step = None
+        self.query_one("#cohort-compare-note", Static).update(note)
+        self.query_one("#cohort-legend", Static).update(
+            self._legend(mate.learner if mate is not None else None))
+        mate_steps = dict(mate.steps) if mate is not None else {}
+        for view in self.query(SplitView):
+            view.compare(mate_steps.get(view.split.scene) if mate is not None else None,
+                         mate.learner if mate is not None else "",
+                         parted_scene is not None and view.split.scene == parted_scene)
+        if me is not None:
+            self.query_one("#cohort-you", PathColumn).show(
+                "You", step_lines(self.story, me, self.labels), parted_step)
+        column = self.query_one("#cohort-mate", PathColumn)
+        if mate is None:
+            column.update("")
+        else:
+            column.show(mate.learner, step_lines(self.story, mate, self.labels), parted_step)
+
+    def action_clear(self) -> None:
+        """Stop comparing with a cohort-mate."""
+        self.compare(None)
+        if self.view.mates:
+            self.query_one("#cohort-mates", OptionList).highlighted = None
+
+    def action_close(self) -> None:
+        """Back to where the view was opened from (or quit when it is the whole app)."""
+        if isinstance(self.app, CohortApp) or len(self.app.screen_stack) <= 1:
+            self.app.exit()
+        else:
+            self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        """Close the bank if this screen opened it."""
+        if self._owns_bank:
+            self.bank.close()
+
+
+class CohortApp(App[None]):
+    """``crossroads cohort``: the cohort view as a whole app."""
+
+    TITLE = "Crossroads — cohort"
+
+    def __init__(self, bank: Bank | str | None, story: Story, cohort_code: str, learner: str,
+                 min_group: int = MIN_GROUP, theme: str = "textual-dark") -> None:
+        super().__init__()
+        self._screen = CohortScreen(bank, story, cohort_code, learner, min_group)
+        self.start_theme = theme
+
+    def on_mount(self) -> None:
+        """Show the cohort view."""
+        self.theme = self.start_theme
+        self.push_screen(self._screen)
