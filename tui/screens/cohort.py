@@ -83,6 +83,9 @@ class CohortScreen(Screen[None]):
         else:
             parts.append("endings: " + ", ".join(
                 f"{e.title} {e.count}" for e in r.endings if e.count))
+        if r.splits:
+            parts.append("paths parted at " + ", ".join(
+                f"{sp.title} ({sp.pairs} pair{'s' if sp.pairs != 1 else ''})" for sp in r.splits))
         me = self.view.me
         if me is not None and me.ending:
             scene = self.story.scenes.get(me.ending)

@@ -1,0 +1,79 @@
+"""``crossroads export xapi COHORT``: a cohort's playthroughs as xAPI 1.0.3 statements, written
+as JSON or sent to a Learning Record Store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine.bank import open_bank
+from engine.diagnostics import UsageError
+from engine.export.xapi import DEFAULT_BASE, statements
+from tui.commands.cohort import resolve_story
+
+AUTH_ENV = "CROSSROADS_LRS_AUTH"
+
+
+def register(sub: Any) -> None:
+    """Add the ``export`` subcommand and its formats."""
+    p = sub.add_parser("export", help="export playthroughs for other tools (xAPI)",
+                       description="Export a cohort's playthroughs for other tools.")
+    formats = p.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    x = formats.add_parser(
+        "xapi",
+        help="xAPI 1.0.3 statements, as JSON or sent to a Learning Record Store",
+        description="Every playthrough of the story in the cohort as xAPI statements "
+        "(initialized, experienced, answered, completed), with pseudonymous actors. Without "
+        "--lrs they are written as JSON; with it they are sent in batches (idempotent: "
+        "sending again stores nothing twice).",
+    )
+    x.add_argument("cohort", metavar="COHORT", help="the cohort's join code")
+    x.add_argument("--story", metavar="ID",
+                   help="a story file or shipped story id (default: the one the cohort played)")
+    x.add_argument("--bank", metavar="URL", help="the story bank (default: yours)")
+    x.add_argument("--lrs", metavar="URL", help="the Learning Record Store's base URL")
+    x.add_argument("--auth", metavar="USER:PASSWORD",
+                   help=f"the LRS's basic-auth credentials (or set {AUTH_ENV})")
+    x.add_argument("-o", "--output", metavar="FILE", type=Path,
+                   help="write the statements here (default: standard output)")
+    x.add_argument("--base", metavar="IRI", default=DEFAULT_BASE,
+                   help=f"the IRI naming activities and accounts (default {DEFAULT_BASE})")
+    x.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the statements; write them or send them."""
+    auth_text = args.auth or os.environ.get(AUTH_ENV)
+    if auth_text and not args.lrs:
+        raise UsageError("--auth goes with --lrs")
+    if args.lrs and args.output:
+        raise UsageError("give either --lrs (send) or -o (write), not both")
+    bank = open_bank(args.bank)
+    try:
+        story = resolve_story(bank, args.cohort, args.story)
+        if args.lrs:
+            from engine.export.lrs import LrsClient, parse_auth
+
+            client = LrsClient(args.lrs, parse_auth(auth_text) if auth_text else None)
+            result = client.send(statements(bank, story, args.cohort, args.base))
+            print(f"sent {result.sent} statements in {result.batches} "
+                  f"batch{'es' if result.batches != 1 else ''} to {client.url}: "
+                  f"{result.stored} stored, {result.already} already there")
+            return 0
+        items = list(statements(bank, story, args.cohort, args.base))
+    finally:
+        bank.close()
+    text = json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"cannot write {args.output}: {err.strerror or err}") from None
+    print(f"wrote {len(items)} statements to {args.output}")
+    return 0
