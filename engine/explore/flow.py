@@ -39,6 +39,8 @@ class FlowSpace:
     hi: tuple[int, ...]
     offsets: tuple[int, ...]
     """Bit offset of each meter's field."""
+    flag_bit: dict[str, int]
+    """Flag → its "could be set" bit."""
 
     @classmethod
     def of(
@@ -54,16 +56,20 @@ class FlowSpace:
         for a, b in zip(lo, hi, strict=True):
             offsets.append(at)
             at += b - a + 1
-        return cls(flags, meters, lo, hi, tuple(offsets))
+        return cls(flags, meters, lo, hi, tuple(offsets), {f: 1 << k for k, f in enumerate(flags)})
 
     def concrete(self, flags: set[str] | frozenset[str], meters: dict[str, int]) -> FlowVal:
         """The flow value holding exactly one concrete state."""
         nf = len(self.flags)
-        on = sum(1 << k for k, f in enumerate(self.flags) if f in flags)
+        bit = self.flag_bit
+        on = 0
+        for f in flags:
+            on |= bit.get(f, 0)
         val = on | ((((1 << nf) - 1) & ~on) << nf)
         for m, lo, off in zip(self.meters, self.lo, self.offsets, strict=True):
             val |= 1 << (off + meters[m] - lo)
         return val
+
 
     def start(self, story: Story) -> FlowVal:
         """The value at the start: every flag clear, every meter at its start."""

@@ -77,6 +77,12 @@ class _Reporter:
             Diagnostic(code, severity, message, self.src.file, pos[0], pos[1], hint, dict(data))
         )
 
+    def at(self, path: Path, text: str, offset: int) -> tuple[int, int]:
+        """Position of character ``offset`` of the string at ``path``."""
+        if offset == 0 and not self.src.styles.get(path):
+            return self.src.value(path)  # a plain scalar starts where its value does
+        return self.src.at_offset(path, text, offset)
+
     @property
     def scope(self) -> str:
         r = self.r
@@ -120,14 +126,17 @@ class _Reporter:
                     "CR401",
                     "error",
                     f"the choice {_short(choice.say)!r} can never be taken: {reason}",
-                    self.src.at_offset(path, choice.if_, offset),
+                    self.at(path, choice.if_, offset),
                     "relax the condition, or change the effects that lead here",
                     scene=sid,
                     choice=i,
                 )
 
     def why_never(self, sid: str, node: ex.Expr) -> tuple[str, int] | None:
-        """A reason the condition is false in every state at ``sid``, with its offset."""
+        """A reason the condition is false in every state at ``sid``, with its offset (only
+        when exploration was exhaustive: sampled ranges prove nothing)."""
+        if not self.proof:
+            return None
         if isinstance(node, ex.BoolOp):
             if node.op == "and":
                 for operand in node.operands:
@@ -288,7 +297,7 @@ class _Reporter:
                         "warning",
                         f"the text block {{if {_short(br.source, 40)}}} always shows "
                         "here: its condition holds whenever this text is shown",
-                        self.src.at_offset(path, text, br.offset),
+                        self.at(path, text, br.offset),
                         "remove the condition, or make the other case possible",
                         scene=sid,
                     )
@@ -308,7 +317,7 @@ class _Reporter:
                     "CR404",
                     "warning",
                     f"the text block {label} never shows here: {why}",
-                    self.src.at_offset(path, text, offset),
+                    self.at(path, text, offset),
                     "fix the condition, or remove the text that can never show",
                     scene=sid,
                 )

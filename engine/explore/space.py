@@ -388,8 +388,10 @@ class _Explorer:
         max_steps: int,
         seen: set[State],
         progress: Progress | None,
+        budget: int,
     ) -> tuple[dict[str, Witness], dict[str, Witness], int]:
-        """Seeded random playthroughs preferring options not taken yet; returns witnesses.
+        """Seeded random playthroughs preferring options not taken yet, until ``runs`` are done
+        or ``budget`` steps were taken; returns the witnesses found and the runs done.
 
         Each run follows the reduced state and, beside it, the concrete meters and flags, which
         feed the per-variable values of the scenes it passes.
@@ -400,7 +402,11 @@ class _Explorer:
         stuck: dict[str, Witness] = {}
         taken: set[tuple[int, int]] = set()
         steps_total = 0
+        done = 0
         for run in range(runs):
+            if steps_total >= budget:
+                break
+            done += 1
             rng = random.Random(f"{seed}:{run}")
             state = c.initial
             meters = {m: spec.initial for m, spec in story.meters.items()}
@@ -439,7 +445,7 @@ class _Explorer:
                 steps_total += 1
             if progress is not None and not (run + 1) & 0xFF:
                 progress(run + 1, runs)
-        return endings, stuck, steps_total
+        return endings, stuck, done
 
     def flow_blocks(self) -> None:
         """Evaluate the flow blocks from the per-scene variable values."""
@@ -572,7 +578,9 @@ def explore(
     Args:
         story: a story that passed :func:`engine.validate.validate` without errors.
         max_states: the most distinct states to explore before falling back to sampling.
-        samples: how many seeded playthroughs to sample when the bound is hit.
+        samples: how many seeded playthroughs to sample when the bound is hit (they stop
+            early after ``max_states`` steps in all, so sampling costs about what exploring
+            did).
         seed: the sampling seed (run ``k`` uses ``random.Random(f"{seed}:{k}")``).
         progress: called now and then with (states or runs done, total or None).
     """
@@ -629,10 +637,14 @@ def _explore(
                 trapped[sid] = witness(i)
     else:
         seen = set(order[:n])
-        more_endings, more_stuck, _ = ex.sample(
-            samples, seed, max_steps=4 * len(c.scenes) + 100, seen=seen, progress=progress
+        more_endings, more_stuck, sampled = ex.sample(
+            samples,
+            seed,
+            max_steps=4 * len(c.scenes) + 100,
+            seen=seen,
+            progress=progress,
+            budget=max(max_states, 10_000),
         )
-        sampled = samples
         for store, more in ((endings, more_endings), (stuck, more_stuck)):
             for sid, w in more.items():
                 if sid not in store or len(w) < len(store[sid]):
