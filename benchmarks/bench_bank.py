@@ -208,14 +208,16 @@ def main() -> int:
     ap.add_argument("--big", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=300)
     ap.add_argument("--pg", metavar="URL", help="also benchmark PostgreSQL (scratch schemas)")
+    ap.add_argument("--no-sqlite", action="store_true", help="skip the SQLite measurements")
     args = ap.parse_args()
     sizes = [args.small, args.big]
     ok = True
     with tempfile.TemporaryDirectory(prefix="bench-bank-") as tmp:
         folder = Path(tmp)
-        durable_append(folder, args.runs)
-        ok &= run("sqlite", lambda name: open_bank(str(folder / f"{name}.sqlite3")), sizes,
-                  args.runs)
+        if not args.no_sqlite:
+            durable_append(folder, args.runs)
+            ok &= run("sqlite", lambda name: open_bank(str(folder / f"{name}.sqlite3")), sizes,
+                      args.runs)
         if args.pg:
             ok &= run("postgresql", lambda name: _pg_fresh(args.pg, name), sizes, args.runs)
     return 0 if ok else 1
