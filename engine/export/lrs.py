@@ -163,4 +163,9 @@ class LrsClient:
         """
         _, answer, _ = self._request("GET", f"{self.url}?statementId={statement_id}", None)
         data: dict[str, Any] = json.loads(answer)
+        if isinstance(data.get("statements"), list):  # some LRSs answer a StatementResult
+            found = [st for st in data["statements"] if st.get("id") == statement_id]
+            if not found:
+                raise LrsError(f"the LRS at {self.url} has no statement {statement_id}")
+            return dict(found[0])
         return data

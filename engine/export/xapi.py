@@ -146,28 +146,25 @@ class Builder:
         events.sort(key=lambda e: e[0])
         out = [self._statement(pt, "initialized", "initialized", self._story_object(),
                                pt.started, parent=False)]
-        scene, entered, entered_seq = story.start, pt.started, -1
-        pending: dict[str, Any] | None = None  # the experienced statement of the current scene
+        scene, entered = story.start, pt.started
 
         def experienced(at: str | None, seq: int) -> dict[str, Any]:
-            return self._statement(pt, f"experienced/{seq}", "experienced",
-                                   self._scene_object(scene), at)
+            st = self._statement(pt, f"experienced/{seq}", "experienced",
+                                 self._scene_object(scene), at)
+            out.append(st)
+            return st
 
-        pending = experienced(entered, entered_seq)
+        current = experienced(entered, -1)  # its duration is known once the choice is made
         for seq, ev in events:
             if isinstance(ev, StepRow):
                 spent = duration(ev.ms)
-                if spent and pending is not None:
-                    pending["result"] = {"duration": spent}
-                if pending is not None:
-                    out.append(pending)
+                if spent:
+                    current["result"] = {"duration": spent}
                 out.append(self._choice(pt, ev))
                 scene, entered = ev.to, ev.at or entered
-                pending = experienced(entered, seq)
+                current = experienced(entered, seq)
             else:
                 out.append(self._reflection(pt, ev, entered))
-        if pending is not None:
-            out.append(pending)
         if pt.status == "finished":
             out.append(self._completed(pt))
         return out
