@@ -5,6 +5,9 @@ Never imports the terminal UI (``tui``), Textual or Rich.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from engine.diagnostics import (
     BankError,
     CrossroadsError,
@@ -13,9 +16,20 @@ from engine.diagnostics import (
     StoryError,
     UsageError,
 )
-from engine.loader import load_path, load_text
 from engine.model import Story
-from engine.validate import validate
+from engine.validate import validate  # eager: the name must shadow the submodule
+
+if TYPE_CHECKING:
+    from engine.loader import load_path, load_text
+
+
+def __getattr__(name: str) -> Any:
+    """Import the loader (and its YAML parser) on first use: ``crossroads play`` of a
+    known-valid story never needs it."""
+    if name in ("load_path", "load_text"):
+        return getattr(importlib.import_module("engine.loader"), name)
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")
+
 
 __all__ = [
     "BankError",

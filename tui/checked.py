@@ -1,21 +1,28 @@
 """Load a story for playing, validated — remembering which exact files already passed.
 
 ``crossroads play`` refuses a story with errors, printing what ``crossroads check`` prints. Full
-validation builds the scene graph with networkx, which costs more start-up time than everything
-else the player does; so once a file's exact bytes have validated without errors, a marker named
-after their hash (and the validating code's version) is kept under the data folder, and the next
-start only loads the file.
+validation (YAML parsing with positions, pydantic, the scene graph) costs more start-up time than
+everything else the player does; so once a file's exact bytes have validated without errors, the
+validated story is cached under the data folder — as its pydantic dump and content hash, in a file
+named after those bytes' hash and the validating code's version — and the next start rebuilds it
+with :meth:`~engine.model.Story.trusted`, importing neither the YAML parser nor the validator.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from engine.check import FileReport, check_story_file
-from engine.diagnostics import StoryError
-from engine.loader import load_path
+from engine.model import Story
 from engine.paths import data_dir
+from engine.sourcemap import SourceMap
+
+if TYPE_CHECKING:
+    from engine.check import FileReport
 
 _ENGINE = Path(__file__).resolve().parent.parent / "engine"
 _VALIDATING = ("validate.py", "loader.py", "model.py", "expressions.py", "templates.py",
@@ -38,22 +45,56 @@ def _marker(data: bytes) -> Path:
     return data_dir() / "cache" / "checked" / key
 
 
+def cached_story(path: Path) -> Story | None:
+    """The story in ``path`` if these exact bytes already validated without errors, else None.
+
+    Nothing is parsed or validated: the story is rebuilt from the cache.
+    """
+    try:
+        entry = json.loads(_marker(path.read_bytes()).read_text(encoding="utf-8"))
+        return Story.trusted(entry["story"], entry["hash"], SourceMap(str(path)))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # not cached (or an unreadable cache entry): validate
+
+
+def _remember(data: bytes, story: Story) -> None:
+    marker = _marker(data)
+    entry = {"hash": story.content_hash,
+             "story": story.model_dump(mode="json", by_alias=True, exclude_unset=True)}
+    tmp = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, marker)
+    except OSError:  # a read-only data folder only costs start-up time
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def check_story_file(path: Path) -> FileReport:
+    """Load and validate ``path`` fully (what ``crossroads check`` does)."""
+    from engine.check import check_story_file as check
+
+    return check(path)
+
+
 def check_for_play(path: Path) -> FileReport:
     """Load ``path``; validate it unless these exact bytes already validated without errors."""
+    from engine.check import FileReport
+
+    story = cached_story(path)
+    if story is not None:
+        return FileReport(path, story)
     try:
-        marker = _marker(path.read_bytes())
+        data = path.read_bytes()
     except OSError:
         return check_story_file(path)
-    if marker.exists():
-        try:
-            return FileReport(path, load_path(path))
-        except StoryError:
-            pass  # changed under us: check properly below
     report = check_story_file(path)
     if report.story is not None and not report.errors:
         try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
+            unchanged = path.read_bytes() == data
         except OSError:
-            pass  # a read-only data folder only costs start-up time
+            unchanged = False
+        if unchanged:  # the cache must hold what these very bytes validated to
+            _remember(data, report.story)
     return report

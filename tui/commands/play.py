@@ -7,15 +7,17 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.check import FileReport
 from engine.diagnostics import UsageError
 from engine.model import Story
 from engine.paths import stories_dir
 from engine.records import ReflectionReader
 from engine.saves import FileSessionStore, SessionStore
-from tui.checked import check_for_play
+from tui.checked import cached_story, check_for_play
+
+if TYPE_CHECKING:
+    from engine.check import FileReport
 
 BENCH_ENV = "CROSSROADS_BENCH_FIRST_FRAME"
 """A file path: the app appends the time of its first frame there and exits (benchmarks)."""
@@ -122,10 +124,12 @@ def run(args: argparse.Namespace) -> int:
     story_file, folder = _resolve(args.story)
     story: Story | None = None
     if story_file is not None:
-        report = check_for_play(story_file)
-        if report.story is None or report.errors:
-            return _report_failure(report)
-        story = report.story
+        story = cached_story(story_file)  # known valid: no parsing, no validation
+        if story is None:
+            report = check_for_play(story_file)
+            if report.story is None or report.errors:
+                return _report_failure(report)
+            story = report.story
     learner = args.learner or default_learner()
     plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
     store = make_store(args)
