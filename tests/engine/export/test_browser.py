@@ -1,0 +1,133 @@
+"""The done-when test: five play, the facilitator's HTML report renders in headless Chromium.
+
+A copy of the page gets a probe script (placed before the page's own Content Security Policy,
+so the policy still governs everything the page itself does) that records errors, resource
+loads and CSP violations, measures the drawn flows, and writes the result into the DOM, which
+``--dump-dom`` prints. A PNG screenshot of the untouched page goes to ``artifacts/``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.engine.cohort_world import COHORT, STORY_PATH
+from tests.engine.export.conftest import Five, chromium
+from tui.cli import main
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+
+PROBE = """<script>
+window.__errors = [];
+window.addEventListener('error', function (e) {
+  var t = e.target;
+  __errors.push('error: ' + (e.message || (t && (t.src || t.href)) || 'resource'));
+}, true);
+window.addEventListener('unhandledrejection', function (e) { __errors.push('rejection'); });
+document.addEventListener('securitypolicyviolation', function (e) {
+  __errors.push('csp: ' + e.violatedDirective + ' ' + e.blockedURI);
+});
+(function () {
+  var original = console.error;
+  console.error = function () {
+    __errors.push('console: ' + Array.prototype.join.call(arguments, ' '));
+    return original.apply(console, arguments);
+  };
+})();
+window.addEventListener('load', function () {
+  var svg = document.querySelector('svg.sankey');
+  var flows = Array.prototype.slice.call(document.querySelectorAll('svg.sankey path.flow'));
+  var drawn = flows.filter(function (p) {
+    var box = p.getBBox();
+    return p.getTotalLength() > 0 && (box.width > 0 || box.height > 0) &&
+      parseFloat(getComputedStyle(p).strokeWidth) > 0 &&
+      getComputedStyle(p).stroke !== 'none';
+  });
+  var rect = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+  var out = document.createElement('pre');
+  out.id = 'probe-result';
+  out.textContent = JSON.stringify({
+    flows: flows.length, drawn: drawn.length, nodes: document.querySelectorAll(
+      'svg.sankey g.node').length, width: rect.width, height: rect.height,
+    counts: flows.map(function (p) { return +p.getAttribute('data-count'); }),
+    errors: __errors, resources: performance.getEntriesByType('resource').length,
+    title: document.title
+  });
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def _chromium(browser: str, args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, text=True, timeout=90, check=False)
+
+
+def _probe(browser: str, page: Path, tmp: Path) -> dict[str, Any]:
+    probed = tmp / "probed.html"
+    text = page.read_text(encoding="utf-8")
+    probed.write_text(text.replace("<head>", "<head>\n" + PROBE, 1), encoding="utf-8")
+    done = _chromium(browser, ["--dump-dom", "--virtual-time-budget=5000", probed.as_uri()],
+                     tmp / "profile-dom")
+    found = re.search(r'<pre id="probe-result">(.*?)</pre>', done.stdout, re.S)
+    assert found, f"no probe result; chromium said:\n{done.stderr[-3000:]}"
+    result: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    # Chromium logs page console messages and uncaught errors as CONSOLE lines
+    result["console"] = [line for line in done.stderr.splitlines()
+                         if "CONSOLE" in line or "Uncaught" in line]
+    return result
+
+
+def test_five_play_and_the_report_renders_in_chromium(five: Five, tmp_path: Path) -> None:
+    browser = chromium()
+    page = tmp_path / "report.html"
+    assert main(["report", COHORT, "--story", str(STORY_PATH), "--bank", str(five.path),
+                 "--html", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    # the page says where the five parted and how they ended
+    assert "Where paths parted" in text and "Monday, the gate</td><td class=\"num\">6<" in text
+    assert "Together</td><td>good</td><td class=\"num\">3<" in text
+
+    result = _probe(browser, page, tmp_path)
+    assert result["errors"] == [] and result["console"] == []
+    assert result["resources"] == 0  # nothing fetched: the page is self-contained
+    assert result["flows"] == result["drawn"] == 6
+    assert sorted(result["counts"]) == [1, 2, 3, 3, 3, 3]
+    assert result["nodes"] == 7  # gate, river, hill, bridge, together, arrived, mixed
+    assert result["width"] > 300 and result["height"] > 100
+    assert result["title"] == "The Crossing — cohort spring-24"
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "cohort-report.png"
+    shot.unlink(missing_ok=True)
+    done = _chromium(browser, [f"--screenshot={shot}", "--window-size=1280,2200",
+                               page.as_uri()], tmp_path / "profile-shot")
+    assert shot.exists(), done.stderr[-3000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_a_broken_page_is_caught_by_the_probe(tmp_path: Path) -> None:
+    # the probe is not blind: a page that fetches and throws is reported
+    browser = chromium()
+    page = tmp_path / "broken.html"
+    page.write_text("<!DOCTYPE html><html><head><title>x</title></head><body>"
+                    "<svg class=\"sankey\"><path class=\"flow\" d=\"M0,0\"/></svg>"
+                    "<img src=\"missing.png\"><script>undefined_function();</script>"
+                    "</body></html>", encoding="utf-8")
+    result = _probe(browser, page, tmp_path)
+    assert result["flows"] == 1 and result["drawn"] == 0
+    assert any("undefined_function" in e for e in result["errors"])
+    assert any("missing.png" in e for e in result["errors"])
+    assert any("undefined_function" in line for line in result["console"])
