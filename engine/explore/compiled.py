@@ -87,11 +87,14 @@ class Block:
     bodies: tuple[tuple[Block, ...], ...]
     text: str
     flow: bool = False
-    """True when the whole top-level block this belongs to reads at most one meter or flag
-    (and no visit counts): its outcomes are then computed after exploring, from the set of
-    values that one variable can have at the scene, instead of from the explored states."""
+    """True when the whole top-level block this belongs to reads no visit counts: its outcomes
+    are then computed after exploring, from the values (or combinations of values) the
+    variables it reads can have at the scene (:mod:`engine.explore.flow`,
+    :mod:`engine.explore.joint`), instead of from the explored states."""
     var: str | None = None
-    """The one meter or flag a flow block reads (None: none)."""
+    """The one meter or flag a flow block reads (None: none, or several)."""
+    names: tuple[str, ...] = ()
+    """Every meter and flag the whole top-level block reads, sorted."""
 
 
 @dataclass(slots=True)
@@ -271,7 +274,7 @@ def _build(story: Story) -> Compiled:
     for path, text in _texts(story):
         blocks = _blocks(path, text, tp.parse_template(text).segments, declared_flags)
         if blocks:
-            blocks_by_path[path] = tuple(_mark_flow(b) for b in blocks)
+            blocks_by_path[path] = tuple(_mark_flow(b, set(story.meters)) for b in blocks)
     reads_at: dict[str, list[ex.Expr]] = {sid: [] for sid in story.scenes}
     for path, blocks in blocks_by_path.items():
         for block in blocks:
@@ -423,20 +426,27 @@ def _tree_conds(block: Block) -> list[ex.Expr]:
     return out
 
 
-def _mark_flow(block: Block) -> Block:
-    """Mark a top-level block tree as flow when it reads at most one meter or flag."""
+MAX_GROUP = 3
+"""The most flags one flow block may read together."""
+
+
+def _mark_flow(block: Block, meters: set[str]) -> Block:
+    """Mark a top-level block tree as flow when it reads no visit counts, and either one
+    variable or up to :data:`MAX_GROUP` flags (tracked jointly). A meter read together with
+    other variables stays in the explored state."""
     conds = _tree_conds(block)
     names: set[str] = set()
     refs: set[str] = set()
     for cond in conds:
         names |= ex.names(cond)
         refs |= ex.scene_refs(cond)
-    if len(names) > 1 or refs:
-        return block
-    var = next(iter(names), None)
+    if refs or (len(names) > 1 and (names & meters or len(names) > MAX_GROUP)):
+        return block  # kept in the state
+    var = next(iter(names)) if len(names) == 1 else None
+    ordered = tuple(sorted(names))
 
     def mark(b: Block) -> None:
-        b.flow, b.var = True, var
+        b.flow, b.var, b.names = True, var, ordered
         for body in b.bodies:
             for inner in body:
                 mark(inner)

@@ -24,9 +24,17 @@ from engine.model import Story
 
 FlowVal = int
 """Packed bit fields (see the module docstring); 0 is the empty set."""
-Prepared = tuple[int, int, int, int, tuple[tuple[int, int, str, int, int], ...]] | None
+Prepared = (
+    tuple[
+        int, int, int, int,
+        tuple[tuple[int, int, str, int, int], ...],
+        tuple[tuple[int, int, tuple[int, ...]], ...],
+    ]
+    | None
+)
 """An option as :meth:`FlowSpace.transfer` applies it: set-on, clear-on, set-off and
-clear-off masks, and meter effects (offset, width, op, amount, min)."""
+clear-off masks, meter effects (offset, width, op, amount, min), and group tables (offset,
+field mask, field → new field)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +49,20 @@ class FlowSpace:
     """Bit offset of each meter's field."""
     flag_bit: dict[str, int]
     """Flag → its "could be set" bit."""
+    groups: tuple[tuple[str, ...], ...] = ()
+    """Groups of flags read together by one block: their combinations are tracked jointly."""
+    group_offsets: tuple[int, ...] = ()
+    """Bit offset of each group's field (``2 ** len(group)`` bits, one per combination)."""
 
     @classmethod
     def of(
-        cls, story: Story, only: set[str] | frozenset[str] | None = None
+        cls,
+        story: Story,
+        only: set[str] | frozenset[str] | None = None,
+        groups: tuple[tuple[str, ...], ...] = (),
     ) -> FlowSpace:
-        """The layout for ``story``: every declared flag and meter, or those in ``only``."""
+        """The layout for ``story``: every declared flag and meter, or those in ``only``, plus
+        joint fields for ``groups`` of flags."""
         meters = tuple(m for m in story.meters if only is None or m in only)
         flags = tuple(f for f in story.flags if only is None or f in only)
         lo = tuple(story.meters[m].min for m in meters)
@@ -56,7 +72,12 @@ class FlowSpace:
         for a, b in zip(lo, hi, strict=True):
             offsets.append(at)
             at += b - a + 1
-        return cls(flags, meters, lo, hi, tuple(offsets), {f: 1 << k for k, f in enumerate(flags)})
+        group_offsets: list[int] = []
+        for group in groups:
+            group_offsets.append(at)
+            at += 1 << len(group)
+        return cls(flags, meters, lo, hi, tuple(offsets), {f: 1 << k for k, f in enumerate(flags)},
+                   groups, tuple(group_offsets))
 
     def concrete(self, flags: set[str] | frozenset[str], meters: dict[str, int]) -> FlowVal:
         """The flow value holding exactly one concrete state."""
@@ -68,6 +89,9 @@ class FlowSpace:
         val = on | ((((1 << nf) - 1) & ~on) << nf)
         for m, lo, off in zip(self.meters, self.lo, self.offsets, strict=True):
             val |= 1 << (off + meters[m] - lo)
+        for group, off in zip(self.groups, self.group_offsets, strict=True):
+            combo = sum(1 << k for k, f in enumerate(group) if f in flags)
+            val |= 1 << (off + combo)
         return val
 
 
@@ -87,16 +111,27 @@ class FlowSpace:
             if m in self.meters:
                 k = self.meters.index(m)
                 effects.append((self.offsets[k], hi - lo, op, amount, lo))
-        if not (set_on or clear_on or effects):
+        tables = []
+        for group, off in zip(self.groups, self.group_offsets, strict=True):
+            set_c = sum(1 << k for k, f in enumerate(group) if f in opt.set_names)
+            clear_c = sum(1 << k for k, f in enumerate(group) if f in opt.clear_names)
+            if set_c or clear_c:
+                combos = 1 << len(group)
+                table = tuple(
+                    sum(1 << ((c | set_c) & ~clear_c) for c in range(combos) if field >> c & 1)
+                    for field in range(1 << combos)
+                )
+                tables.append((off, (1 << combos) - 1, table))
+        if not (set_on or clear_on or effects or tables):
             return None
-        return set_on, clear_on, set_on << nf, clear_on << nf, tuple(effects)
+        return set_on, clear_on, set_on << nf, clear_on << nf, tuple(effects), tuple(tables)
 
     @staticmethod
     def transfer(val: FlowVal, prep: Prepared) -> FlowVal:
         """The values after taking an option (the runtime's order: effects, set, then clear)."""
         if prep is None:
             return val
-        set_on, clear_on, set_off, clear_off, effects = prep
+        set_on, clear_on, set_off, clear_off, effects, tables = prep
         for off, width, op, amount, lo in effects:
             fmask = (1 << (width + 1)) - 1
             bits = (val >> off) & fmask
@@ -109,6 +144,9 @@ class FlowSpace:
                 down = -amount
                 new = (bits >> down) | (1 if bits & ((1 << down) - 1) else 0)
             val = (val & ~(fmask << off)) | (new << off)
+        for off, fmask, table in tables:
+            field = (val >> off) & fmask
+            val = (val & ~(fmask << off)) | (table[field] << off)
         val = (val | set_on) & ~clear_on
         return (val & ~set_off) | clear_off
 
@@ -139,6 +177,16 @@ class FlowSpace:
         bits, lo = self.meter_bits(val, var)
         return [View({var: lo + i}, frozenset(), {}) for i in range(bits.bit_length())
                 if bits >> i & 1]
+
+    def group_views(self, val: FlowVal, group: tuple[str, ...]) -> list[View]:
+        """One view per combination of a flag group's values in ``val``."""
+        k = self.groups.index(group)
+        field = (val >> self.group_offsets[k]) & ((1 << (1 << len(group))) - 1)
+        return [
+            View({}, frozenset(f for j, f in enumerate(group) if c >> j & 1), {})
+            for c in range(1 << len(group))
+            if field >> c & 1
+        ]
 
     def range(self, val: FlowVal, meter: str) -> tuple[int, int] | None:
         """(lowest, highest) value of ``meter`` in ``val`` (None when empty)."""
@@ -249,9 +297,13 @@ def eval_flow_blocks(
     run: Callable[[tuple[Block, ...], View, dict[tuple[tuple[str | int, ...], int], set[int]]],
                   None],
 ) -> None:
-    """Evaluate flow blocks for every value their one variable can have in ``val``."""
+    """Evaluate flow blocks for every value (or combination) their variables can have."""
     for block in blocks:
-        for view in space.values(val, block.var):
+        views = (
+            space.group_views(val, block.names) if len(block.names) > 1
+            else space.values(val, block.var)
+        )
+        for view in views:
             run((block,), view, hits)
 
 

@@ -198,10 +198,11 @@ class _Explorer:
             for s in compiled.scenes
         ]
         self.groups = [_groups(compiled, k) for k in range(len(compiled.scenes))]
-        needed = {b.var for s in compiled.scenes for b in s.flow_blocks if b.var}
-        needed |= {b.var for s in compiled.scenes for bs in s.flow_say.values() for b in bs
-                   if b.var}
-        self.space = FlowSpace.of(compiled.story, needed)
+        tops = [b for s in compiled.scenes for b in s.flow_blocks]
+        tops += [b for s in compiled.scenes for bs in s.flow_say.values() for b in bs]
+        needed = {b.var for b in tops if b.var}
+        groups = tuple(sorted({b.names for b in tops if len(b.names) > 1}))
+        self.space = FlowSpace.of(compiled.story, needed, groups)
         """Only the variables flow blocks read."""
         self.full = FlowSpace.of(compiled.story)
         """Every meter and flag (for the reasons reports give, computed when needed)."""
@@ -448,7 +449,7 @@ class _Explorer:
         return endings, stuck, done
 
     def flow_blocks(self) -> None:
-        """Evaluate the flow blocks from the per-scene variable values."""
+        """Evaluate the flow blocks from the per-scene values of the variables they read."""
         for k, val in self.flow_scene.items():
             blocks = self.c.scenes[k].flow_blocks
             if blocks:
