@@ -352,7 +352,7 @@ class _Explorer:
 
     def flow(self, g: _Graph, topo: list[int] | None = None) -> None:
         """Per-variable values (of the flow blocks' variables) over the explored graph."""
-        if g.n == 0 or not (self.space.flags or self.space.meters):
+        if g.n == 0 or not (self.space.flags or self.space.meters or self.space.groups):
             vals = [0] * g.n
         else:
             vals = forward(

@@ -201,3 +201,29 @@ def test_every_witness_of_every_shipped_story_replays_in_the_runtime(path: Path)
     for ending, witness in result.endings.items():
         session = Session.replay(story, [s.index for s in witness])
         assert session.scene == ending
+
+
+def test_blocks_reading_several_flags_are_judged_on_combinations_that_occur() -> None:
+    # 'a' and 'b' are each set on some path, but never both: {if a and b} never shows,
+    # while {if a or b} can go either way.
+    story = load_text(
+        _mini(
+            """
+  a:
+    choices:
+      - {say: Left, to: c, set: [a]}
+      - {say: Right, to: c, set: [b]}
+      - {say: Neither, to: c}
+  c:
+    text: "{if a and b}Both.{end} {if a or b}One.{end}"
+    choices:
+      - {say: End, to: z}
+      - {say: Also end, to: z}
+  z: {ending: {kind: good, title: End}}
+""",
+            flags="[a, b]",
+        ),
+        "mini.yaml",
+    )
+    diags = [d for d in deep_check(story) if d.code == "CR404"]
+    assert len(diags) == 1 and "{if a and b} never shows" in diags[0].message
