@@ -119,6 +119,7 @@ class Session:
     steps: list[Step] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     started_at: str = ""
+    _compiled: _Compiled | None = field(default=None, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ creation
     @classmethod
@@ -214,7 +215,9 @@ class Session:
         """The options offered now: available choices, locked ones when the story shows them,
         and "Continue" when nothing is available and the scene has ``next``."""
         scene = self.current
-        compiled = _compile(self.story)
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = _compile(self.story)
         out: list[Option] = []
         any_enabled = False
         for i, choice in enumerate(scene.choices):
@@ -265,7 +268,8 @@ class Session:
         return step
 
     def _apply(self, scene: str, index: int, choice: Choice) -> None:
-        for meter, op, amount in _compile(self.story).effects[(scene, index)]:
+        compiled = self._compiled or _compile(self.story)
+        for meter, op, amount in compiled.effects[(scene, index)]:
             spec = self.story.meters[meter]
             value = amount if op == "=" else self.meters[meter] + amount
             self.meters[meter] = max(spec.min, min(spec.max, value))
