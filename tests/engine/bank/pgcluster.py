@@ -47,7 +47,7 @@ class Cluster:
     def _run(self, command: str) -> None:
         argv = (["su", "postgres", "-s", "/bin/sh", "-c", command] if self.as_postgres
                 else shlex.split(command))
-        subprocess.run(argv, check=True, capture_output=True, timeout=60)
+        subprocess.run(argv, check=True, capture_output=True, timeout=60, cwd=self.dir)
 
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""
