@@ -8,6 +8,7 @@ story's map to a few hundred megabytes. The public methods return 1-based ``(lin
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
 Path = tuple[str | int, ...]
@@ -30,7 +31,7 @@ def _unpack(packed: int) -> tuple[int, int]:
 class SourceMap:
     """Where each key and value of a story sits in its file."""
 
-    __slots__ = ("_text", "_text_loader", "file", "pos", "styles")
+    __slots__ = ("_line_starts", "_text", "_text_loader", "file", "pos", "styles")
 
     def __init__(
         self, file: str, text: str = "", text_loader: Callable[[], str] | None = None
@@ -41,18 +42,20 @@ class SourceMap:
         self.pos: dict[Path, int] = {}
         """path → ``key_packed << 42 | value_packed``."""
         self.styles: dict[Path, str] = {}
+        self._line_starts: list[int] | None = None
 
     @property
     def text(self) -> str:
         """The source text (re-read from the file for large stories, which don't keep it)."""
         if not self._text and self._text_loader is not None:
-            return self._text_loader()
+            self._text = self._text_loader()  # kept from now on: diagnostics need it
         return self._text
 
     def drop_text(self, loader: Callable[[], str]) -> None:
         """Forget the kept source text; :attr:`text` re-reads it with ``loader`` when needed."""
         self._text = ""
         self._text_loader = loader
+        self._line_starts = None
 
     def _nearest(self, path: Sequence[str | int], want_key: bool) -> tuple[int, int]:
         p = tuple(path)
@@ -88,10 +91,16 @@ class SourceMap:
             return self.value(path)
         line, col = (packed >> _SHIFT) - 1, packed & _MASK
         style = self.styles.get(p, "")
-        pos = 0
-        for _ in range(line):
-            pos = text.index("\n", pos) + 1
-        pos += col
+        if self._line_starts is None:
+            starts = [0]
+            find = text.find
+            nl = find("\n")
+            while nl >= 0:
+                starts.append(nl + 1)
+                nl = find("\n", nl + 1)
+            self._line_starts = starts
+        starts = self._line_starts
+        pos = starts[min(line, len(starts) - 1)] + col
         if style in ("|", ">"):
             nl = text.find("\n", pos)
             pos = len(text) if nl < 0 else nl + 1
@@ -107,6 +116,5 @@ class SourceMap:
             found = text.find(value[offset], pos)
             if found >= 0 and text.count("\n", pos, found) <= 1:
                 pos = found
-        line = text.count("\n", 0, pos)
-        col = pos - (text.rfind("\n", 0, pos) + 1)
-        return line + 1, col + 1
+        line = bisect_right(starts, pos) - 1
+        return line + 1, pos - starts[line] + 1

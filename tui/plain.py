@@ -177,6 +177,7 @@ class PlainPlayer:
         self.say(f"Reflection: {player.session.render(prompt.prompt)}")
         skip = "" if prompt.required else " An empty first line skips it."
         self.say(f"Write as many lines as you like; an empty line ends it.{skip}")
+        nudged = False
         while True:
             lines: list[str] = []
             while True:
@@ -185,6 +186,19 @@ class PlainPlayer:
                     break
                 lines.append(line)
             text = "\n".join(lines).strip()
+            if text and not nudged:
+                nudged = True
+                from engine.reflections.classify import classify
+
+                if classify(text).is_opinion:
+                    self.say(
+                        "This reads more like a view than a story. What happened that brought "
+                        "you to this view? Add lines to tell it, or an empty line to keep it as "
+                        "it is."
+                    )
+                    while line := self.ask("> ").strip():
+                        lines.append(line)
+                    text = "\n".join(lines).strip()
             if text or not prompt.required:
                 break
             self.say("This reflection is required; please write at least a line.")

@@ -38,12 +38,15 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("escape", "skip", "Skip"),
+        Binding("ctrl+d", "dismiss_nudge", "Hide hint", show=False, priority=True),
     ]
 
     def __init__(self, prompt: str, required: bool = False) -> None:
         super().__init__()
         self.prompt = prompt
         self.required = required
+        self.nudged = False
+        """True once the story-not-opinion hint was shown (it is shown at most once)."""
 
     def compose(self) -> ComposeResult:
         """Prompt, text area, sharing options, buttons."""
@@ -57,6 +60,7 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
                     for v in VISIBILITIES:
                         yield RadioButton(VISIBILITY_LABELS[v], value=v == "private", name=v)
                 yield Checkbox("Anonymous", id="reflection-anonymous")
+            yield Static(id="reflection-nudge")
             with Horizontal(id="reflection-buttons"):
                 yield Button("Submit (ctrl+s)", id="submit", variant="primary")
                 if not self.required:
@@ -67,6 +71,7 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
 
     def on_mount(self) -> None:
         """Start typing straight away."""
+        self.query_one("#reflection-nudge").display = False
         self.query_one(TextArea).focus()
 
     @on(TextArea.Changed)
@@ -95,8 +100,39 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
                 return
             self.dismiss(None)
             return
+        if not self.nudged and self._nudge(text):
+            return
         anonymous = self.query_one(Checkbox).value
         self.dismiss(ReflectionResult(text, self.visibility, anonymous))
+
+    def _nudge(self, text: str) -> bool:
+        """Show the gentle hint when the text reads as an opinion; True when it was shown.
+
+        It never blocks: the next ctrl+s submits the text as it is.
+        """
+        from engine.reflections.classify import classify
+
+        verdict = classify(text)
+        if not verdict.is_opinion:
+            return False
+        self.nudged = True
+        phrases = [e.phrase for e in verdict.evidence if e.leans == "opinion"][:2]
+        because = f" (“{'”, “'.join(phrases)}”)" if phrases else ""
+        nudge = self.query_one("#reflection-nudge", Static)
+        nudge.update(
+            Content(
+                f"This reads more like a view than a story{because}. "
+                "What happened that brought you to this view? Add it if you like — "
+                "or press ctrl+s again to submit it as it is. (ctrl+d hides this)"
+            )
+        )
+        nudge.display = True
+        self.query_one(TextArea).focus()
+        return True
+
+    def action_dismiss_nudge(self) -> None:
+        """Hide the story-not-opinion hint."""
+        self.query_one("#reflection-nudge").display = False
 
     def action_skip(self) -> None:
         """Skip, unless the reflection is required."""
