@@ -97,3 +97,11 @@ def test_schema_reference_finds_the_schema(tmp_path: Path) -> None:
     deep.mkdir(parents=True)
     assert schema_reference(deep) == "../../schema/story.schema.json"
     assert schema_reference(tmp_path) == "schema/story.schema.json"
+
+
+def test_starter_passes_the_deep_check() -> None:
+    from engine.explore import deep_check
+
+    story = load_text(starter_story("demo"), "demo.yaml")
+    problems = [d for d in deep_check(story) if d.severity in ("error", "warning")]
+    assert problems == []
