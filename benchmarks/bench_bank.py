@@ -154,6 +154,9 @@ def measure(bank: Bank, runs: int) -> dict[str, float]:
             lambda: bank.shared_reflections("story-0", "prompt-0", READER, offset=40), runs),
         "search (rare word)": median_ms(
             lambda: bank.search("1234", reader=READER, story_id="story-4"), runs),
+        "prompt search (common)": median_ms(
+            lambda: bank.shared_reflections("story-0", "prompt-0", READER, query="manager"),
+            runs),
         "append step": median_ms(append, runs),
     }
 

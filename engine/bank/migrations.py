@@ -100,6 +100,38 @@ _SQLITE_V2 = [
     "INSERT INTO reflections_fts(rowid, text) SELECT rid, coalesce(text, '') FROM reflections",
 ]
 
+# The scope tokens let the full-text index itself narrow a search to one story ('y' + the
+# story id in hex) or one prompt ('x' + story and prompt ids in hex): the cost of a search at a
+# prompt then follows the prompt's size, not the bank's. The bank recomputes them in Python
+# (engine.bank.sqlite.scope_tokens) and always filters on the ids as well.
+_SQLITE_SCOPE = "'x' || hex({r}.story_id || char(31) || {r}.prompt_id) || ' y' || hex({r}.story_id)"
+
+_SQLITE_V3 = [
+    "DROP TRIGGER reflections_fts_insert",
+    "DROP TRIGGER reflections_fts_delete",
+    "DROP TRIGGER reflections_fts_update",
+    "DROP TABLE reflections_fts",
+    """CREATE VIRTUAL TABLE reflections_fts USING fts5(
+        text, scope, content='', tokenize='porter unicode61')""",
+    f"""CREATE TRIGGER reflections_fts_insert AFTER INSERT ON reflections BEGIN
+        INSERT INTO reflections_fts(rowid, text, scope)
+            VALUES (new.rid, coalesce(new.text, ''), {_SQLITE_SCOPE.format(r="new")});
+    END""",
+    f"""CREATE TRIGGER reflections_fts_delete AFTER DELETE ON reflections BEGIN
+        INSERT INTO reflections_fts(reflections_fts, rowid, text, scope)
+            VALUES ('delete', old.rid, coalesce(old.text, ''), {_SQLITE_SCOPE.format(r="old")});
+    END""",
+    f"""CREATE TRIGGER reflections_fts_update AFTER UPDATE OF text, story_id, prompt_id
+        ON reflections BEGIN
+        INSERT INTO reflections_fts(reflections_fts, rowid, text, scope)
+            VALUES ('delete', old.rid, coalesce(old.text, ''), {_SQLITE_SCOPE.format(r="old")});
+        INSERT INTO reflections_fts(rowid, text, scope)
+            VALUES (new.rid, coalesce(new.text, ''), {_SQLITE_SCOPE.format(r="new")});
+    END""",
+    "INSERT INTO reflections_fts(rowid, text, scope) SELECT rid, coalesce(text, ''), "
+    + _SQLITE_SCOPE.format(r="reflections") + " FROM reflections",
+]
+
 _PG_V1 = [
     """CREATE TABLE learners (
         id uuid PRIMARY KEY,
@@ -178,11 +210,20 @@ _PG_V2 = [
     "CREATE INDEX reflections_tsv ON reflections USING gin (tsv)",
 ]
 
+_PG_V3 = [
+    "ALTER TABLE reflections DROP COLUMN tsv",
+    """ALTER TABLE reflections ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
+        to_tsvector('english'::regconfig, coalesce(text, ''))
+        || to_tsvector('simple'::regconfig, 'x' || md5(story_id || '/' || prompt_id)
+                                            || ' y' || md5(story_id))) STORED""",
+    "CREATE INDEX reflections_tsv ON reflections USING gin (tsv)",
+]
+
 MIGRATIONS: dict[str, list[list[str]]] = {
-    "sqlite": [_SQLITE_V1, _SQLITE_V2],
-    "postgresql": [_PG_V1, _PG_V2],
+    "sqlite": [_SQLITE_V1, _SQLITE_V2, _SQLITE_V3],
+    "postgresql": [_PG_V1, _PG_V2, _PG_V3],
 }
-LATEST = 2
+LATEST = 3
 """The schema version this version of Crossroads writes."""
 
 assert all(len(steps) == LATEST for steps in MIGRATIONS.values())

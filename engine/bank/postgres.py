@@ -8,6 +8,7 @@ that several processes opening a fresh bank at once apply them exactly once.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -163,11 +164,17 @@ class PostgresBank(SqlBank):
             return int(tx.rows("SELECT coalesce(max(version), 0) FROM bank_schema")[0][0])
 
     # ------------------------------------------------------------------ dialect
-    def _match_sql(self) -> str:
-        return "r.tsv @@ websearch_to_tsquery('english', ?)"
-
-    def _match_param(self, text: str) -> str | None:
-        return text if re.search(r"\w", text) else None
+    def _match(
+        self, text: str, story_id: str | None, prompt_id: str | None
+    ) -> tuple[str, list[Any]] | None:
+        if not re.search(r"\w", text):
+            return None
+        if story_id is None:
+            return "r.tsv @@ websearch_to_tsquery('english', ?)", [text]
+        scope = story_id if prompt_id is None else f"{story_id}/{prompt_id}"
+        digest = hashlib.md5(scope.encode(), usedforsecurity=False).hexdigest()
+        token = ("y" if prompt_id is None else "x") + digest
+        return ("r.tsv @@ (websearch_to_tsquery('english', ?) && ?::tsquery)", [text, token])
 
     def _time_out(self, value: Any) -> str | None:
         return norm_time(value) if isinstance(value, (datetime, str)) else None

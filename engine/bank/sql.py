@@ -1,7 +1,7 @@
 """The bank's logic in SQL, shared by the SQLite and PostgreSQL implementations.
 
 Subclasses provide transactions (:meth:`SqlBank._write`, :meth:`SqlBank._read`), the full-text
-match fragment and the conversions between database values and the bank's plain values (ids and
+match condition and the conversions between database values and the bank's plain values (ids and
 timestamps as strings, meters as dicts). Statements use ``?`` placeholders; the PostgreSQL
 implementation rewrites them.
 """
@@ -76,12 +76,12 @@ class SqlBank(Bank):
         """A read-only transaction (one consistent snapshot)."""
 
     @abstractmethod
-    def _match_sql(self) -> str:
-        """A condition on ``r`` true when it matches the full-text query in one ``?``."""
-
-    @abstractmethod
-    def _match_param(self, text: str) -> str | None:
-        """The parameter for :meth:`_match_sql`; None when the text has no searchable words."""
+    def _match(
+        self, text: str, story_id: str | None, prompt_id: str | None
+    ) -> tuple[str, list[Any]] | None:
+        """A condition on ``r`` (and its parameters) true when ``r`` matches the words; None
+        when the text has no searchable words. Given the story (and prompt), the full-text
+        index itself narrows the search to it, so the cost follows the prompt, not the bank."""
 
     def _after_forget(self) -> None:
         """Purge what deleted rows may leave behind (indexes, free pages)."""
@@ -426,9 +426,9 @@ class SqlBank(Bank):
     ) -> list[SharedReflection]:
         """Reflections ``reader`` may see (``None``: only ``bank`` ones), newest first."""
         limit, offset = max(0, int(limit)), max(0, int(offset))
-        match: str | None = None
+        match: tuple[str, list[Any]] | None = None
         if text is not None and text.strip():
-            match = self._match_param(text)
+            match = self._match(text, story_id, prompt_id)
             if match is None:
                 return []
         with self._read() as tx:
@@ -455,7 +455,7 @@ class SqlBank(Bank):
         reader_id: str | None,
         story_id: str | None,
         prompt_id: str | None,
-        match: str | None,
+        match: tuple[str, list[Any]] | None,
         limit: int,
         offset: int,
     ) -> tuple[str, list[Any]]:
@@ -469,8 +469,8 @@ class SqlBank(Bank):
             filters.append("r.prompt_id = ?")
             fparams.append(prompt_id)
         if match is not None:
-            filters.append(self._match_sql())
-            fparams.append(match)
+            filters.append(match[0])
+            fparams += match[1]
         common = " AND ".join(filters)
         cols = "r.id, r.text, r.learner_id, r.anonymous, r.created, r.visibility"
         n = offset + limit

@@ -27,6 +27,13 @@ BUSY_TIMEOUT_MS = 15_000
 _TRANSIENT = ("locked", "busy", "disk i/o", "unable to open")
 
 
+def scope_token(story_id: str, prompt_id: str | None = None) -> str:
+    """The full-text token of a prompt (or a story) — as migration 3's triggers write it."""
+    if prompt_id is None:
+        return "y" + story_id.encode("utf-8").hex().upper()
+    return "x" + f"{story_id}\x1f{prompt_id}".encode().hex().upper()
+
+
 class _SqliteTx:
     """:class:`Tx` over an sqlite3 connection."""
 
@@ -156,12 +163,17 @@ class SQLiteBank(SqlBank):
     def _read(self) -> Any:
         return self._tx("BEGIN")
 
-    def _match_sql(self) -> str:
-        return "r.rid IN (SELECT rowid FROM reflections_fts WHERE reflections_fts MATCH ?)"
-
-    def _match_param(self, text: str) -> str | None:
+    def _match(
+        self, text: str, story_id: str | None, prompt_id: str | None
+    ) -> tuple[str, list[Any]] | None:
         words = re.findall(r"\w+", text)
-        return " ".join(f'"{w}"' for w in words) if words else None
+        if not words:
+            return None
+        query = "text : (" + " ".join(f'"{w}"' for w in words) + ")"
+        if story_id is not None:
+            query = f'scope : "{scope_token(story_id, prompt_id)}" AND {query}'
+        return ("r.rid IN (SELECT rowid FROM reflections_fts WHERE reflections_fts MATCH ?)",
+                [query])
 
     def _after_forget(self) -> None:
         """Merge the full-text index (dropping the forgotten entries) and empty the WAL."""

@@ -28,8 +28,12 @@ def test_an_older_bank_is_upgraded_on_open_and_keeps_its_records(bank_url: str) 
         old.close()
     with open_bank(bank_url) as new:
         assert new.schema_version() == LATEST
-        # version 2 added full-text search, and indexed what version 1 held
+        # version 2 added full-text search, version 3 scoped it to prompts; both indexed what
+        # version 1 held
         assert texts(new.search("meetings")) == ["the quarterly meeting went badly"]
+        assert texts(new.shared_reflections(STORY, "p1", "ana", query="meetings")) == [
+            "the quarterly meeting went badly"]
+        assert new.shared_reflections(STORY, "p2", "ana", query="meetings") == []
 
 
 def test_a_newer_bank_is_refused(bank: Bank, bank_url: str) -> None:
@@ -181,8 +185,19 @@ def test_full_text_search_respects_the_rules_and_any_input(bank: Bank) -> None:
     assert texts(bank.search("manager month")) == [
         "My manager cancelled our meetings for a month"
     ]
-    for hostile in ['"', "[/]", "meet* OR (", "NEAR(a b)", "'; DROP TABLE learners; --", "-x"]:
+    play(bank, "ana", "c1", [reflection("A meeting at another prompt", "bank", prompt="p2"),
+                             reflection("A meeting in another story", "bank")], story="s2")
+    assert texts(bank.shared_reflections(STORY, "p1", "ana", query="meetings")) == [
+        "Meeting the new director felt like an exam",
+        "My manager cancelled our meetings for a month",
+    ]
+    assert len(bank.search("meeting", story_id="s2")) == 2
+    assert texts(bank.search("meeting", story_id="s2", prompt_id="p2")) == [
+        "A meeting at another prompt"]
+    for hostile in ['"', "[/]", "meet* OR (", "NEAR(a b)", "'; DROP TABLE learners; --", "-x",
+                    'scope : "x" OR', "text:(a"]:
         bank.search(hostile, reader="ana")  # never an error
+        bank.shared_reflections(STORY, "p1", "ana", query=hostile)
     assert bank.search("!!!") == []
     assert bank.counts()["learners"] == 1
 
