@@ -10,7 +10,9 @@ from engine.model import FORMAT, Story
 def story_schema() -> dict[str, Any]:
     """Return the JSON Schema of a crossroads/1 story (for editors' completion and hover)."""
     schema = Story.model_json_schema(by_alias=True, mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    # yaml-language-server documents support for draft-07 and below; the $defs pointers that
+    # pydantic writes resolve as plain JSON pointers there too.
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema["$id"] = "https://crossroads.invalid/schema/story.schema.json"
     schema["title"] = f"Crossroads story ({FORMAT})"
     return schema

@@ -188,13 +188,12 @@ class PlainPlayer:
             text = "\n".join(lines).strip()
             if text and not nudged:
                 nudged = True
-                from engine.reflections.classify import classify
+                from engine.reflections.nudge import NUDGE, opinion_nudge
 
-                if classify(text).is_opinion:
+                if opinion_nudge(text) is not None:
                     self.say(
-                        "This reads more like a view than a story. What happened that brought "
-                        "you to this view? Add lines to tell it, or an empty line to keep it as "
-                        "it is."
+                        f"This reads more like a view than a story. {NUDGE} Add lines to tell "
+                        "it, or an empty line to keep it as it is."
                     )
                     while line := self.ask("> ").strip():
                         lines.append(line)

@@ -88,3 +88,13 @@ def test_plain_mode_nudges_an_opinion_and_keeps_the_added_story() -> None:
 def test_plain_mode_does_not_nudge_a_story() -> None:
     out = _plain([STORY, "", ""])
     assert "What happened that brought you to this view?" not in out
+
+
+def test_short_or_cue_less_texts_are_never_nudged() -> None:
+    from engine.reflections.nudge import opinion_nudge
+
+    assert opinion_nudge("my story") is None
+    assert opinion_nudge("I remember.") is None
+    assert opinion_nudge(STORY) is None
+    verdict = opinion_nudge(OPINION)
+    assert verdict is not None and any(e.phrase == "should" for e in verdict.evidence)

@@ -110,10 +110,10 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
 
         It never blocks: the next ctrl+s submits the text as it is.
         """
-        from engine.reflections.classify import classify
+        from engine.reflections.nudge import NUDGE, opinion_nudge
 
-        verdict = classify(text)
-        if not verdict.is_opinion:
+        verdict = opinion_nudge(text)
+        if verdict is None:
             return False
         self.nudged = True
         phrases = [e.phrase for e in verdict.evidence if e.leans == "opinion"][:2]
@@ -122,7 +122,7 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
         nudge.update(
             Content(
                 f"This reads more like a view than a story{because}. "
-                "What happened that brought you to this view? Add it if you like — "
+                f"{NUDGE} Add it if you like — "
                 "or press ctrl+s again to submit it as it is. (ctrl+d hides this)"
             )
         )
