@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from engine.runtime import Session
-from engine.saves import FileSessionStore
+from engine.bank import open_session_store
 from tests.tui.helpers import FIRST_WEEK, ROOT, first_week
 
 CMD = [sys.executable, "-c", "from tui.cli import run; run()", "play", str(FIRST_WEEK), "--plain",
@@ -57,7 +57,7 @@ def test_kill_9_then_resume(crossroads_home: Path) -> None:
     assert proc.returncode == -signal.SIGKILL
 
     story = first_week()
-    saved = FileSessionStore().load(story, "kim")
+    saved = open_session_store().load(story, "kim")  # the bank is the durable record
     expected = Session.replay(story, [1, 0, 0], "kim")
     assert saved is not None
     assert (saved.scene, saved.meters, saved.flags, saved.visits) == (
@@ -65,12 +65,12 @@ def test_kill_9_then_resume(crossroads_home: Path) -> None:
     )
 
     done = subprocess.run(
-        [*CMD, "--resume"], cwd=ROOT, env=env, input="It helped.\n\n\n1\n", capture_output=True,
+        [*CMD, "--resume"], cwd=ROOT, env=env, input="It helped.\n\n\n\n1\n", capture_output=True,
         text=True, timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert "Resuming where you left off." in done.stderr
     assert "## Thursday, 9:15" in done.stdout and "Reflection:" in done.stdout
-    resumed = FileSessionStore().load(story, "kim")
+    resumed = open_session_store().load(story, "kim")
     assert resumed is not None and resumed.choices_made == [1, 0, 0, 0]
     assert resumed.reflections()[0]["text"] == "It helped."

@@ -58,13 +58,18 @@ def default_learner() -> str:
 
 
 def make_store(args: argparse.Namespace) -> SessionStore:
-    """Where progress is saved (the story bank replaces this when ``--bank``/a bank is set)."""
-    return FileSessionStore()
+    """Where progress is saved: the story bank, the durable record (SQLite in the data folder
+    by default; ``--bank PATH|postgresql://…`` or ``CROSSROADS_BANK`` choose another)."""
+    from engine.bank import open_session_store
+
+    store = open_session_store(args.bank, args.cohort)
+    args.bank_store = store
+    return store
 
 
 def make_reader(args: argparse.Namespace) -> ReflectionReader | None:
-    """Where others' shared reflections are read from (None: no shared reflections)."""
-    return None
+    """Where others' shared reflections are read from: the same bank, under its access rules."""
+    return getattr(args, "bank_store", None)
 
 
 def _report_failure(report: FileReport) -> int:
