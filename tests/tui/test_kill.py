@@ -11,8 +11,8 @@ import threading
 from pathlib import Path
 from typing import IO
 
-from engine.runtime import Session
 from engine.bank import open_session_store
+from engine.runtime import Session
 from tests.tui.helpers import FIRST_WEEK, ROOT, first_week
 
 CMD = [sys.executable, "-c", "from tui.cli import run; run()", "play", str(FIRST_WEEK), "--plain",

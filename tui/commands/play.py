@@ -13,7 +13,7 @@ from engine.diagnostics import UsageError
 from engine.model import Story
 from engine.paths import stories_dir
 from engine.records import ReflectionReader
-from engine.saves import FileSessionStore, SessionStore
+from engine.saves import SessionStore
 from tui.checked import cached_story, check_for_play
 
 if TYPE_CHECKING:
