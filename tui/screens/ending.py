@@ -29,6 +29,7 @@ class EndingScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "replay", "Play again"),
         Binding("p", "paired", "Paired story", show=False),
+        Binding("c", "cohort", "Your cohort", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -77,6 +78,8 @@ class EndingScreen(Screen[None]):
                 for i, other in enumerate(self.paired):
                     key = " (p)" if i == 0 else ""
                     yield Button(Content(f"Play {other.story.title}{key}"), id=f"paired-{i}")
+                if self._cohort_bank() is not None:
+                    yield Button("Your cohort's paths (c)", id="cohort")
                 yield Button("Quit (q)", id="quit")
         yield Footer()
 
@@ -92,6 +95,26 @@ class EndingScreen(Screen[None]):
         """Play the same story again from the start."""
         self.app.open_story(self.player.story, None, fresh=True)
 
+    def _cohort_bank(self) -> object | None:
+        """The open story bank, when this playthrough was played in a cohort."""
+        if not getattr(self.app, "cohort", None):
+            return None
+        return getattr(self.player.store, "bank", None)
+
+    def action_cohort(self) -> None:
+        """Compare your path with your cohort's, choice by choice."""
+        bank = self._cohort_bank()
+        if bank is None:
+            self.notify("Play with --cohort CODE to compare paths with your cohort.")
+            return
+        from engine.bank import Bank
+        from tui.screens.cohort import CohortScreen
+
+        assert isinstance(bank, Bank)
+        self.app.push_screen(
+            CohortScreen(bank, self.player.story, self.app.cohort, self.player.session.learner)
+        )
+
     def action_paired(self) -> None:
         """Play the first paired story."""
         if self.paired:
@@ -102,6 +125,8 @@ class EndingScreen(Screen[None]):
         bid = event.button.id or ""
         if bid == "replay":
             self.action_replay()
+        elif bid == "cohort":
+            self.action_cohort()
         elif bid == "quit":
             self.app.exit(0)
         elif bid.startswith("paired-"):
