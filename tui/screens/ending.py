@@ -104,7 +104,8 @@ class EndingScreen(Screen[None]):
     def action_cohort(self) -> None:
         """Compare your path with your cohort's, choice by choice."""
         bank = self._cohort_bank()
-        if bank is None:
+        cohort = self.app.cohort
+        if bank is None or cohort is None:
             self.notify("Play with --cohort CODE to compare paths with your cohort.")
             return
         from engine.bank import Bank
@@ -112,7 +113,7 @@ class EndingScreen(Screen[None]):
 
         assert isinstance(bank, Bank)
         self.app.push_screen(
-            CohortScreen(bank, self.player.story, self.app.cohort, self.player.session.learner)
+            CohortScreen(bank, self.player.story, cohort, self.player.session.learner)
         )
 
     def action_paired(self) -> None:
