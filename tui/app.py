@@ -20,6 +20,7 @@ from engine.records import ReflectionReader
 from engine.runtime import Session
 from engine.saves import FileSessionStore, SessionStore
 from tui import flow
+from tui.startup import resume_gc
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -64,6 +65,7 @@ class CrossroadsApp(App[int]):
 
     def on_mount(self) -> None:
         """Open the story given, or the picker."""
+        self.set_timer(1.0, resume_gc)  # in case the first screen is not one that calls first_frame
         self.theme = self.start_theme
         if self.story is not None:
             self.open_story(self.story, self.story_path)
@@ -75,6 +77,7 @@ class CrossroadsApp(App[int]):
 
     def first_frame(self) -> None:
         """Called by the first interactive screen; benchmarks exit after its first frame."""
+        self.call_after_refresh(resume_gc)  # start-up is over (see tui.startup)
         if self.bench_first_frame:
             self.call_after_refresh(self._bench_exit, self.bench_first_frame)
             self.bench_first_frame = None

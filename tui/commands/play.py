@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.diagnostics import UsageError
-from engine.model import Story
-from engine.paths import stories_dir
-from engine.records import ReflectionReader
-from engine.saves import SessionStore
-from tui.checked import cached_story, check_for_play
+from tui.startup import pause_gc, resume_gc
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported in run(), with the collector paused (see tui.startup)
     from engine.check import FileReport
+    from engine.model import Story
+    from engine.records import ReflectionReader
+    from engine.saves import SessionStore
 
 BENCH_ENV = "CROSSROADS_BENCH_FIRST_FRAME"
 """A file path: the app appends the time of its first frame there and exits (benchmarks)."""
@@ -86,6 +85,8 @@ def _report_failure(report: FileReport) -> int:
 
 def _resolve(arg: str | None) -> tuple[Path | None, Path | None]:
     """Return (story file, folder for the picker) for the STORY argument."""
+    from engine.paths import stories_dir
+
     if arg is None:
         return None, stories_dir()
     path = Path(arg)
@@ -126,6 +127,16 @@ def _pick_plain(folder: Path) -> tuple[Story, Path] | None:
 
 def run(args: argparse.Namespace) -> int:
     """Check the story, then play it full-screen or in plain text."""
+    pause_gc()  # until the first frame (the app resumes it) or the end of this function
+    try:
+        return _run(args)
+    finally:
+        resume_gc()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tui.checked import cached_story, check_for_play
+
     story_file, folder = _resolve(args.story)
     story: Story | None = None
     if story_file is not None:
