@@ -295,10 +295,13 @@ class Bank(ABC):
         prompt_id: str | None = None,
         limit: int = 20,
         offset: int = 0,
+        cohort: str | None = None,
     ) -> list[SharedReflection]:
         """Reflections ``reader`` may see (``None``: only ``bank`` ones), newest first.
 
         ``text`` is searched as words (full-text, stemmed); ``None`` lists without searching.
+        ``cohort`` (a join code) keeps only reflections written in that cohort's playthroughs;
+        it narrows what the reader may see, never widens it.
         """
 
     # ------------------------------------------------------------------ administration

@@ -423,8 +423,10 @@ class SqlBank(Bank):
         prompt_id: str | None = None,
         limit: int = 20,
         offset: int = 0,
+        cohort: str | None = None,
     ) -> list[SharedReflection]:
-        """Reflections ``reader`` may see (``None``: only ``bank`` ones), newest first."""
+        """Reflections ``reader`` may see (``None``: only ``bank`` ones), newest first;
+        only those written in the cohort with this join code when ``cohort`` is given."""
         limit, offset = max(0, int(limit)), max(0, int(offset))
         match: tuple[str, list[Any]] | None = None
         if text is not None and text.strip():
@@ -436,7 +438,14 @@ class SqlBank(Bank):
             if reader is not None:
                 rows = tx.rows("SELECT id FROM learners WHERE name = ?", [reader])
                 reader_id = self._id_out(rows[0][0]) if rows else None
-            sql, params = self._visible_sql(reader_id, story_id, prompt_id, match, limit, offset)
+            cohort_id = None
+            if cohort is not None:
+                rows = tx.rows("SELECT id FROM cohorts WHERE code = ?", [cohort])
+                if not rows:
+                    return []
+                cohort_id = self._id_out(rows[0][0])
+            sql, params = self._visible_sql(reader_id, story_id, prompt_id, match, limit, offset,
+                                            cohort_id)
             rows = tx.rows(sql, params)
         return [
             SharedReflection(
@@ -458,10 +467,15 @@ class SqlBank(Bank):
         match: tuple[str, list[Any]] | None,
         limit: int,
         offset: int,
+        cohort_id: str | None = None,
     ) -> tuple[str, list[Any]]:
         """The access rule as three disjoint branches, each served by its own index and cut at
-        ``offset + limit`` rows, merged newest first: the cost does not grow with the bank."""
+        ``offset + limit`` rows, merged newest first: the cost does not grow with the bank.
+        ``cohort_id`` only narrows every branch to the reflections written in that cohort."""
         filters, fparams = ["r.text IS NOT NULL"], []
+        if cohort_id is not None:
+            filters.append("r.cohort_id = ?")
+            fparams.append(cohort_id)
         if story_id is not None:
             filters.append("r.story_id = ?")
             fparams.append(story_id)

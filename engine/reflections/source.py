@@ -28,8 +28,9 @@ class Searchable(Protocol):
         prompt_id: str | None = None,
         limit: int = 20,
         offset: int = 0,
+        cohort: str | None = None,
     ) -> list[SharedReflection]:
-        """Reflections ``reader`` may see, newest first."""
+        """Reflections ``reader`` may see (only a cohort's when ``cohort``), newest first."""
         ...
 
 
@@ -39,6 +40,7 @@ def visible_reflections(
     prompt_id: str | None = None,
     reader: str | None = None,
     *,
+    cohort: str | None = None,
     page: int = PAGE,
 ) -> Iterator[SharedReflection]:
     """Every reflection of a story (optionally one prompt) that ``reader`` may see.
@@ -48,6 +50,7 @@ def visible_reflections(
         story_id: the story.
         prompt_id: only this reflection prompt.
         reader: the learner reading; None for the reflections shared with the whole bank only.
+        cohort: only reflections written in this cohort's playthroughs (a join code).
         page: how many to fetch per query.
 
     Yields:
@@ -56,7 +59,9 @@ def visible_reflections(
     seen: set[str] = set()
     offset = 0
     while True:
-        batch = bank.search(None, reader, story_id, prompt_id, limit=page, offset=offset)
+        batch = bank.search(
+            None, reader, story_id, prompt_id, limit=page, offset=offset, cohort=cohort
+        )
         for reflection in batch:
             if reflection.id not in seen:
                 seen.add(reflection.id)
