@@ -2,18 +2,22 @@
 
 No network: inline CSS and SVG, no scripts, no external fonts or images, and a Content Security
 Policy that forbids loading anything. Every piece of author or learner text is escaped. The page
-holds counts only — never the text of a reflection.
+counts reflections; the only reflection text it holds is in the themes section, when given: the
+themes at each prompt over the reflections the report's reader may see
+(:func:`engine.reflections.prompts.prompt_themes`, never private ones, anonymous ones without
+their author).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from engine.cohort.analysis import scene_order
 from engine.cohort.model import CohortReport
 from engine.export.sankey import sankey_svg
 from engine.model import Story
+from engine.reflections.prompts import PromptThemes
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -58,6 +62,13 @@ svg.sankey .hatch-bg { fill: #cfd5dd; } svg.sankey .hatch-line { stroke: #8a94a3
   stroke-width: 2; }
 svg.sankey text { fill: var(--ink); } svg.sankey .count { fill: var(--muted); }
 table.matrix td { text-align: center; font-size: .8rem; padding: .2rem; }
+.theme { background: #fff; border: 1px solid var(--line); border-radius: 6px;
+         padding: .4rem .9rem; margin: .5rem 0; }
+.theme h4 { margin: .3rem 0; font-size: .95rem; }
+.theme blockquote { margin: .4rem 0 .4rem .8rem; padding-left: .7rem;
+                    border-left: 3px solid var(--line); }
+.theme cite { color: var(--muted); font-style: normal; white-space: nowrap; }
+.voices { font-weight: 600; }
 """
 
 
@@ -187,7 +198,8 @@ def _reflections(r: CohortReport, story: Story) -> str:
         prompt = scene.reflect.prompt if scene is not None and scene.reflect else p.prompt
         rows.append(f'<tr><td>{_e(prompt)}</td><td class="num">{p.shared}</td>'
                     f'<td class="num">{p.private}</td><td class="num">{p.skipped}</td></tr>')
-    return ('<p class="note">Counts only: what learners wrote is never part of this report.</p>'
+    return ('<p class="note">Counts of every reflection, shared or not. What learners kept '
+            "private is never part of this report.</p>"
             + _table(["Prompt", "Shared stories", "Kept private", "Skipped"], rows))
 
 
@@ -220,8 +232,49 @@ def _matrix(r: CohortReport) -> str:
             + _table(["", *(_e(x) for x in labels)], rows, "matrix"))
 
 
-def render_html(report: CohortReport, story: Story) -> str:
-    """The report as one self-contained HTML page."""
+def _prompt_text(story: Story, scene_id: str | None, prompt: str) -> str:
+    scene = story.scenes.get(scene_id or "")
+    if scene is not None and scene.reflect is not None and scene.reflect.id == prompt:
+        return scene.reflect.prompt
+    for scene in story.scenes.values():
+        if scene.reflect is not None and scene.reflect.id == prompt:
+            return scene.reflect.prompt
+    return prompt
+
+
+def _themes(r: CohortReport, story: Story, themes: Sequence[PromptThemes] | None,
+            reader: str | None) -> str:
+    """Per prompt: the themes, each with its summary and quotes, and "N of N voices"."""
+    if themes is None:
+        return ""
+    who = (f"that {_e(reader)} may see, private ones left out" if reader is not None
+           else "shared with everyone who plays the story")
+    parts = ["<h2>Themes in what was shared</h2>",
+             f'<p class="note">Themes in the reflections {who}; anonymous ones are quoted '
+             "without their author. Every one of them is in exactly one theme.</p>"]
+    scenes = {p.prompt: p.scene for p in r.reflections}
+    for block in themes:
+        parts.append(f'<section class="prompt-themes"><h3>'
+                     f"{_e(_prompt_text(story, scenes.get(block.prompt), block.prompt))}</h3>")
+        if not block.themes.themes:
+            parts.append('<p class="muted">No reflections to group here.</p>')
+        for theme in block.themes.themes:
+            voices = f"{theme.size} voice{'' if theme.size == 1 else 's'}"
+            parts.append(f'<div class="theme"><h4>{_e(theme.title)} '
+                         f'<span class="muted">· {voices}</span></h4>')
+            if theme.summary:
+                parts.append(f'<p class="theme-summary">{_e(theme.summary)}</p>')
+            parts += [f"<blockquote>“{_e(q.text)}” <cite>— {_e(q.byline)}</cite></blockquote>"
+                      for q in theme.quotes]
+            parts.append("</div>")
+        parts.append(f'<p class="voices">{_e(block.themes.voices)}</p></section>')
+    return "".join(parts)
+
+
+def render_html(report: CohortReport, story: Story,
+                themes: Sequence[PromptThemes] | None = None, reader: str | None = None) -> str:
+    """The report as one self-contained HTML page; with ``themes``, a section of the themes at
+    each prompt (over what ``reader`` may see, as :func:`prompt_themes` read them)."""
     order = scene_order(story)
     depths = dict(order)
     titles = {sid: scene.title or sid for sid, scene in story.scenes.items()}
@@ -259,6 +312,7 @@ learners is withheld.</p>
 {_checkins(report)}
 <h2>Reflections</h2>
 {_reflections(report, story)}
+{_themes(report, story, themes, reader)}
 <h2>Meters at the end</h2>
 {_meters(report)}
 {_matrix(report)}

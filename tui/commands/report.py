@@ -1,7 +1,8 @@
 """``crossroads report COHORT``: the facilitator's report as one HTML page, CSV or JSON.
 
-Aggregates only: splits of groups below the minimum size are withheld, reflections are counted,
-never quoted.
+Aggregates: splits of groups below the minimum size are withheld and reflections are counted. The
+HTML page also shows the themes at each prompt over the reflections its reader may see (``--as
+NAME``; without it, only those shared with the whole bank), never private ones.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def register(sub: Any) -> None:
         help="a cohort's report for the facilitator (HTML, CSV or JSON)",
         description="How a cohort played a story: the flow of choices scene to scene, where "
         "paths parted, endings, completion and drop-off, check-in changes and how many stories "
-        "were shared at each reflection prompt. Splits of small groups are withheld.",
+        "were shared at each reflection prompt (in HTML, with the themes in what was shared). "
+        "Splits of small groups are withheld.",
     )
     p.add_argument("cohort", metavar="COHORT", help="the cohort's join code")
     p.add_argument("--story", metavar="ID",
@@ -34,6 +36,9 @@ def register(sub: Any) -> None:
                      help="write one self-contained HTML page")
     out.add_argument("--csv", metavar="FILE", type=Path, help="write the report as CSV")
     out.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--as", dest="reader", metavar="NAME",
+                   help="the HTML's themes section reads what this learner may see (default: "
+                   "only reflections shared with the whole bank); never private ones")
     add_bank_args(p)
     p.set_defaults(func=run)
 
@@ -48,9 +53,17 @@ def _write(path: Path, text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the report and write it."""
     bank = open_bank(args.bank)
+    themes = None
     try:
         story = resolve_story(bank, args.cohort, args.story)
         report = analyse(bank, story, args.cohort, args.min_group)
+        if args.html is not None:
+            from engine.reflections.prompts import prompt_themes
+
+            if args.reader is not None and bank.learner(args.reader, create=False) is None:
+                raise UsageError(f"no learner named {args.reader!r} in the bank at {bank.url}")
+            themes = prompt_themes(bank, story.id, [p.prompt for p in report.reflections],
+                                   args.cohort, args.reader)
     finally:
         bank.close()
     if args.json:
@@ -66,6 +79,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from engine.export.html import render_html
 
-    _write(args.html, render_html(report, story))
+    _write(args.html, render_html(report, story, themes, args.reader))
     print(f"wrote {args.html}")
     return 0

@@ -1,9 +1,18 @@
-"""``crossroads themes --story ID [--prompt ID]``: the themes in the reflections a reader may see.
+"""``crossroads themes (COHORT | --story ID) [--prompt ID]``: the themes in the reflections a
+reader may see.
 
-Reads the bank through its access rules (``--as NAME`` reads as that learner; without it, only
-reflections shared with the whole bank), groups them into themes, and prints each theme with a
+Reads the bank through its access rules and groups what it reads into themes, printing each with a
 short summary and representative quotes, ending with "N of N voices represented". Anonymous
 reflections are quoted as "anonymous". ``--json`` prints the same as data.
+
+Who reads: the learner named by ``--as`` (their own reflections, their cohort-mates' ``cohort``
+ones and everyone's ``bank`` ones); without ``--as``, nobody in particular, so only reflections
+shared with the whole bank. A facilitator is no special reader: without ``--as`` they see what
+everyone may see; reading ``--as`` themselves, a cohort's ``cohort`` reflections too if they are a
+member (they played in it). The bank applies these rules, never this command.
+
+``COHORT`` narrows the reading to the reflections written in that cohort's playthroughs; when the
+cohort played several stories, ``--story`` says which (as for ``crossroads report``).
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ import shutil
 import textwrap
 from typing import Any
 
-from engine.bank import open_bank
+from engine.bank import Bank, open_bank
 from engine.diagnostics import UsageError
 from engine.reflections import ThemeReport, find_themes
 from engine.reflections.source import visible_reflections
@@ -27,12 +36,17 @@ def register(sub: Any) -> None:
     """Add the ``themes`` subcommand."""
     p = sub.add_parser(
         "themes",
-        help="group the reflections of a story (or one prompt) into themes with summaries",
+        help="group the reflections of a cohort or a story (or one prompt) into themes",
         description="Group the reflections a reader may see into themes, each with a short "
-        "summary and quotes; every reflection is in exactly one theme. Without --as, only "
-        "reflections shared with the whole bank are read.",
+        "summary and quotes; every reflection is in exactly one theme. Give a cohort's join code "
+        "(its playthroughs only), a story, or both. Without --as, only reflections shared with "
+        "the whole bank are read; --as NAME reads what that learner may see (a member of the "
+        "cohort also sees its cohort-only reflections).",
     )
-    p.add_argument("--story", metavar="ID", required=True, help="the story")
+    p.add_argument("cohort", nargs="?", metavar="COHORT",
+                   help="a cohort's join code: only reflections written in its playthroughs")
+    p.add_argument("--story", metavar="ID",
+                   help="the story (default with COHORT: the one story the cohort played)")
     p.add_argument("--prompt", metavar="ID", help="only this reflection prompt")
     p.add_argument("--as", dest="reader", metavar="NAME", help="read as this learner")
     p.add_argument("--bank", metavar="PATH|URL", help="the bank (a file or postgresql:// URL)")
@@ -46,21 +60,49 @@ def _plain(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def _story(bank: Bank, cohort: str | None, story: str | None) -> str:
+    """The story to read: the one given, or the cohort's only story.
+
+    Raises:
+        UsageError: neither given, no such cohort, or the cohort played none or several.
+    """
+    if cohort is None:
+        if story is None:
+            raise UsageError("give a cohort's join code or --story ID "
+                             "(crossroads themes (COHORT | --story ID) [--prompt ID])")
+        return story
+    if bank.cohort(cohort) is None:
+        raise UsageError(f"no cohort with the code {cohort!r} in the story bank {bank.url}")
+    if story is not None:
+        return story
+    played = sorted({p.story_id for p in bank.playthroughs(cohort=cohort)})
+    if not played:
+        raise UsageError(f"cohort {cohort!r} has no playthroughs yet")
+    if len(played) > 1:
+        raise UsageError(f"cohort {cohort!r} played {len(played)} stories "
+                         f"({', '.join(played)}): name one with --story ID")
+    return played[0]
+
+
 def run(args: argparse.Namespace) -> int:
     """Read, group and print."""
     from tui.progress import progress_bar
 
     with open_bank(args.bank) as bank:
+        story = _story(bank, args.cohort, args.story)
         if args.reader is not None and bank.learner(args.reader, create=False) is None:
             raise UsageError(f"no learner named {args.reader!r} in the bank at {bank.url}")
-        reflections = list(visible_reflections(bank, args.story, args.prompt, args.reader))
+        reflections = list(
+            visible_reflections(bank, story, args.prompt, args.reader, cohort=args.cohort)
+        )
     with progress_bar("finding themes") as bar:
         report = find_themes(reflections, seed=args.seed, progress=bar)
     if args.json:
-        data = {"story": args.story, "prompt": args.prompt, "reader": args.reader}
+        data = {"cohort": args.cohort, "story": story, "prompt": args.prompt,
+                "reader": args.reader}
         print(json.dumps({**data, **report.to_json()}, indent=2, ensure_ascii=False))
     else:
-        print(render(report, args.story, args.prompt, args.reader))
+        print(render(report, story, args.prompt, args.reader, cohort=args.cohort))
     return 0
 
 
@@ -69,11 +111,18 @@ def _voices(n: int) -> str:
 
 
 def render(
-    report: ThemeReport, story: str, prompt: str | None, reader: str | None, width: int = 0
+    report: ThemeReport,
+    story: str,
+    prompt: str | None,
+    reader: str | None,
+    width: int = 0,
+    cohort: str | None = None,
 ) -> str:
     """The report as plain text, wrapped to the terminal (learner text is never markup)."""
     width = width or max(60, min(100, shutil.get_terminal_size((100, 24)).columns))
     where = f"prompt {prompt!r} of {story!r}" if prompt else f"story {story!r}"
+    if cohort is not None:
+        where += f" in cohort {cohort!r}"
     who = f"as {reader} may see them" if reader else "shared with the whole bank"
     lines = [_plain(f"Themes in the reflections at {where}, {who}"), ""]
     if not report.themes:

@@ -63,7 +63,11 @@ window.addEventListener('load', function () {
       'svg.sankey g.node').length, width: rect.width, height: rect.height,
     counts: flows.map(function (p) { return +p.getAttribute('data-count'); }),
     errors: __errors, resources: performance.getEntriesByType('resource').length,
-    title: document.title
+    title: document.title, themes: document.querySelectorAll('.theme').length,
+    quotes: Array.prototype.map.call(document.querySelectorAll('.theme blockquote'),
+      function (q) { return q.textContent; }),
+    voices: Array.prototype.map.call(document.querySelectorAll('.voices'),
+      function (v) { return v.textContent; })
   });
   document.body.appendChild(out);
 });
@@ -108,6 +112,11 @@ def test_five_play_and_the_report_renders_in_chromium(five: Five, tmp_path: Path
     assert result["nodes"] == 7  # gate, river, hill, bridge, together, arrived, mixed
     assert result["width"] > 300 and result["height"] > 100
     assert result["title"] == "The Crossing — cohort spring-24"
+    # the themes section: the bank-wide reflections, learner text shown as text, never run
+    assert result["themes"] == 2
+    assert sorted(result["quotes"]) == ["“<script>alert(1)</script> we waited” — ana",
+                                        "“an anonymous story” — anonymous"]
+    assert result["voices"] == ["1 of 1 voices represented"] * 2
 
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "cohort-report.png"

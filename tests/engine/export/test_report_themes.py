@@ -1,0 +1,94 @@
+"""The report's themes section: per prompt, themes over what its reader may see, never private
+text, never an anonymous author, everything escaped."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from engine.bank import Batch, open_bank
+from engine.export.html import render_html
+from engine.reflections.prompts import prompt_themes
+from tests.engine.cohort_world import COHORT, STORY_PATH
+from tests.engine.export.conftest import Five
+from tui.cli import main
+
+PRIVATE = "a private story about my manager"
+COHORT_ONLY = ("Sam[/b] knew the shortcut", "waited for Lee", "the day we waited")
+
+
+def _section(page: str) -> str:
+    return page[page.index("<h2>Themes in what was shared"):page.index("<h2>Meters")]
+
+
+def _report(five: Five, tmp_path: Path, *extra: str) -> str:
+    five.bank.close()  # the command opens the bank itself
+    page = tmp_path / "report.html"
+    assert main(["report", COHORT, "--story", str(STORY_PATH), "--bank", str(five.path),
+                 "--html", str(page), *extra]) == 0
+    return page.read_text(encoding="utf-8")
+
+
+def _voices(section: str) -> list[str]:
+    return re.findall(r'<p class="voices">([^<]*)</p>', section)
+
+
+def test_without_a_reader_only_bank_reflections_are_themed(five: Five, tmp_path: Path) -> None:
+    section = _section(_report(five, tmp_path))
+    assert section.count('<section class="prompt-themes">') == 2  # one per prompt, in order
+    assert section.index("knew the way better") < section.index("waiting for others")
+    assert _voices(section) == ["1 of 1 voices represented", "1 of 1 voices represented"]
+    assert "“an anonymous story” <cite>— anonymous</cite>" in section
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; we waited” <cite>— ana</cite>" in section
+    assert "<script" not in section
+    assert PRIVATE not in section and not any(t in section for t in COHORT_ONLY)
+    assert "— cy<" not in section  # cy's bank reflection is anonymous
+
+
+def test_a_member_reads_the_cohorts_but_never_private_text(five: Five, tmp_path: Path) -> None:
+    page = _report(five, tmp_path, "--as", "bo")
+    section = _section(page)
+    assert _voices(section) == ["2 of 2 voices represented", "3 of 3 voices represented"]
+    assert PRIVATE not in page  # bo's own private reflection stays out of the file
+    assert "that bo may see, private ones left out" in section
+    for theme in re.findall(r'<div class="theme">.*?</div>', section):
+        assert 1 <= theme.count("<blockquote>") <= 3
+        assert '<p class="theme-summary">' in theme
+    sizes = [int(n) for n in re.findall(r"· (\d+) voices?</span>", section)]
+    assert sum(sizes) == 5  # every visible reflection is in exactly one theme
+
+
+def test_an_anonymous_author_never_appears(five: Five, tmp_path: Path) -> None:
+    five.bank.write(Batch("zed-1", "Zed Secretname", COHORT, "crossing", "h",
+                          "2024-03-02T08:00:00.000+00:00", 0, [
+                              {"type": "reflection", "scene": "gate", "prompt": "crossing",
+                               "text": "I & <b>my</b> \"team\" found the ford", "at": None,
+                               "visibility": "bank", "anonymous": True}]))
+    page = _report(five, tmp_path, "--as", "ana")
+    assert "Zed" not in page
+    assert "I &amp; &lt;b&gt;my&lt;/b&gt; &quot;team&quot; found the ford" in _section(page)
+
+
+def test_an_unknown_reader_is_a_usage_error(five: Five, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    five.bank.close()
+    assert main(["report", COHORT, "--story", str(STORY_PATH), "--bank", str(five.path),
+                 "--html", str(tmp_path / "r.html"), "--as", "nobody"]) == 2
+    assert capsys.readouterr().err.startswith("no learner named 'nobody'")
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_an_empty_prompt_says_so_and_themes_are_deterministic(five: Five) -> None:
+    from engine.cohort import analyse
+
+    report = analyse(five.bank, five.story, COHORT)
+    themes = prompt_themes(five.bank, "crossing", ["crossing", "never-asked"], COHORT, "ana")
+    assert [t.themes.total for t in themes] == [2, 0]
+    page = render_html(report, five.story, themes, "ana")
+    assert "No reflections to group here." in page and "0 of 0 voices represented" in page
+    again = prompt_themes(five.bank, "crossing", ["crossing", "never-asked"], COHORT, "ana")
+    assert render_html(report, five.story, again, "ana") == page
+    with open_bank(str(five.path)) as other:  # another cohort's code narrows to nothing
+        assert prompt_themes(other, "crossing", ["crossing"], "elsewhere")[0].themes.total == 0
