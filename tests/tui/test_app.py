@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox, Markdown, OptionList, Static, TextArea
+from textual.widgets import Checkbox, OptionList, Static, TextArea
 
 from engine.loader import load_text
 from engine.model import Story
@@ -23,6 +23,7 @@ from tui.screens.play import PlayScreen
 from tui.screens.reflection import ReflectionScreen
 from tui.screens.shared import SharedScreen
 from tui.widgets.meters import MetersPanel
+from tui.widgets.passage import Passage
 
 SIZE = (80, 24)
 
@@ -39,9 +40,9 @@ def options(app: CrossroadsApp) -> list[str]:
 
 
 def screen_text(app: CrossroadsApp) -> str:
-    """Everything the current screen's Statics and Markdown show (plain)."""
+    """Everything the current screen's Statics and passages show (plain)."""
     parts = [text(w) for w in app.screen.query(Static)]
-    parts += [w.source for w in app.screen.query(Markdown)]
+    parts += [w.source for w in app.screen.query(Passage)]
     return "\n".join(parts)
 
 
@@ -216,7 +217,8 @@ async def test_markup_in_story_and_learner_text_shows_literally() -> None:
         shown = screen_text(app)
         assert "Scene [bold]x[/] [/]" in shown
         assert "Ann [bold]x[/], role [@click=app.quit]x[/] [/]" in shown
-        assert "[@click=app.quit]x[/]" in app.screen.query_one(Markdown).source
+        assert "[@click=app.quit]x[/]" in app.screen.query_one(Passage).source
+        assert "Passage [bold]x[/] and [@click=app.quit]x[/] and a lone [/] here." in shown
         await pilot.press("1")
         await pilot.pause()
         assert "Think of a time [bold]x[/] [@click=app.quit]x[/] [/]." in screen_text(app)

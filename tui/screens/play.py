@@ -11,12 +11,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 
 from engine.diagnostics import CrossroadsError
 from tui import flow
 from tui.widgets.choices import ChoiceList, Item
 from tui.widgets.meters import MetersPanel
+from tui.widgets.passage import Passage
 from tui.widgets.pov import PovBanner
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class PlayScreen(Screen[None]):
             with VerticalScroll(id="passage-scroll"):
                 yield Static(id="transition", markup=False)
                 yield Static(id="scene-title", markup=False)
-                yield Markdown(id="passage", open_links=False)
+                yield Passage(id="passage")
             yield MetersPanel(id="meters")
         yield ChoiceList(id="choices")
         yield Footer()
@@ -84,7 +85,7 @@ class PlayScreen(Screen[None]):
         title = self.query_one("#scene-title", Static)
         title.update(Content(s.current.title))
         title.display = bool(s.current.title)
-        self.query_one("#passage", Markdown).update(s.passage())
+        self.query_one(Passage).show(s.passage())
         self.query_one("#passage-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one(MetersPanel).show(s)
         self.items = self._items()
