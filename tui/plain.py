@@ -133,7 +133,11 @@ class PlainPlayer:
         self.say()
 
     def _saved(self) -> None:
-        self.note("(saved)")
+        if getattr(self.store, "offline", False):
+            self.note("(saved on this computer; the story bank is unreachable, so it is sent "
+                      "when the bank is back)")
+        else:
+            self.note("(saved)")
 
     def _choose(self, player: flow.Player) -> None:
         options = player.session.options()

@@ -150,32 +150,37 @@ def _run(args: argparse.Namespace) -> int:
     plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
     store = make_store(args)
     reader = make_reader(args)
-    if plain:
-        from tui.plain import run_plain
+    try:
+        if plain:
+            from tui.plain import run_plain
 
-        if story is None:
-            assert folder is not None
-            picked = _pick_plain(folder)
-            if picked is None:
-                return 0
-            story, story_file = picked
-        return run_plain(
-            story, learner, store, resume=args.resume, reader=reader, story_arg=str(story_file)
+            if story is None:
+                assert folder is not None
+                picked = _pick_plain(folder)
+                if picked is None:
+                    return 0
+                story, story_file = picked
+            return run_plain(
+                story, learner, store, resume=args.resume, reader=reader, story_arg=str(story_file)
+            )
+        from tui.app import CrossroadsApp
+
+        app = CrossroadsApp(
+            story=story,
+            story_path=story_file,
+            folders=[folder] if folder is not None else [],
+            learner=learner,
+            store=store,
+            reader=reader,
+            resume=args.resume,
+            cohort=args.cohort,
+            bank=args.bank,
+            bench_first_frame=os.environ.get(BENCH_ENV) or None,
         )
-    from tui.app import CrossroadsApp
-
-    app = CrossroadsApp(
-        story=story,
-        story_path=story_file,
-        folders=[folder] if folder is not None else [],
-        learner=learner,
-        store=store,
-        reader=reader,
-        resume=args.resume,
-        cohort=args.cohort,
-        bank=args.bank,
-        bench_first_frame=os.environ.get(BENCH_ENV) or None,
-    )
-    result = app.run()
-    return int(result or 0)
+        result = app.run()
+        return int(result or 0)
+    finally:
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()  # sends anything still waiting in the offline journal
 

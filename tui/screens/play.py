@@ -73,7 +73,12 @@ class PlayScreen(Screen[None]):
     def show_scene(self) -> None:
         """Redraw everything for the session's current scene and state."""
         s = self.player.session
-        self.query_one(PovBanner).show(flow.pov_text(s), s.story.title, self.saved)
+        self.query_one(PovBanner).show(
+            flow.pov_text(s),
+            s.story.title,
+            self.saved,
+            offline=bool(getattr(self.player.store, "offline", False)),
+        )
         transition = self.query_one("#transition", Static)
         member = s.pov_member
         if member is not None and flow.pov_changed(s):

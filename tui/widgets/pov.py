@@ -22,9 +22,14 @@ class PovBanner(Horizontal):
         yield Static(id="pov-who", classes="pov-banner--who")
         yield Static(id="pov-status", classes="pov-banner--status")
 
-    def show(self, who: str, story_title: str, saved: bool) -> None:
-        """Update the banner (all text is shown literally)."""
+    def show(self, who: str, story_title: str, saved: bool, offline: bool = False) -> None:
+        """Update the banner (all text is shown literally).
+
+        ``offline``: the story bank is unreachable and saves wait in the local journal.
+        """
         label = Content.from_markup("You are [b]$who[/b]", who=who) if who else Content("")
         self.query_one("#pov-who", Static).update(label)
         state = "saved ✓" if saved else "not saved yet"
+        if saved and offline:
+            state = "saved on this computer ✓ (bank offline; sent when it is back)"
         self.query_one("#pov-status", Static).update(Content(f"{story_title} · {state}"))
