@@ -452,6 +452,17 @@ def scene_refs(node: Expr) -> set[str]:
     return {n.scene for n in walk(node) if isinstance(n, SceneCall)}
 
 
+def children(node: Expr) -> tuple[Expr, ...]:
+    """The node's direct sub-expressions, left to right (none for a leaf)."""
+    if isinstance(node, (Not, Neg)):
+        return (node.operand,)
+    if isinstance(node, BoolOp):
+        return node.operands
+    if isinstance(node, (Compare, Arith)):
+        return (node.left, node.right)
+    return ()
+
+
 def walk(node: Expr) -> list[Expr]:
     """Return the node and all of its descendants, depth first."""
     out: list[Expr] = []
@@ -459,12 +470,7 @@ def walk(node: Expr) -> list[Expr]:
     while stack:
         n = stack.pop()
         out.append(n)
-        if isinstance(n, (Not, Neg)):
-            stack.append(n.operand)
-        elif isinstance(n, BoolOp):
-            stack.extend(n.operands)
-        elif isinstance(n, (Compare, Arith)):
-            stack.extend((n.left, n.right))
+        stack.extend(children(n))
     return out
 
 

@@ -97,19 +97,10 @@ def meter_cuts(
                 if isinstance(a, ex.Name) and a.name in meters and value is not None:
                     cuts.setdefault(a.name, set()).update(value + k for k in _GE_CUTS[op])
                     return
-            visit(node.left)
-            visit(node.right)
-        elif isinstance(node, ex.Name):
-            if node.name in meters:
-                exact.add(node.name)
-        elif isinstance(node, (ex.Not, ex.Neg)):
-            visit(node.operand)
-        elif isinstance(node, ex.BoolOp):
-            for operand in node.operands:
-                visit(operand)
-        elif isinstance(node, ex.Arith):
-            visit(node.left)
-            visit(node.right)
+        elif isinstance(node, ex.Name) and node.name in meters:
+            exact.add(node.name)
+        for child in ex.children(node):
+            visit(child)
 
     for cond in conds:
         visit(cond)

@@ -239,21 +239,14 @@ def visit_caps(conditions: list[ex.Expr]) -> dict[str, int | None]:
     def visit(node: ex.Expr) -> None:
         if isinstance(node, ex.SceneCall):
             need(node.scene, 1 if node.func == "visited" else None)
-        elif isinstance(node, ex.Compare):
+            return
+        if isinstance(node, ex.Compare):
             pair = _count_vs_const(node)
             if pair is not None:
                 need(pair[0], max(pair[1] + 1, 1))
-            else:
-                visit(node.left)
-                visit(node.right)
-        elif isinstance(node, (ex.Not, ex.Neg)):
-            visit(node.operand)
-        elif isinstance(node, ex.BoolOp):
-            for operand in node.operands:
-                visit(operand)
-        elif isinstance(node, ex.Arith):
-            visit(node.left)
-            visit(node.right)
+                return
+        for child in ex.children(node):
+            visit(child)
 
     for cond in conditions:
         visit(cond)
