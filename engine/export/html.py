@@ -100,6 +100,18 @@ def _table(head: Iterable[str], rows: Iterable[str], cls: str = "") -> str:
     return f"<table{klass}><thead><tr>{cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _row(label: str, *nums: object) -> str:
+    """A table row: the escaped ``label``, then one right-aligned cell per number."""
+    cells = "".join(f'<td class="num">{n}</td>' for n in nums)
+    return f"<tr><td>{_e(label)}</td>{cells}</tr>"
+
+
+def _withheld_row(label: str, min_group: int) -> str:
+    """A row whose four figures are withheld because the group is too small."""
+    return (f'<tr><td>{_e(label)}</td><td class="withheld" colspan="4">'
+            f"withheld (fewer than {min_group})</td></tr>")
+
+
 def _summary(r: CohortReport) -> str:
     items = [
         ("Learners", str(r.learners)),
@@ -156,14 +168,14 @@ def _dropoff(r: CohortReport) -> str:
     if r.stops_withheld:
         return lead + (f'<p class="withheld">Where they stopped is withheld: fewer than '
                        f"{r.min_group} learners.</p>")
-    rows = [f'<tr><td>{_e(s.title)}</td><td class="num">{s.count}</td></tr>' for s in r.stops]
+    rows = [_row(s.title, s.count) for s in r.stops]
     return lead + _table(["Stopped at", "Playthroughs"], rows)
 
 
 def _splits(r: CohortReport) -> str:
     if not r.splits:
         return '<p class="muted">No shown scene where paths parted.</p>'
-    rows = [f'<tr><td>{_e(s.title)}</td><td class="num">{s.pairs}</td></tr>' for s in r.splits]
+    rows = [_row(s.title, s.pairs) for s in r.splits]
     return ('<p class="note">Each pair of playthroughs counts once, at the scene where their '
             "choices first differed.</p>" + _table(["Scene", "Pairs who parted here"], rows))
 
@@ -174,8 +186,7 @@ def _checkins(r: CohortReport) -> str:
     rows = []
     for c in r.checkins:
         if c.withheld:
-            rows.append(f'<tr><td>{_e(c.statement)}</td><td class="withheld" colspan="4">'
-                        f"withheld (fewer than {r.min_group})</td></tr>")
+            rows.append(_withheld_row(c.statement, r.min_group))
             continue
         klass = "" if not c.change else ' class="up"' if c.change > 0 else ' class="down"'
         change = "—" if c.change is None else f"{c.change:+.2f}"
@@ -196,8 +207,7 @@ def _reflections(r: CohortReport, story: Story) -> str:
     for p in r.reflections:
         scene = story.scenes.get(p.scene)
         prompt = scene.reflect.prompt if scene is not None and scene.reflect else p.prompt
-        rows.append(f'<tr><td>{_e(prompt)}</td><td class="num">{p.shared}</td>'
-                    f'<td class="num">{p.private}</td><td class="num">{p.skipped}</td></tr>')
+        rows.append(_row(prompt, p.shared, p.private, p.skipped))
     return ('<p class="note">Counts of every reflection, shared or not. What learners kept '
             "private is never part of this report.</p>"
             + _table(["Prompt", "Shared stories", "Kept private", "Skipped"], rows))
@@ -209,12 +219,9 @@ def _meters(r: CohortReport) -> str:
     rows = []
     for m in r.meters:
         if m.withheld:
-            rows.append(f'<tr><td>{_e(m.label)}</td><td class="withheld" colspan="4">withheld '
-                        f"(fewer than {r.min_group})</td></tr>")
+            rows.append(_withheld_row(m.label, r.min_group))
             continue
-        rows.append(f'<tr><td>{_e(m.label)}</td><td class="num">{_num(m.mean)}</td>'
-                    f'<td class="num">{_num(m.median)}</td><td class="num">{m.low} – {m.high}</td>'
-                    f'<td class="num">{m.n}</td></tr>')
+        rows.append(_row(m.label, _num(m.mean), _num(m.median), f"{m.low} – {m.high}", m.n))
     return _table(["Meter", "Mean", "Median", "Range", "Playthroughs"], rows)
 
 
