@@ -14,30 +14,18 @@ from __future__ import annotations
 
 import gc
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import synth_story
+from timing import median_time
 
 from engine.check import check_story_file
-
-
-def _time(fn: Callable[[], object], reps: int) -> float:
-    times = []
-    for _ in range(reps):
-        gc.collect()
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def bench(scenes: int, reps: int = 3) -> None:
@@ -50,7 +38,7 @@ def bench(scenes: int, reps: int = 3) -> None:
         text = path.read_text(encoding="utf-8")
         yaml = YAML(typ="safe", pure=False)
         assert "CParser" in yaml.Parser.__name__, "ruamel.yaml.clib is not installed"
-        plain = _time(lambda: yaml.load(path.read_text(encoding="utf-8")), reps)
+        plain = median_time(lambda: yaml.load(path.read_text(encoding="utf-8")), reps)
 
         def load_nogc() -> None:
             gc.disable()
@@ -60,11 +48,11 @@ def bench(scenes: int, reps: int = 3) -> None:
                 gc.enable()
 
         # The stricter baseline: the same load with the collector off, as check runs.
-        base = min(plain, _time(load_nogc, reps))
-        events = _time(lambda: sum(1 for _ in yaml.parse(text)), reps)
+        base = min(plain, median_time(load_nogc, reps))
+        events = median_time(lambda: sum(1 for _ in yaml.parse(text)), reps)
         report = check_story_file(path)
         assert report.errors == 0, report.diagnostics[:3]
-        full = _time(lambda: check_story_file(path), reps)
+        full = median_time(lambda: check_story_file(path), reps)
         print(f"{scenes:>7} scenes, {path.stat().st_size / 1e6:.1f} MB")
         print(f"  C-accelerated load            {plain:7.2f} s")
         print(f"  same, collector off (baseline){base:7.2f} s")
@@ -72,7 +60,7 @@ def bench(scenes: int, reps: int = 3) -> None:
         try:
             import yaml as pyyaml
 
-            cbase = _time(lambda: pyyaml.load(text, Loader=pyyaml.CSafeLoader), reps)
+            cbase = median_time(lambda: pyyaml.load(text, Loader=pyyaml.CSafeLoader), reps)
             print(f"  PyYAML CSafeLoader            {cbase:7.2f} s")
         except (ImportError, AttributeError):
             pass

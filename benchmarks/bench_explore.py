@@ -17,17 +17,17 @@ Three measurements (targets from issue 7):
 from __future__ import annotations
 
 import argparse
-import gc
 import random
-import statistics
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from timing import median_time  # noqa: E402
 
 from engine.check import check_story_file  # noqa: E402
 from engine.explore import deep_check, explore, playtest  # noqa: E402
@@ -35,16 +35,6 @@ from engine.loader import load_path, load_text  # noqa: E402
 from engine.model import Story  # noqa: E402
 from engine.runtime import Session  # noqa: E402
 from engine.validate import validate  # noqa: E402
-
-
-def _time(fn: Callable[[], object], reps: int) -> float:
-    times = []
-    for _ in range(reps):
-        gc.collect()
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def scene_bfs(story: Story) -> int:
@@ -130,9 +120,9 @@ def bench_shipped(reps: int) -> None:
         if any(d.severity == "error" for d in validate(story)):
             print(f"   {path.stem:<22} has validation errors; skipped")
             continue
-        deep = _time(lambda p=path: check_story_file(p, deep_check), reps)  # type: ignore[misc]
-        plain = _time(lambda p=path: check_story_file(p), reps)  # type: ignore[misc]
-        bfs = _time(lambda s=story: scene_bfs(s), max(reps, 20))  # type: ignore[misc]
+        deep = median_time(lambda p=path: check_story_file(p, deep_check), reps)  # type: ignore[misc]
+        plain = median_time(lambda p=path: check_story_file(p), reps)  # type: ignore[misc]
+        bfs = median_time(lambda s=story: scene_bfs(s), max(reps, 20))  # type: ignore[misc]
         result = explore(load_path(path))
         states = f"{result.states:,}" + ("" if result.exhaustive else "*")
         verdict = "ok" if deep < 1.0 else "SLOW"
