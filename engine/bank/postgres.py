@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from engine.bank.base import BankUnavailable, norm_time
-from engine.bank.migrations import LATEST, MIGRATIONS, newer_message
+from engine.bank.migrations import LATEST
 from engine.bank.sql import SqlBank, Tx
 from engine.diagnostics import BankError
 
@@ -150,13 +150,7 @@ class PostgresBank(SqlBank):
                     "|| current_schema()))")
             tx.run("CREATE TABLE IF NOT EXISTS bank_schema "
                    "(version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())")
-            found = int(tx.rows("SELECT coalesce(max(version), 0) FROM bank_schema")[0][0])
-            if found > LATEST:
-                raise BankError(f"{self.url}: {newer_message(found)}")
-            for version in range(found + 1, target + 1):
-                for statement in MIGRATIONS[self.dialect][version - 1]:
-                    tx.run(statement)
-                tx.run("INSERT INTO bank_schema (version) VALUES (?)", [version])
+            self._apply_migrations(tx, target, "INSERT INTO bank_schema (version) VALUES (?)")
 
     def schema_version(self) -> int:
         """The schema version of the opened bank."""

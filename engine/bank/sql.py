@@ -30,6 +30,7 @@ from engine.bank.base import (
     norm_time,
     now,
 )
+from engine.bank.migrations import LATEST, MIGRATIONS, newer_message
 from engine.diagnostics import BankError
 from engine.records import VISIBILITIES, SharedReflection
 
@@ -65,6 +66,17 @@ class SqlBank(Bank):
     """Everything the two implementations share."""
 
     dialect: str
+
+    def _apply_migrations(self, tx: Tx, target: int, record: str) -> None:
+        """Refuse a bank newer than :data:`LATEST`; apply the missing versions up to ``target``,
+        recording each with the ``record`` statement (its one parameter is the version)."""
+        found = int(tx.rows("SELECT coalesce(max(version), 0) FROM bank_schema")[0][0])
+        if found > LATEST:
+            raise BankError(f"{self.url}: {newer_message(found)}")
+        for version in range(found + 1, target + 1):
+            for statement in MIGRATIONS[self.dialect][version - 1]:
+                tx.run(statement)
+            tx.run(record, [version])
 
     # ------------------------------------------------------------------ hooks
     @abstractmethod

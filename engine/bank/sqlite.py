@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.bank.base import BankUnavailable
-from engine.bank.migrations import LATEST, MIGRATIONS, newer_message
+from engine.bank.migrations import LATEST
 from engine.bank.sql import SqlBank, Tx
 from engine.diagnostics import BankError
 
@@ -120,14 +120,9 @@ class SQLiteBank(SqlBank):
                 if tables:
                     raise BankError(f"{self.url} is an SQLite database but not a story bank")
                 tx.run("CREATE TABLE bank_schema (version INTEGER PRIMARY KEY, applied TEXT)")
-            found = int(tx.rows("SELECT coalesce(max(version), 0) FROM bank_schema")[0][0])
-            if found > LATEST:
-                raise BankError(f"{self.url}: {newer_message(found)}")
-            for version in range(found + 1, target + 1):
-                for statement in MIGRATIONS[self.dialect][version - 1]:
-                    tx.run(statement)
-                tx.run("INSERT INTO bank_schema (version, applied) VALUES (?, datetime('now'))",
-                       [version])
+            self._apply_migrations(
+                tx, target,
+                "INSERT INTO bank_schema (version, applied) VALUES (?, datetime('now'))")
 
     def schema_version(self) -> int:
         """The schema version of the opened bank."""
