@@ -237,45 +237,6 @@ def canonical(vals: list[int], canon: SceneCanon) -> None:
         vals[slot] = 0
 
 
-def meter_intervals(c: Compiled) -> list[list[tuple[int, int]] | None]:
-    """Per scene, an interval holding every value each tracked meter can have there.
-
-    A forward pass that ignores conditions, so the bounds are safe but may be loose; ``None`` for
-    scenes the graph cannot reach.
-    """
-    story = c.story
-    specs = [story.meters[m] for m in c.meters]
-    pos = {m: k for k, m in enumerate(c.meters)}
-    start = c.initial[0]
-    box: list[list[tuple[int, int]] | None] = [None] * len(c.scenes)
-    box[start] = [(s.initial, s.initial) for s in specs]
-    work = [start]
-    while work:
-        s = work.pop()
-        here = box[s]
-        assert here is not None
-        info = c.scenes[s]
-        for o in (*info.choices, *((info.cont,) if info.cont is not None else ())):
-            new = list(here)
-            for m, op, amount, lo, hi in o.effects:
-                k = pos.get(m)
-                if k is None:
-                    continue
-                if op == "=":
-                    new[k] = (amount, amount)
-                else:
-                    a, b = new[k]
-                    new[k] = (min(hi, max(lo, a + amount)), min(hi, max(lo, b + amount)))
-            old = box[o.to]
-            if old is not None:
-                new = [(min(x[0], y[0]), max(x[1], y[1])) for x, y in zip(old, new, strict=True)]
-                if new == old:
-                    continue
-            box[o.to] = new
-            work.append(o.to)
-    return box
-
-
 Plan = tuple[int, int, int, int, int, tuple[tuple[int, int, tuple[int, ...]], ...],
              tuple[tuple[int, int], ...]]
 """A precomputed step: (target, flag or-mask, flag and-mask, once or-mask, once and-mask,

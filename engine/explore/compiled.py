@@ -145,11 +145,6 @@ class Compiled:
     """Per scene, how to canonicalise an arriving state (:mod:`engine.explore.abstraction`)."""
     _flag_sets: dict[int, frozenset[str]] = field(default_factory=dict)
 
-    @property
-    def n_meters(self) -> int:
-        """Number of tracked meters."""
-        return len(self.meters)
-
     def flag_set(self, bits: int) -> frozenset[str]:
         """The tracked flags set in ``bits`` (cached)."""
         got = self._flag_sets.get(bits)

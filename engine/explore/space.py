@@ -175,10 +175,6 @@ class _Graph:
         """Number of expanded nodes."""
         return len(self.offsets) - 1
 
-    def succ(self, u: int) -> array[int]:
-        """Successor node ids of expanded node ``u``."""
-        return self.edges[self.offsets[u] : self.offsets[u + 1]]
-
 
 class _Explorer:
     def __init__(self, compiled: Compiled) -> None:
