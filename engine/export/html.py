@@ -188,11 +188,11 @@ def _checkins(r: CohortReport) -> str:
         if c.withheld:
             rows.append(_withheld_row(c.statement, r.min_group))
             continue
-        klass = "" if not c.change else ' class="up"' if c.change > 0 else ' class="down"'
+        klass = "num" if not c.change else "num up" if c.change > 0 else "num down"
         change = "—" if c.change is None else f"{c.change:+.2f}"
         rows.append(
             f"<tr><td>{_e(c.statement)}</td><td class=\"num\">{_num(c.first_mean, 2)}</td>"
-            f"<td class=\"num\">{_num(c.last_mean, 2)}</td><td class=\"num\"{klass}>{change}</td>"
+            f"<td class=\"num\">{_num(c.last_mean, 2)}</td><td class=\"{klass}\">{change}</td>"
             f'<td class="num">{c.n}</td></tr>'
         )
     return ('<p class="note">Answers on a 1–5 scale: the mean the first and the last time each '

@@ -138,3 +138,10 @@ def test_report_without_story_names_the_choice(tmp_path: Path,
     assert main(["report", COHORT, "--bank", str(path), "--json"]) == 2
     assert "played 2 stories (crossing, other): name one with --story ID" in \
         capsys.readouterr().err
+
+
+def test_check_in_changes_carry_one_class_attribute(five: Five) -> None:
+    page = render_html(analyse(five.bank, five.story, COHORT), five.story)
+    assert not re.search(r"<td[^>]*class=[^>]*class=", page), "duplicate class attribute"
+    changed = re.findall(r'<td class="num (up|down)">[+-]', page)
+    assert changed, "a check-in that moved is coloured by its direction"
