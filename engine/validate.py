@@ -375,16 +375,29 @@ class _Checker:
                     if pred not in can_end:
                         can_end.add(pred)
                         stack.append(pred)
-        for sid in story.scenes:
-            scene = story.scenes[sid]
-            if sid in reachable and sid not in can_end and (scene.choices or scene.next):
-                self.add(
-                    "CR205",
-                    "error",
-                    f"no ending can be reached from scene {sid!r} (a loop with no way out)",
-                    self.src.key(("scenes", sid)),
-                    "give one of the scenes in this loop a choice that leads towards an ending",
-                )
+        trapped = [
+            sid
+            for sid, scene in story.scenes.items()
+            if sid in reachable and sid not in can_end and (scene.choices or scene.next)
+        ]
+        in_loop: set[str] = set()
+        if trapped:
+            for component in nx.strongly_connected_components(g.subgraph(trapped)):
+                if len(component) > 1 or any(g.has_edge(s, s) for s in component):
+                    in_loop |= component
+        for sid in trapped:
+            looped = sid in in_loop
+            self.add(
+                "CR205",
+                "error",
+                f"no ending can be reached from scene {sid!r} ("
+                + ("a loop with no way out" if looped else "every way on leads nowhere")
+                + ")",
+                self.src.key(("scenes", sid)),
+                "give one of the scenes in this loop a choice that leads towards an ending"
+                if looped
+                else "fix the missing or dead-end scenes it leads to, or add a way to an ending",
+            )
 
     # ------------------------------------------------------------------ style
     def style(self) -> None:

@@ -131,3 +131,11 @@ def test_every_diagnostic_has_a_position_and_known_code() -> None:
             assert d.line >= 1 and d.col >= 1
             assert d.file.endswith(name)
             assert d.hint, f"{d.code} has no hint on how to fix it"
+
+
+def test_trapped_scenes_say_whether_they_are_in_a_loop() -> None:
+    diags = check_story_file(CHECK / "broken-links.yaml").diagnostics
+    why = {d.line: d.message for d in diags if d.code == "CR205"}
+    assert "a loop with no way out" in why[18]  # loop-a
+    assert "a loop with no way out" in why[21]  # loop-b
+    assert "leads nowhere" in why[9]  # one: its ways on are a missing scene and the loop
