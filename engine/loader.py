@@ -323,7 +323,16 @@ def _pydantic_diagnostics(err: ValidationError, smap: SourceMap) -> list[Diagnos
         typ = e["type"]
         field = ".".join(str(x) for x in loc) or "story"
         where = str(loc[-1]) if loc else "story"
-        if typ == "extra_forbidden":
+        if e["loc"] and e["loc"][-1] == "[key]" and loc:
+            # a mapping key itself is wrong (a scene, meter or cast id)
+            line, col = smap.key(loc)
+            code = "CR112"
+            kind = {"scenes": "scene id", "meters": "meter name", "cast": "cast id"}.get(
+                str(loc[0]), "key"
+            )
+            msg = f"{kind} {where!r} is not allowed: {e['msg'].removeprefix('Value error, ')}"
+            hint = "use letters, digits and '_' (ids may also use '-' and '.'), no spaces"
+        elif typ == "extra_forbidden":
             line, col = smap.key(loc)
             code, msg = "CR110", f"unknown key {where!r} in {_owner(loc[:-1])}"
             hint = "check the spelling; see schema/story.schema.json for the keys allowed here"

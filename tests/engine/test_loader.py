@@ -158,3 +158,9 @@ def test_folder_expansion_is_sorted_and_recursive(tmp_path: Path) -> None:
 def test_fixture_valid_story_loads() -> None:
     story = load_path(FIXTURES / "check" / "valid.yaml")
     assert set(story.scenes) == {"one", "two", "good-end", "bad-end"}
+
+
+def test_a_bad_scene_id_is_reported_at_the_key() -> None:
+    text = MINIMAL.replace("  b:\n", "  the end:\n").replace("next: b", "next: the end")
+    found = codes_at(text)
+    assert ("CR112", 9, 3) in found
