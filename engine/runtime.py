@@ -351,6 +351,13 @@ class Session:
                 return True
         return False
 
+    def answered_at_scene(self, kind: Literal["reflection", "checkin"]) -> bool:
+        """True when a reflection/check-in was recorded at this scene on any visit.
+
+        A hub scene asks its prompt or check-in once per playthrough, not on every return.
+        """
+        return any(e["type"] == kind and e["scene"] == self.scene for e in self.events)
+
     def reflections(self) -> list[dict[str, Any]]:
         """Every reflection event recorded, in order."""
         return [e for e in self.events if e["type"] == "reflection"]

@@ -59,7 +59,8 @@ class Player:
     store: SessionStore
     saves: int = 0
     """How many times the session was saved (the UI says "saved" only after a save returned)."""
-    skipped_checkins: set[tuple[str, int]] = field(default_factory=set)
+    skipped_checkins: set[str] = field(default_factory=set)
+    """Scenes whose check-in the learner skipped (not recorded, not asked again)."""
 
     @property
     def story(self) -> Story:
@@ -74,11 +75,11 @@ class Player:
     def pending(self) -> Pending:
         """What comes next at this scene: a check-in, a reflection, a choice, or the ending."""
         s = self.session
-        visit = (s.scene, s.visits.get(s.scene, 0))
-        asked = s.answered_here("checkin") or visit in self.skipped_checkins
+        # once per scene and playthrough: a hub does not ask again each time it is revisited
+        asked = s.answered_at_scene("checkin") or s.scene in self.skipped_checkins
         if s.current.checkin and not asked:
             return "checkin"
-        if s.current.reflect is not None and not s.answered_here("reflection"):
+        if s.current.reflect is not None and not s.answered_at_scene("reflection"):
             return "reflect"
         return "ending" if s.finished else "choose"
 
@@ -103,7 +104,7 @@ class Player:
         """Record check-in answers and save; ``None`` skips the check-in for this visit."""
         s = self.session
         if answers is None:
-            self.skipped_checkins.add((s.scene, s.visits.get(s.scene, 0)))
+            self.skipped_checkins.add(s.scene)
             return
         s.checkin(answers)
         self.save()

@@ -116,7 +116,7 @@ class PlayScreen(Screen[None]):
         return (
             self.app.reader is not None
             and s.current.reflect is not None
-            and s.answered_here("reflection")
+            and s.answered_at_scene("reflection")
         )
 
     # ------------------------------------------------------------------ actions
