@@ -80,9 +80,11 @@ class CohortScreen(Screen[None]):
                  f"{r.finished} of {r.started} finished ({_pct(r.completion)})"]
         if r.endings_withheld:
             parts.append("endings withheld (small group)")
-        else:
+        elif any(e.count for e in r.endings):
             parts.append("endings: " + ", ".join(
                 f"{e.title} {e.count}" for e in r.endings if e.count))
+        else:
+            parts.append("no ending reached yet")
         if r.splits:
             parts.append("paths parted at " + ", ".join(
                 f"{sp.title} ({sp.pairs} pair{'s' if sp.pairs != 1 else ''})" for sp in r.splits))
