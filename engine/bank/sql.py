@@ -41,6 +41,12 @@ BULK_CHUNK = 500
 """Playthroughs per query of the bulk reads (bounded memory, few round trips)."""
 
 
+def equal_filters(columns: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    """``column = ?`` clauses and their parameters for the columns whose value is not None."""
+    given = [(column, value) for column, value in columns.items() if value is not None]
+    return [f"{column} = ?" for column, _ in given], [value for _, value in given]
+
+
 def checkin_id(playthrough: str, seq: int, item: str) -> str:
     """The stable id of a check-in answer (a retried batch gives the same id)."""
     return str(uuid.uuid5(EVENT_NS, f"{playthrough}:{seq}:{item}"))
@@ -291,13 +297,8 @@ class SqlBank(Bank):
         self, story_id: str | None = None, cohort: str | None = None
     ) -> list[Playthrough]:
         """Playthroughs, oldest first, optionally of one story and/or one cohort (by code)."""
-        where, params = ["1 = 1"], []
-        if story_id is not None:
-            where.append("p.story_id = ?")
-            params.append(story_id)
-        if cohort is not None:
-            where.append("c.code = ?")
-            params.append(cohort)
+        where, params = equal_filters({"p.story_id": story_id, "c.code": cohort})
+        where.insert(0, "1 = 1")
         with self._read() as tx:
             rows = tx.rows(
                 self._PT_COLUMNS + "WHERE " + " AND ".join(where) + " ORDER BY p.started, p.id",
@@ -358,14 +359,11 @@ class SqlBank(Bank):
         """Rows of ``sql`` (with ``{ids}`` for a list of playthrough ids) for the story's
         playthroughs, a chunk of playthroughs per read transaction: one query per
         :data:`BULK_CHUNK` playthroughs, never one per playthrough."""
-        where, params = "p.story_id = ?", [story_id]
-        if cohort is not None:
-            where += " AND c.code = ?"
-            params.append(cohort)
+        clauses, params = equal_filters({"p.story_id": story_id, "c.code": cohort})
         with self._read() as tx:
             ids = [self._id_out(r[0]) for r in tx.rows(
                 "SELECT p.id FROM playthroughs p LEFT JOIN cohorts c ON c.id = p.cohort_id "
-                f"WHERE {where} ORDER BY p.id", params)]
+                f"WHERE {' AND '.join(clauses)} ORDER BY p.id", params)]
         for start in range(0, len(ids), BULK_CHUNK):
             part = ids[start:start + BULK_CHUNK]
             with self._read() as tx:
@@ -484,16 +482,10 @@ class SqlBank(Bank):
         """The access rule as three disjoint branches, each served by its own index and cut at
         ``offset + limit`` rows, merged newest first: the cost does not grow with the bank.
         ``cohort_id`` only narrows every branch to the reflections written in that cohort."""
-        filters, fparams = ["r.text IS NOT NULL"], []
-        if cohort_id is not None:
-            filters.append("r.cohort_id = ?")
-            fparams.append(cohort_id)
-        if story_id is not None:
-            filters.append("r.story_id = ?")
-            fparams.append(story_id)
-        if prompt_id is not None:
-            filters.append("r.prompt_id = ?")
-            fparams.append(prompt_id)
+        filters, fparams = equal_filters(
+            {"r.cohort_id": cohort_id, "r.story_id": story_id, "r.prompt_id": prompt_id}
+        )
+        filters.insert(0, "r.text IS NOT NULL")
         if match is not None:
             filters.append(match[0])
             fparams += match[1]
