@@ -363,18 +363,14 @@ class _Checker:
                 )
         if not endings:
             return
+        # one reverse search from all endings at once (not one per ending)
         can_end: set[str] = set(endings)
-        for e in endings:
-            can_end |= nx.ancestors(g, e) if len(endings) < 8 else set()
-        if len(endings) >= 8:
-            rev = g.reverse(copy=False)
-            stack = list(endings)
-            while stack:
-                node = stack.pop()
-                for pred in rev.successors(node):
-                    if pred not in can_end:
-                        can_end.add(pred)
-                        stack.append(pred)
+        stack = list(endings)
+        while stack:
+            for pred in g.predecessors(stack.pop()):
+                if pred not in can_end:
+                    can_end.add(pred)
+                    stack.append(pred)
         trapped = [
             sid
             for sid, scene in story.scenes.items()
