@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.bank import Bank, Batch, open_bank
+from crossroads.engine.bank import Bank, Batch, open_bank
 
 STORIES, PROMPTS, COHORT_SIZE, PER_LEARNER = 10, 10, 25, 40
 WORDS = ("manager", "meeting", "team", "listen", "heard", "quiet", "first", "week", "change",

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import synth_story
 from timing import median_time
 
-from engine.check import check_story_file
+from crossroads.engine.check import check_story_file
 
 
 def bench(scenes: int, reps: int = 3) -> None:
@@ -75,7 +75,7 @@ def memory_run(scenes: int) -> None:
         path.write_text(synth_story(scenes), encoding="utf-8")
         code = (
             "import resource,sys,time;from pathlib import Path;"
-            "from engine.check import check_story_file;t=time.perf_counter();"
+            "from crossroads.engine.check import check_story_file;t=time.perf_counter();"
             f"r=check_story_file(Path({str(path)!r}));"
             "print(r.errors, round(time.perf_counter()-t,1),"
             " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss//1024)"

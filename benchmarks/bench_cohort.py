@@ -3,7 +3,8 @@
 Fills an SQLite bank (bulk ``write_many``, thousands of playthroughs per transaction) with
 playthroughs of a synthetic 30-scene story (benchmarks/synth.py), sampled from distinct random
 walks through the real runtime, with check-ins and reflections; then times the full cohort
-report (``engine.cohort.analyse``: every bulk read and the aggregation) at 10,000 playthroughs
+report (``crossroads.engine.cohort.analyse``: every bulk read and the aggregation) at 10,000
+playthroughs
 and again at 100,000 in the same bank. The ratio must stay at or under 12 (linear or better).
 
     python benchmarks/bench_cohort.py [SMALL LARGE]     # default 10000 100000
@@ -25,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import synth_story
 
-from engine.bank import Batch, open_bank
-from engine.cohort import analyse
-from engine.loader import load_text
-from engine.model import CheckinItem, Story
-from engine.runtime import Session
+from crossroads.engine.bank import Batch, open_bank
+from crossroads.engine.cohort import analyse
+from crossroads.engine.loader import load_text
+from crossroads.engine.model import CheckinItem, Story
+from crossroads.engine.runtime import Session
 
 LIMIT = 12.0
 WALKS = 5000

@@ -29,12 +29,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from timing import median_time  # noqa: E402
 
-from engine.check import check_story_file  # noqa: E402
-from engine.explore import deep_check, explore, playtest  # noqa: E402
-from engine.loader import load_path, load_text  # noqa: E402
-from engine.model import Story  # noqa: E402
-from engine.runtime import Session  # noqa: E402
-from engine.validate import validate  # noqa: E402
+from crossroads.engine.check import check_story_file  # noqa: E402
+from crossroads.engine.explore import deep_check, explore, playtest  # noqa: E402
+from crossroads.engine.loader import load_path, load_text  # noqa: E402
+from crossroads.engine.model import Story  # noqa: E402
+from crossroads.engine.runtime import Session  # noqa: E402
+from crossroads.engine.validate import validate  # noqa: E402
 
 
 def scene_bfs(story: Story) -> int:

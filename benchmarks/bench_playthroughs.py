@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout, not an install
 
-from engine.loader import load_path
-from engine.model import Story
-from engine.runtime import Session
+from crossroads.engine.loader import load_path
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import Session
 
 STORY = Path(__file__).resolve().parent.parent / "stories" / "first-week.yaml"
 

@@ -81,8 +81,7 @@ def main() -> None:
     home = tempfile.mkdtemp(prefix="crossroads-bench-")
     env = {**os.environ, "CROSSROADS_HOME": home, "TERM": "xterm-256color",
            "CROSSROADS_BENCH_FIRST_FRAME": str(Path(home) / "first-frame.txt")}
-    ours_cmd = [sys.executable, "-c", "from tui.cli import run; run()", "play", str(STORY),
-                "--as", "bench"]
+    ours_cmd = [sys.executable, "-m", "crossroads", "play", str(STORY), "--as", "bench"]
     base_cmd = [sys.executable, "-c", MINIMAL]
     # Installed packages (Textual) have bytecode; give our editable checkout the same, since
     # PYTHONDONTWRITEBYTECODE would otherwise recompile every edited module on every run.

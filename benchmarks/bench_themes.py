@@ -4,7 +4,7 @@ Run ``python benchmarks/bench_themes.py``. Prints the time for 1,000 (the target
 two-core machine) and the ratio of the time for 10,000 to the time for 1,000 (linear would be
 10; an all-pairs similarity would be 100), in wall-clock and in CPU time (steadier when other
 processes share the machine). Reflections come from
-:mod:`engine.reflections.synthetic`, deterministically; generating them is not timed.
+:mod:`devtools.synthetic_reflections`, deterministically; generating them is not timed.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.reflections import classify, find_themes
-from engine.reflections.synthetic import generate
+from crossroads.engine.reflections import classify, find_themes
+from devtools.synthetic_reflections import generate
 
 TARGET_1000 = 5.0
 

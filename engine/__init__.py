@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from engine.diagnostics import (
+from crossroads.engine.diagnostics import (
     BankError,
     CrossroadsError,
     Diagnostic,
@@ -16,18 +16,18 @@ from engine.diagnostics import (
     StoryError,
     UsageError,
 )
-from engine.model import Story
-from engine.validate import validate  # eager: the name must shadow the submodule
+from crossroads.engine.model import Story
+from crossroads.engine.validate import validate  # eager: the name must shadow the submodule
 
 if TYPE_CHECKING:
-    from engine.loader import load_path, load_text
+    from crossroads.engine.loader import load_path, load_text
 
 
 def __getattr__(name: str) -> Any:
     """Import the loader (and its YAML parser) on first use: ``crossroads play`` of a
     known-valid story never needs it."""
     if name in ("load_path", "load_text"):
-        return getattr(importlib.import_module("engine.loader"), name)
+        return getattr(importlib.import_module("crossroads.engine.loader"), name)
     raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 

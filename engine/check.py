@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.diagnostics import Diagnostic, StoryError, sort_key
-from engine.loader import find_story_files, load_path
-from engine.model import Story
-from engine.validate import quiet_gc, validate
+from crossroads.engine.diagnostics import Diagnostic, StoryError, sort_key
+from crossroads.engine.loader import find_story_files, load_path
+from crossroads.engine.model import Story
+from crossroads.engine.validate import quiet_gc, validate
 
 DeepCheck = Callable[[Story], list[Diagnostic]]
 

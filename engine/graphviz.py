@@ -13,8 +13,8 @@ import shutil
 import subprocess
 from typing import Literal
 
-from engine.diagnostics import CrossroadsError
-from engine.model import Story
+from crossroads.engine.diagnostics import CrossroadsError
+from crossroads.engine.model import Story
 
 Format = Literal["mermaid", "dot", "svg"]
 

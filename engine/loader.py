@@ -1,9 +1,11 @@
-"""YAML → :class:`~engine.model.Story`, mapping every error to ``file:line:col`` (1-based).
+"""YAML → :class:`~crossroads.engine.model.Story`, mapping every error to ``file:line:col``
+(1-based).
 
 Design (exact *and* fast): we never let ruamel construct Python objects. We pull the event
 stream from ruamel's C parser (``ruamel.yaml.clib``; the pure-Python parser is the fallback) and
 build plain data ourselves in one iterative pass, recording the position of every key and value
-in a :class:`~engine.sourcemap.SourceMap`. The same pass refuses what a story never needs and an
+in a :class:`~crossroads.engine.sourcemap.SourceMap`. The same pass refuses what a story never
+needs and an
 attacker might send: explicit tags (``!!python/object/apply:…`` is never constructed, only
 reported), alias expansion past a budget ("billion laughs"), nesting deeper than a story needs,
 duplicate keys, several documents. pydantic then validates the plain data, and its error
@@ -31,10 +33,10 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 
-from engine.diagnostics import Diagnostic, StoryError
-from engine.model import FORMAT, Story
-from engine.sourcemap import Path as DataPath
-from engine.sourcemap import SourceMap
+from crossroads.engine.diagnostics import Diagnostic, StoryError
+from crossroads.engine.model import FORMAT, Story
+from crossroads.engine.sourcemap import Path as DataPath
+from crossroads.engine.sourcemap import SourceMap
 
 #: Deepest nesting a story may use (a story needs about 8 levels).
 MAX_DEPTH = 64

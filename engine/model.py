@@ -22,7 +22,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from engine.sourcemap import SourceMap
+from crossroads.engine.sourcemap import SourceMap
 
 FORMAT = "crossroads/1"
 

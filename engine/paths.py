@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -19,6 +20,16 @@ def data_dir() -> Path:
     return path
 
 
+def _package_data(name: str) -> Path:
+    """A folder of package data inside the installed ``crossroads`` package."""
+    return Path(str(files("crossroads").joinpath(name)))
+
+
 def stories_dir() -> Path:
-    """Return the shipped stories folder (``stories/`` next to the packages)."""
-    return Path(__file__).resolve().parent.parent / "stories"
+    """Return the shipped stories folder (package data of ``crossroads``)."""
+    return _package_data("stories")
+
+
+def schema_file() -> Path:
+    """Return the shipped JSON Schema of the story format (package data of ``crossroads``)."""
+    return _package_data("schema") / "story.schema.json"

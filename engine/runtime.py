@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from engine import expressions as ex
-from engine import templates as tp
-from engine.diagnostics import SaveError
-from engine.model import CastMember, Choice, Ending, Scene, Story, parse_effect
+from crossroads.engine import expressions as ex
+from crossroads.engine import templates as tp
+from crossroads.engine.diagnostics import SaveError
+from crossroads.engine.model import CastMember, Choice, Ending, Scene, Story, parse_effect
 
 SAVE_VERSION = 1
 CONTINUE = -1

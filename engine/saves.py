@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 from typing import Protocol
 
-from engine.diagnostics import SaveError
-from engine.model import Story
-from engine.paths import data_dir
-from engine.runtime import Session
+from crossroads.engine.diagnostics import SaveError
+from crossroads.engine.model import Story
+from crossroads.engine.paths import data_dir
+from crossroads.engine.runtime import Session
 
 
 class SessionStore(Protocol):

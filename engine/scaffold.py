@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from engine.diagnostics import UsageError
+from crossroads.engine.diagnostics import UsageError
 
 #: Story ids: what the format accepts, and safe as a file name.
 STORY_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")

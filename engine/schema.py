@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.model import FORMAT, Story
+from crossroads.engine.model import FORMAT, Story
 
 
 def story_schema() -> dict[str, Any]:

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-from engine.explore.playtest import iter_runs
-from engine.model import Story
-from engine.validate import scene_graph
+from crossroads.engine.explore.playtest import iter_runs
+from crossroads.engine.model import Story
+from crossroads.engine.validate import scene_graph
 
 WORDS_PER_MINUTE = 200
 SAMPLE_RUNS = 200

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
 
-from engine import expressions as ex
+from crossroads.engine import expressions as ex
 
 
 class TemplateSyntaxError(Exception):

@@ -1,8 +1,9 @@
 """Checks on a loaded story: names and expressions, the scene graph (networkx), and style.
 
-Each check yields :class:`~engine.diagnostics.Diagnostic` objects positioned through the story's
+Each check yields :class:`~crossroads.engine.diagnostics.Diagnostic` objects positioned through the
+story's
 source map. Nothing here evaluates author text; expressions are parsed by
-:mod:`engine.expressions`.
+:mod:`crossroads.engine.expressions`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from engine import expressions as ex
-from engine import templates as tp
-from engine.diagnostics import Diagnostic, Severity
-from engine.model import Story
-from engine.sourcemap import Path
+from crossroads.engine import expressions as ex
+from crossroads.engine import templates as tp
+from crossroads.engine.diagnostics import Diagnostic, Severity
+from crossroads.engine.model import Story
+from crossroads.engine.sourcemap import Path
 
 if TYPE_CHECKING:  # networkx is imported when a graph is built (lean start-up for play)
     import networkx as nx

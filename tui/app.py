@@ -1,7 +1,8 @@
 """The Crossroads player: a thin Textual app that moves between the screens.
 
-The screens live in :mod:`tui.screens`, the widgets in :mod:`tui.widgets`, and what a choice or
-a reflection does (record, then save) in :mod:`tui.flow`, shared with ``--plain``.
+The screens live in :mod:`crossroads.tui.screens`, the widgets in :mod:`crossroads.tui.widgets`,
+and what a choice or
+a reflection does (record, then save) in :mod:`crossroads.tui.flow`, shared with ``--plain``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from engine.model import Story
-from engine.paths import stories_dir
-from engine.records import ReflectionReader
-from engine.runtime import Session
-from engine.saves import FileSessionStore, SessionStore
-from tui import flow
-from tui.startup import resume_gc
+from crossroads.engine.model import Story
+from crossroads.engine.paths import stories_dir
+from crossroads.engine.records import ReflectionReader
+from crossroads.engine.runtime import Session
+from crossroads.engine.saves import FileSessionStore, SessionStore
+from crossroads.tui import flow
+from crossroads.tui.startup import resume_gc
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -70,8 +71,8 @@ class CrossroadsApp(App[int]):
         if self.story is not None:
             self.open_story(self.story, self.story_path)
         else:
-            from tui.catalog import discover
-            from tui.screens.picker import PickerScreen
+            from crossroads.tui.catalog import discover
+            from crossroads.tui.screens.picker import PickerScreen
 
             self._show(PickerScreen(discover(self.folders)))
 
@@ -101,7 +102,7 @@ class CrossroadsApp(App[int]):
         self.story, self.story_path = story, path or self.story_path
         opening = flow.open_story(story, self.learner, self.store)
         if opening.problem:
-            from tui.screens.dialogs import MessageScreen
+            from crossroads.tui.screens.dialogs import MessageScreen
 
             self.push_screen(
                 MessageScreen(
@@ -117,7 +118,7 @@ class CrossroadsApp(App[int]):
             if self.resume:
                 self.play(saved)
                 return
-            from tui.screens.dialogs import ResumeScreen
+            from crossroads.tui.screens.dialogs import ResumeScreen
 
             def answer(resume: bool | None) -> None:
                 if resume:
@@ -135,14 +136,14 @@ class CrossroadsApp(App[int]):
 
     def play(self, session: Session) -> None:
         """Show the play screen for a session."""
-        from tui.screens.play import PlayScreen
+        from crossroads.tui.screens.play import PlayScreen
 
         self._show(PlayScreen(flow.Player(session, self.store)))
 
     def show_ending(self, player: flow.Player) -> None:
         """Show the ending screen, offering the paired stories found in the story folders."""
-        from tui.catalog import discover
-        from tui.screens.ending import EndingScreen
+        from crossroads.tui.catalog import discover
+        from crossroads.tui.screens.ending import EndingScreen
 
         wanted = [sid for sid in player.story.pairs_with if sid != player.story.id]
         paired = []
@@ -157,7 +158,7 @@ class CrossroadsApp(App[int]):
     # ------------------------------------------------------------------ app-wide actions
     def action_help(self) -> None:
         """Show the keys."""
-        from tui.screens.dialogs import HelpScreen
+        from crossroads.tui.screens.dialogs import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.check import check_story_file
-from engine.diagnostics import StoryError
-from engine.loader import find_story_files
-from engine.model import Story
+from crossroads.engine.check import check_story_file
+from crossroads.engine.diagnostics import StoryError
+from crossroads.engine.loader import find_story_files
+from crossroads.engine.model import Story
 
 
 @dataclass(frozen=True, slots=True)

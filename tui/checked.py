@@ -5,7 +5,8 @@ validation (YAML parsing with positions, pydantic, the scene graph) costs more s
 everything else the player does; so once a file's exact bytes have validated without errors, the
 validated story is cached under the data folder — as its pydantic dump and content hash, in a file
 named after those bytes' hash and the validating code's version — and the next start rebuilds it
-with :meth:`~engine.model.Story.trusted`, importing neither the YAML parser nor the validator.
+with :meth:`~crossroads.engine.model.Story.trusted`, importing neither the YAML parser nor the
+validator.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.model import Story
-from engine.paths import data_dir
-from engine.sourcemap import SourceMap
+from crossroads.engine.model import Story
+from crossroads.engine.paths import data_dir
+from crossroads.engine.sourcemap import SourceMap
 
 if TYPE_CHECKING:
-    from engine.check import FileReport
+    from crossroads.engine.check import FileReport
 
 _ENGINE = Path(__file__).resolve().parent.parent / "engine"
 _VALIDATING = ("validate.py", "loader.py", "model.py", "expressions.py", "templates.py",
@@ -73,14 +74,14 @@ def _remember(data: bytes, story: Story) -> None:
 
 def check_story_file(path: Path) -> FileReport:
     """Load and validate ``path`` fully (what ``crossroads check`` does)."""
-    from engine.check import check_story_file as check
+    from crossroads.engine.check import check_story_file as check
 
     return check(path)
 
 
 def check_for_play(path: Path) -> FileReport:
     """Load ``path``; validate it unless these exact bytes already validated without errors."""
-    from engine.check import FileReport
+    from crossroads.engine.check import FileReport
 
     story = cached_story(path)
     if story is not None:

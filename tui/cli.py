@@ -2,7 +2,8 @@
 
 Each subcommand lives in ``tui/commands/<name>.py`` and exposes ``register(subparsers)``, which
 adds its parser and sets ``func`` to a handler ``(args) -> int`` (the exit code). Errors that a
-person can fix are :class:`~engine.diagnostics.CrossroadsError`; they are printed as one line each
+person can fix are :class:`~crossroads.engine.diagnostics.CrossroadsError`; they are printed as one
+line each
 on standard error, never as a traceback.
 """
 
@@ -13,9 +14,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from engine.diagnostics import CrossroadsError
+from crossroads.engine.diagnostics import CrossroadsError
 
-#: Subcommand modules under ``tui.commands``, in the order ``--help`` lists them.
+#: Subcommand modules under ``crossroads.tui.commands``, in the order ``--help`` lists them.
 COMMANDS = ["play", "check", "new", "schema", "playtest", "graph", "stats", "bank", "cohort",
             "report", "export", "themes", "classify"]
 
@@ -38,9 +39,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     registered = 0
     for name in [only] if only in COMMANDS else COMMANDS:
         try:
-            module = importlib.import_module(f"tui.commands.{name}")
+            module = importlib.import_module(f"crossroads.tui.commands.{name}")
         except ModuleNotFoundError as err:
-            if err.name == f"tui.commands.{name}":
+            if err.name == f"crossroads.tui.commands.{name}":
                 continue  # not built yet
             raise
         module.register(sub)
@@ -56,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(words[0] if words else None)
     args = parser.parse_args(words)
     if not getattr(args, "func", None):
-        if args.command is None and "tui.commands.play" in sys.modules:
+        if args.command is None and "crossroads.tui.commands.play" in sys.modules:
             return main(["play"])
         parser.print_help()
         return 2

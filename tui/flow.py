@@ -1,7 +1,8 @@
 """What both players (the Textual app and ``--plain``) do with a session, in one place.
 
-:class:`Player` wraps a :class:`~engine.runtime.Session` and a
-:class:`~engine.saves.SessionStore`: every choice, reflection and check-in goes through it and is
+:class:`Player` wraps a :class:`~crossroads.engine.runtime.Session` and a
+:class:`~crossroads.engine.saves.SessionStore`: every choice, reflection and check-in goes through
+it and is
 saved before it returns, so the full UI and the plain mode record exactly the same things. The
 helpers below derive what the screens show (the point of view, the path taken, meter histories).
 Nothing here imports Textual or Rich.
@@ -13,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from engine.diagnostics import SaveError
-from engine.model import Story
-from engine.records import Visibility
-from engine.runtime import CONTINUE, Session, Step
-from engine.saves import SessionStore
+from crossroads.engine.diagnostics import SaveError
+from crossroads.engine.model import Story
+from crossroads.engine.records import Visibility
+from crossroads.engine.runtime import CONTINUE, Session, Step
+from crossroads.engine.saves import SessionStore
 
 Pending = Literal["checkin", "reflect", "choose", "ending"]
 """What the learner has to do next at the current scene."""

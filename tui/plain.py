@@ -1,7 +1,7 @@
 """``crossroads play --plain``: the story as plain lines of text, answers read line by line.
 
 For screen readers, logs and scripted runs. It records exactly what the full UI records (it goes
-through the same :class:`~tui.flow.Player`). End of input saves and exits cleanly.
+through the same :class:`~crossroads.tui.flow.Player`). End of input saves and exits cleanly.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from engine.diagnostics import SaveError
-from engine.model import Story
-from engine.records import VISIBILITIES, ReflectionReader, Visibility
-from engine.runtime import Session
-from engine.saves import SessionStore
-from tui import flow
+from crossroads.engine.diagnostics import SaveError
+from crossroads.engine.model import Story
+from crossroads.engine.records import VISIBILITIES, ReflectionReader, Visibility
+from crossroads.engine.runtime import Session
+from crossroads.engine.saves import SessionStore
+from crossroads.tui import flow
 
 
 class _EndOfInput(Exception):
@@ -192,7 +192,7 @@ class PlainPlayer:
             text = "\n".join(lines).strip()
             if text and not nudged:
                 nudged = True
-                from engine.reflections.nudge import NUDGE, opinion_nudge
+                from crossroads.engine.reflections.nudge import NUDGE, opinion_nudge
 
                 if opinion_nudge(text) is not None:
                     self.say(

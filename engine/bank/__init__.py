@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from engine.bank.base import (
+from crossroads.engine.bank.base import (
     Bank,
     BankUnavailable,
     Batch,
@@ -18,10 +18,10 @@ from engine.bank.base import (
     Learner,
     Playthrough,
 )
-from engine.bank.journal import Journal
-from engine.bank.store import BankSessionStore
-from engine.diagnostics import BankError
-from engine.paths import data_dir
+from crossroads.engine.bank.journal import Journal
+from crossroads.engine.bank.store import BankSessionStore
+from crossroads.engine.diagnostics import BankError
+from crossroads.engine.paths import data_dir
 
 __all__ = [
     "Bank",
@@ -57,7 +57,7 @@ def open_bank(url_or_path: str | None = None, migrate_to: int | None = None) -> 
     """
     location = bank_location(url_or_path)
     if location.startswith(_PG):
-        from engine.bank.postgres import PostgresBank
+        from crossroads.engine.bank.postgres import PostgresBank
 
         return PostgresBank(location, migrate_to=migrate_to)
     if location.startswith("sqlite://"):
@@ -70,7 +70,7 @@ def open_bank(url_or_path: str | None = None, migrate_to: int | None = None) -> 
     if not path.parent.is_dir():
         raise BankError(f"cannot create the story bank {path}: the folder {path.parent} "
                         "does not exist")
-    from engine.bank.sqlite import SQLiteBank
+    from crossroads.engine.bank.sqlite import SQLiteBank
 
     return SQLiteBank(path, migrate_to=migrate_to)
 

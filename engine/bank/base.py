@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
 
-from engine.diagnostics import BankError
-from engine.records import SharedReflection
+from crossroads.engine.diagnostics import BankError
+from crossroads.engine.records import SharedReflection
 
 Status = Literal["playing", "finished", "abandoned"]
 STATUSES: tuple[Status, ...] = ("playing", "finished", "abandoned")

@@ -1,6 +1,6 @@
 """The offline journal: batches the bank could not take yet, kept in a local file.
 
-One JSON line per :class:`~engine.bank.base.Batch`, appended and fsynced before
+One JSON line per :class:`~crossroads.engine.bank.base.Batch`, appended and fsynced before
 :meth:`Journal.append` returns, so a batch in the journal is as safe as one in the bank. A file
 lock lets several players on one machine share a journal. Batches are idempotent, so a replay
 interrupted half-way is simply replayed again.
@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from engine.bank.base import Bank, BankUnavailable, Batch
-from engine.diagnostics import BankError
-from engine.paths import data_dir
+from crossroads.engine.bank.base import Bank, BankUnavailable, Batch
+from crossroads.engine.diagnostics import BankError
+from crossroads.engine.paths import data_dir
 
 
 def journal_path(bank_url: str) -> Path:

@@ -103,7 +103,7 @@ _SQLITE_V2 = [
 # The scope tokens let the full-text index itself narrow a search to one story ('y' + the
 # story id in hex) or one prompt ('x' + story and prompt ids in hex): the cost of a search at a
 # prompt then follows the prompt's size, not the bank's. The bank recomputes them in Python
-# (engine.bank.sqlite.scope_tokens) and always filters on the ids as well.
+# (crossroads.engine.bank.sqlite.scope_tokens) and always filters on the ids as well.
 _SQLITE_SCOPE = "'x' || hex({r}.story_id || char(31) || {r}.prompt_id) || ' y' || hex({r}.story_id)"
 
 _SQLITE_V3 = [

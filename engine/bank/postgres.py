@@ -19,10 +19,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from engine.bank.base import BankUnavailable, norm_time
-from engine.bank.migrations import LATEST
-from engine.bank.sql import SqlBank, Tx
-from engine.diagnostics import BankError
+from crossroads.engine.bank.base import BankUnavailable, norm_time
+from crossroads.engine.bank.migrations import LATEST
+from crossroads.engine.bank.sql import SqlBank, Tx
+from crossroads.engine.diagnostics import BankError
 
 CONNECT_TIMEOUT_S = 5
 

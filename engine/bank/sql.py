@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from engine.bank.base import (
+from crossroads.engine.bank.base import (
     STATUSES,
     TABLES,
     Bank,
@@ -30,9 +30,9 @@ from engine.bank.base import (
     norm_time,
     now,
 )
-from engine.bank.migrations import LATEST, MIGRATIONS, newer_message
-from engine.diagnostics import BankError
-from engine.records import VISIBILITIES, SharedReflection
+from crossroads.engine.bank.migrations import LATEST, MIGRATIONS, newer_message
+from crossroads.engine.diagnostics import BankError
+from crossroads.engine.records import VISIBILITIES, SharedReflection
 
 #: Namespace for the ids of rows derived from a playthrough event (stable across retries).
 EVENT_NS = uuid.UUID("5b0f8f3e-1c55-4d5e-9a0e-6f3b7d2f9c41")

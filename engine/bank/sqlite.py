@@ -18,10 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from engine.bank.base import BankUnavailable
-from engine.bank.migrations import LATEST
-from engine.bank.sql import SqlBank, Tx
-from engine.diagnostics import BankError
+from crossroads.engine.bank.base import BankUnavailable
+from crossroads.engine.bank.migrations import LATEST
+from crossroads.engine.bank.sql import SqlBank, Tx
+from crossroads.engine.diagnostics import BankError
 
 BUSY_TIMEOUT_MS = 15_000
 _TRANSIENT = ("locked", "busy", "disk i/o", "unable to open")

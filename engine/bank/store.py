@@ -1,8 +1,9 @@
-"""The player's durable record: a :class:`~engine.saves.SessionStore` backed by the bank.
+"""The player's durable record: a :class:`~crossroads.engine.saves.SessionStore` backed by the bank.
 
 Every :meth:`BankSessionStore.save` appends the session's new events in one transaction. When the
 bank cannot be reached (a PostgreSQL server stopped, a network gone), the batch goes to the local
-:class:`~engine.bank.journal.Journal` instead — fsynced, so still durable — and the learner plays
+:class:`~crossroads.engine.bank.journal.Journal` instead — fsynced, so still durable — and the
+learner plays
 on; the journal is written to the bank as soon as it answers again.
 """
 
@@ -12,11 +13,11 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from engine.bank.base import Bank, BankUnavailable, Batch, Status, now
-from engine.bank.journal import Journal, journal_path
-from engine.model import Story
-from engine.records import SharedReflection
-from engine.runtime import SAVE_VERSION, Session
+from crossroads.engine.bank.base import Bank, BankUnavailable, Batch, Status, now
+from crossroads.engine.bank.journal import Journal, journal_path
+from crossroads.engine.model import Story
+from crossroads.engine.records import SharedReflection
+from crossroads.engine.runtime import SAVE_VERSION, Session
 
 
 @dataclass

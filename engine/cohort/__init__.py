@@ -2,13 +2,14 @@
 
 :func:`analyse` builds a facilitator's :class:`CohortReport` from the story bank (aggregates
 only, with small groups withheld); :func:`cohort_view` adds, for one learner, their own path and
-the paths their cohort-mates shared with them (see :mod:`engine.cohort.view` for the rule).
+the paths their cohort-mates shared with them (see :mod:`crossroads.engine.cohort.view` for the
+rule).
 """
 
 from __future__ import annotations
 
-from engine.cohort.analysis import analyse, build_report, scene_order
-from engine.cohort.model import (
+from crossroads.engine.cohort.analysis import analyse, build_report, scene_order
+from crossroads.engine.cohort.model import (
     MIN_GROUP,
     CheckinChange,
     ChoiceShare,
@@ -22,8 +23,13 @@ from engine.cohort.model import (
     SplitPoint,
     StopCount,
 )
-from engine.cohort.paths import divergences, first_divergence, similarity, similarity_matrix
-from engine.cohort.view import CohortView, LearnerPath, cohort_view, shared_paths
+from crossroads.engine.cohort.paths import (
+    divergences,
+    first_divergence,
+    similarity,
+    similarity_matrix,
+)
+from crossroads.engine.cohort.view import CohortView, LearnerPath, cohort_view, shared_paths
 
 __all__ = [
     "MIN_GROUP",

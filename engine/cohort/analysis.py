@@ -1,7 +1,8 @@
 """Cohort statistics over the playthroughs of one story, in one streaming pass over the steps.
 
 :func:`analyse` reads the bank's bulk streams (never one query per playthrough) and
-:func:`build_report` turns them into a :class:`~engine.cohort.model.CohortReport`. Memory grows
+:func:`build_report` turns them into a :class:`~crossroads.engine.cohort.model.CohortReport`.
+Memory grows
 with the number of playthroughs (one small path each), not with pairs of them.
 """
 
@@ -13,8 +14,8 @@ from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from engine.bank.base import Bank, CheckinRow, Playthrough, ReflectionRow, StepRow
-from engine.cohort.model import (
+from crossroads.engine.bank.base import Bank, CheckinRow, Playthrough, ReflectionRow, StepRow
+from crossroads.engine.cohort.model import (
     MIN_GROUP,
     CheckinChange,
     ChoiceShare,
@@ -27,10 +28,10 @@ from engine.cohort.model import (
     SplitPoint,
     StopCount,
 )
-from engine.cohort.paths import similarity_matrix, split_pairs
-from engine.diagnostics import UsageError
-from engine.model import Story
-from engine.runtime import Session
+from crossroads.engine.cohort.paths import similarity_matrix, split_pairs
+from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import Session
 
 SIMILARITY_LIMIT = 60
 """Largest group for which the report lists the pairwise similarity matrix."""

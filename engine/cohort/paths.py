@@ -11,7 +11,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from itertools import combinations
 from typing import Any
 
-from engine.cohort.model import Divergence
+from crossroads.engine.cohort.model import Divergence
 
 Step = tuple[str, str]
 """(scene, choice key)."""

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.bank.base import Bank, Playthrough
-from engine.cohort.analysis import analyse
-from engine.cohort.model import MIN_GROUP, CohortReport
-from engine.cohort.paths import Step, first_divergence
-from engine.model import Story
+from crossroads.engine.bank.base import Bank, Playthrough
+from crossroads.engine.cohort.analysis import analyse
+from crossroads.engine.cohort.model import MIN_GROUP, CohortReport
+from crossroads.engine.cohort.paths import Step, first_divergence
+from crossroads.engine.model import Story
 
 
 @dataclass(frozen=True, slots=True)

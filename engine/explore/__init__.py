@@ -7,10 +7,10 @@ progress through a callback.
 
 from __future__ import annotations
 
-from engine.diagnostics import Diagnostic
-from engine.explore.playtest import PlaytestReport, Run, playtest, replay_run
-from engine.explore.report import diagnostics, witness_json
-from engine.explore.space import (
+from crossroads.engine.diagnostics import Diagnostic
+from crossroads.engine.explore.playtest import PlaytestReport, Run, playtest, replay_run
+from crossroads.engine.explore.report import diagnostics, witness_json
+from crossroads.engine.explore.space import (
     DEFAULT_MAX_STATES,
     DEFAULT_SAMPLES,
     ExploreResult,
@@ -19,8 +19,8 @@ from engine.explore.space import (
     WitnessStep,
     explore,
 )
-from engine.model import Story
-from engine.validate import quiet_gc
+from crossroads.engine.model import Story
+from crossroads.engine.validate import quiet_gc
 
 
 def deep_check(

@@ -29,10 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine import expressions as ex
+from crossroads.engine import expressions as ex
 
 if TYPE_CHECKING:
-    from engine.explore.compiled import Compiled, Opt
+    from crossroads.engine.explore.compiled import Compiled, Opt
 
 SLOT_FLAGS, SLOT_ONCE, FIRST_NUMERIC = 1, 2, 3
 

@@ -1,6 +1,7 @@
 """A story compiled for fast stepping: options per scene, and the projected state layout.
 
-Conditions and effects come from the runtime's own compiled form (:func:`engine.runtime._compile`),
+Conditions and effects come from the runtime's own compiled form
+(:func:`crossroads.engine.runtime._compile`),
 so exploration and playtests follow exactly the rules a learner plays by.
 
 The *projected* state the explorer memoises is a flat tuple::
@@ -19,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from engine import expressions as ex
-from engine import templates as tp
-from engine.explore.abstraction import (
+from crossroads.engine import expressions as ex
+from crossroads.engine import templates as tp
+from crossroads.engine.explore.abstraction import (
     FIRST_NUMERIC,
     SLOT_FLAGS,
     SLOT_ONCE,
@@ -31,9 +32,9 @@ from engine.explore.abstraction import (
     canonicalisers,
     plan,
 )
-from engine.model import Choice, Story
-from engine.runtime import CONTINUE, _compile
-from engine.sourcemap import Path
+from crossroads.engine.model import Choice, Story
+from crossroads.engine.runtime import CONTINUE, _compile
+from crossroads.engine.sourcemap import Path
 
 Numeric = tuple[int, str, int, int, int]
 """A tracked effect: (state slot, op ``+``/``=``, amount, min, max)."""
@@ -66,7 +67,7 @@ class Opt:
     canon: SceneCanon | None = None
     """How to canonicalise a state arriving at the target."""
     plan: Plan | None = None
-    """The whole step, precomputed (see :func:`engine.explore.abstraction.plan`)."""
+    """The whole step, precomputed (see :func:`crossroads.engine.explore.abstraction.plan`)."""
 
     @property
     def key(self) -> str:
@@ -89,8 +90,8 @@ class Block:
     flow: bool = False
     """True when the whole top-level block this belongs to reads no visit counts: its outcomes
     are then computed after exploring, from the values (or combinations of values) the
-    variables it reads can have at the scene (:mod:`engine.explore.flow`,
-    :mod:`engine.explore.joint`), instead of from the explored states."""
+    variables it reads can have at the scene (:mod:`crossroads.engine.explore.flow`,
+    :mod:`crossroads.engine.explore.joint`), instead of from the explored states."""
     var: str | None = None
     """The one meter or flag a flow block reads (None: none, or several)."""
     names: tuple[str, ...] = ()
@@ -142,7 +143,8 @@ class Compiled:
     visit_cap: list[int | None]
     initial: tuple[int, ...]
     canon: list[SceneCanon] = field(default_factory=list)
-    """Per scene, how to canonicalise an arriving state (:mod:`engine.explore.abstraction`)."""
+    """Per scene, how to canonicalise an arriving state
+    (:mod:`crossroads.engine.explore.abstraction`)."""
     _flag_sets: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def flag_set(self, bits: int) -> frozenset[str]:
@@ -184,7 +186,7 @@ class Compiled:
 
 @dataclass(slots=True)
 class View:
-    """A state as conditions read it (the :class:`engine.expressions.State` protocol)."""
+    """A state as conditions read it (the :class:`crossroads.engine.expressions.State` protocol)."""
 
     meters: Mapping[str, int]
     flags: frozenset[str] | set[str]

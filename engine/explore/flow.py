@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from engine.explore.compiled import Block, Opt, View
-from engine.model import Story
+from crossroads.engine.explore.compiled import Block, Opt, View
+from crossroads.engine.model import Story
 
 FlowVal = int
 """Packed bit fields (see the module docstring); 0 is the empty set."""

@@ -3,7 +3,8 @@
 Run ``k`` of a playtest seeded ``S`` draws from ``random.Random(f"{S}:{k}")`` alone, choosing
 uniformly among the options a learner would have (the runtime's rules, through the same compiled
 conditions and effects), so without ``prefer_new`` it makes exactly the choices
-:meth:`engine.runtime.Session.random_walk` makes with that generator. With ``prefer_new`` a run
+:meth:`crossroads.engine.runtime.Session.random_walk` makes with that generator. With
+``prefer_new`` a run
 picks among options no earlier step of the playtest has taken, when there are any; replaying
 run ``k`` then replays runs ``0..k-1`` first (quickly) to know what they took.
 """
@@ -17,9 +18,9 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Literal
 
-from engine.explore.compiled import Compiled, View, compile_story
-from engine.explore.space import Progress
-from engine.model import Story
+from crossroads.engine.explore.compiled import Compiled, View, compile_story
+from crossroads.engine.explore.space import Progress
+from crossroads.engine.model import Story
 
 Outcome = Literal["ending", "stuck", "cut"]
 DEFAULT_MAX_STEPS = 1_000

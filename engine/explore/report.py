@@ -1,4 +1,4 @@
-"""Turn an :class:`~engine.explore.space.ExploreResult` into positioned diagnostics.
+"""Turn an :class:`~crossroads.engine.explore.space.ExploreResult` into positioned diagnostics.
 
 =====  ========  ==========================================================================
 code   severity  finding
@@ -31,12 +31,12 @@ reported. Meters no condition reads are compared through their effects (``+n`` a
 
 from __future__ import annotations
 
-from engine import expressions as ex
-from engine.diagnostics import Diagnostic, Severity
-from engine.explore.space import ExploreResult, Witness
-from engine.model import Story
-from engine.sourcemap import Path
-from engine.validate import scene_graph
+from crossroads.engine import expressions as ex
+from crossroads.engine.diagnostics import Diagnostic, Severity
+from crossroads.engine.explore.space import ExploreResult, Witness
+from crossroads.engine.model import Story
+from crossroads.engine.sourcemap import Path
+from crossroads.engine.validate import scene_graph
 
 _NEVER = {">=": "never reaches", ">": "never goes above", "<=": "never falls to",
           "<": "never falls below"}

@@ -1,6 +1,7 @@
 """Exhaustive exploration of a story's reachable state space, with a sampling fallback.
 
-A breadth-first search over projected states (see :mod:`engine.explore.compiled`), memoised in a
+A breadth-first search over projected states (see :mod:`crossroads.engine.explore.compiled`),
+memoised in a
 dict, so the first time a state is found is along a shortest path: witness paths are shortest.
 When more than ``max_states`` distinct states turn up, the search stops and seeded random
 playthroughs (preferring choices not yet taken) continue from the start; what they find is real,
@@ -22,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from engine.explore.abstraction import canonical
-from engine.explore.compiled import (
+from crossroads.engine.explore.abstraction import canonical
+from crossroads.engine.explore.compiled import (
     FIRST_NUMERIC,
     SLOT_FLAGS,
     SLOT_ONCE,
@@ -33,17 +34,17 @@ from engine.explore.compiled import (
     View,
     compile_story,
 )
-from engine.explore.coverage import (
+from crossroads.engine.explore.coverage import (
     ReflectionCoverage,
     alive,
     dag_coverage,
     reflection_coverage,
 )
-from engine.explore.flow import FlowSpace, FlowVal, eval_flow_blocks, forward, rpo
-from engine.model import Story
-from engine.runtime import CONTINUE
-from engine.sourcemap import Path
-from engine.validate import quiet_gc
+from crossroads.engine.explore.flow import FlowSpace, FlowVal, eval_flow_blocks, forward, rpo
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import CONTINUE
+from crossroads.engine.sourcemap import Path
+from crossroads.engine.validate import quiet_gc
 
 #: Default bound on distinct states before exploration falls back to sampling.
 DEFAULT_MAX_STATES = 200_000
@@ -573,7 +574,7 @@ def explore(
     """Explore every reachable state of a validated story (or sample when there are too many).
 
     Args:
-        story: a story that passed :func:`engine.validate.validate` without errors.
+        story: a story that passed :func:`crossroads.engine.validate.validate` without errors.
         max_states: the most distinct states to explore before falling back to sampling.
         samples: how many seeded playthroughs to sample when the bound is hit (they stop
             early after ``max_states`` steps in all, so sampling costs about what exploring

@@ -13,7 +13,7 @@ import csv
 import io
 from typing import Any
 
-from engine.cohort.model import CohortReport
+from crossroads.engine.cohort.model import CohortReport
 
 COLUMNS = ["section", "scene", "key", "label", "count", "share", "value"]
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

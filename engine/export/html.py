@@ -4,7 +4,8 @@ No network: inline CSS and SVG, no scripts, no external fonts or images, and a C
 Policy that forbids loading anything. Every piece of author or learner text is escaped. The page
 counts reflections; the only reflection text it holds is in the themes section, when given: the
 themes at each prompt over the reflections the report's reader may see
-(:func:`engine.reflections.prompts.prompt_themes`, never private ones, anonymous ones without
+(:func:`crossroads.engine.reflections.prompts.prompt_themes`, never private ones, anonymous ones
+without
 their author).
 """
 
@@ -13,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from engine.cohort.analysis import scene_order
-from engine.cohort.model import CohortReport
-from engine.export.sankey import sankey_svg
-from engine.model import Story
-from engine.reflections.prompts import PromptThemes
+from crossroads.engine.cohort.analysis import scene_order
+from crossroads.engine.cohort.model import CohortReport
+from crossroads.engine.export.sankey import sankey_svg
+from crossroads.engine.model import Story
+from crossroads.engine.reflections.prompts import PromptThemes
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from engine.cohort.model import CohortReport
+from crossroads.engine.cohort.model import CohortReport
 
 FORMAT = "crossroads-cohort-report/1"
 

@@ -21,7 +21,7 @@ from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
-from engine.diagnostics import CrossroadsError
+from crossroads.engine.diagnostics import CrossroadsError
 
 BATCH = 200
 RETRIES = 4

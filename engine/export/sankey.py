@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 
-from engine.cohort.model import CohortReport
+from crossroads.engine.cohort.model import CohortReport
 
 COLUMN = 210
 NODE_W = 12

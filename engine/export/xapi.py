@@ -25,10 +25,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from engine.bank.base import Bank, Playthrough, ReflectionRow, StepRow
-from engine.cohort.analysis import choice_labels
-from engine.diagnostics import UsageError
-from engine.model import Story
+from crossroads.engine.bank.base import Bank, Playthrough, ReflectionRow, StepRow
+from crossroads.engine.cohort.analysis import choice_labels
+from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.model import Story
 
 VERSION = "1.0.3"
 DEFAULT_BASE = "https://crossroads.invalid/xapi"

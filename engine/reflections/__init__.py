@@ -9,9 +9,15 @@
 
 from __future__ import annotations
 
-from engine.reflections.classify import Classification, Evidence, classify
-from engine.reflections.summarise import ExtractiveSummariser, Summariser
-from engine.reflections.themes import Quote, ReflectionLike, Theme, ThemeReport, find_themes
+from crossroads.engine.reflections.classify import Classification, Evidence, classify
+from crossroads.engine.reflections.summarise import ExtractiveSummariser, Summariser
+from crossroads.engine.reflections.themes import (
+    Quote,
+    ReflectionLike,
+    Theme,
+    ThemeReport,
+    find_themes,
+)
 
 __all__ = [
     "Classification",

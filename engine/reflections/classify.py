@@ -1,8 +1,8 @@
 """Story or opinion: is a reflection mainly an experience, or mainly a view?
 
-A transparent scorer: :mod:`engine.reflections.features` finds cue phrases, a logistic
-regression (weights in :mod:`engine.reflections.weights`, trained on the labelled set in
-``tests/data/reflections.jsonl`` by ``python -m engine.reflections.train``) turns them into a
+A transparent scorer: :mod:`crossroads.engine.reflections.features` finds cue phrases, a logistic
+regression (weights in :mod:`crossroads.engine.reflections.weights`, trained on the labelled set in
+``tests/data/reflections.jsonl`` by ``python -m devtools.train_classifier``) turns them into a
 probability, and the phrases that pushed hardest toward the verdict are its evidence. Offline,
 deterministic, and well under a millisecond per reflection.
 """
@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.reflections.features import FEATURE_NAMES, Label, extract, features
-from engine.reflections.weights import WEIGHTS
+from crossroads.engine.reflections.features import FEATURE_NAMES, Label, extract, features
+from crossroads.engine.reflections.weights import WEIGHTS
 
 #: How many phrases :func:`classify` returns as evidence at most.
 MAX_EVIDENCE = 5

@@ -13,7 +13,7 @@ import heapq
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 
-from engine.reflections.text import Vector
+from crossroads.engine.reflections.text import Vector
 
 Edges = dict[tuple[int, int], float]
 

@@ -7,7 +7,7 @@ phrase leans that way (a "should", a generalisation), and there are enough words
 
 from __future__ import annotations
 
-from engine.reflections.classify import Classification, classify
+from crossroads.engine.reflections.classify import Classification, classify
 
 #: The question the nudge asks.
 NUDGE = "What happened that brought you to this view?"

@@ -1,8 +1,10 @@
 """Themes per reflection prompt of a cohort, as a report's reader may see them.
 
-The facilitator's report (:mod:`engine.export.html`) shows, for each prompt of the story, the
+The facilitator's report (:mod:`crossroads.engine.export.html`) shows, for each prompt of the
+story, the
 themes of the reflections its reader may see. The bank applies the access rules
-(:meth:`engine.bank.Bank.search` with ``cohort``): without a reader, only the reflections shared
+(:meth:`crossroads.engine.bank.Bank.search` with ``cohort``): without a reader, only the
+reflections shared
 with the whole bank; with one, what that learner may see. Private reflections never enter a
 report, not even the reader's own (a report is a file that travels), and anonymous ones come
 without their author.
@@ -13,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine.reflections.source import Searchable, visible_reflections
-from engine.reflections.themes import ThemeReport, find_themes
+from crossroads.engine.reflections.source import Searchable, visible_reflections
+from crossroads.engine.reflections.themes import ThemeReport, find_themes
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Reading the reflections a reader may see from the story bank, every one of them.
 
-The bank applies its access rules (:meth:`engine.bank.Bank.search`): a named reader sees their
+The bank applies its access rules (:meth:`crossroads.engine.bank.Bank.search`): a named reader sees
+their
 own reflections, their cohort-mates' ``cohort`` and ``bank`` ones and everyone's ``bank`` ones;
 no reader sees only ``bank`` ones; an anonymous reflection comes without its author. This module
 only pages through the result.
@@ -11,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from engine.records import SharedReflection
+from crossroads.engine.records import SharedReflection
 
 #: Reflections fetched per query.
 PAGE = 1000
 
 
 class Searchable(Protocol):
-    """The part of the bank that lists visible reflections (``engine.bank.Bank`` fits)."""
+    """The part of the bank that lists visible reflections (``crossroads.engine.bank.Bank``
+    fits)."""
 
     def search(
         self,

@@ -4,7 +4,8 @@ A :class:`Summariser` turns the most representative reflections of a theme into 
 The built-in :class:`ExtractiveSummariser` works offline with no model: it ranks sentences with
 PageRank over a sentence-similarity graph (TextRank) and returns the top few, verbatim. An
 organisation may plug in a service it trusts by passing any object with the same ``summarise``
-method to :func:`engine.reflections.themes.find_themes`; it only ever receives reflection texts,
+method to :func:`crossroads.engine.reflections.themes.find_themes`; it only ever receives
+reflection texts,
 never authors or ids.
 """
 
@@ -13,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from engine.reflections.graphs import Edges, pagerank
-from engine.reflections.text import Vocabulary, content_words, cosine, sentences, tfidf
+from crossroads.engine.reflections.graphs import Edges, pagerank
+from crossroads.engine.reflections.text import Vocabulary, content_words, cosine, sentences, tfidf
 
 #: A sentence longer than this is cut (at a word boundary) and ends with "…".
 MAX_SENTENCE_CHARS = 220

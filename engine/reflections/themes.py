@@ -1,14 +1,15 @@
 """Themes: group reflections so that a reader can take in many without anyone disappearing.
 
 Reflections become TF-IDF vectors over content words; each links to its nearest neighbours
-(:func:`engine.reflections.graphs.top_neighbours`); Louvain community detection (networkx, with
+(:func:`crossroads.engine.reflections.graphs.top_neighbours`); Louvain community detection
+(networkx, with
 a seed) groups the graph. Every group of at least ``min_size`` is a theme, with keywords, a short
 extractive summary and 1–3 representative quotes; the reflections of smaller groups (including
 ones like no other) form a last theme, "Other voices". So every reflection belongs to exactly one
 theme, every theme is in the report, and the report says "N of N voices represented".
 
 Access rules are the caller's: pass only the reflections the reader may see (the bank's
-:class:`~engine.records.ReflectionReader` applies them). An anonymous reflection has
+:class:`~crossroads.engine.records.ReflectionReader` applies them). An anonymous reflection has
 ``author=None``; nothing here can reveal who wrote it.
 """
 
@@ -22,9 +23,14 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from engine.reflections.graphs import Edges, top_neighbours
-from engine.reflections.summarise import ExtractiveSummariser, Summariser, overlap, shorten
-from engine.reflections.text import (
+from crossroads.engine.reflections.graphs import Edges, top_neighbours
+from crossroads.engine.reflections.summarise import (
+    ExtractiveSummariser,
+    Summariser,
+    overlap,
+    shorten,
+)
+from crossroads.engine.reflections.text import (
     Vector,
     Vocabulary,
     content_words,
@@ -34,7 +40,7 @@ from engine.reflections.text import (
     tfidf,
 )
 
-#: ``progress(done, total)``: the same callback shape as ``tui.progress``.
+#: ``progress(done, total)``: the same callback shape as ``crossroads.tui.progress``.
 Progress = Callable[[int, "int | None"], None]
 
 OTHER_VOICES = "Other voices"
@@ -47,7 +53,7 @@ _QUOTE_CANDIDATES = 60
 
 
 class ReflectionLike(Protocol):
-    """What themes need of a reflection (``engine.records.SharedReflection`` fits)."""
+    """What themes need of a reflection (``crossroads.engine.records.SharedReflection`` fits)."""
 
     @property
     def id(self) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.bank import Bank, BankSessionStore
-from engine.loader import load_path
-from engine.model import Story
-from engine.runtime import Session
+from crossroads.engine.bank import Bank, BankSessionStore
+from crossroads.engine.loader import load_path
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import Session
 
 STORY_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "cohort" / "crossing.yaml"
 COHORT = "spring-24"

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from engine.diagnostics import CODES, StoryError
-from engine.loader import load_text
-from engine.validate import validate
+from crossroads.engine.diagnostics import CODES, StoryError
+from crossroads.engine.loader import load_text
+from crossroads.engine.validate import validate
 from tests.conftest import FIXTURES, STORIES
 
 SOURCES = [

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.bank import Bank, BankSessionStore, Batch
-from engine.bank.base import Playthrough, StepRow
-from engine.cohort import (
+from crossroads.engine.bank import Bank, BankSessionStore, Batch
+from crossroads.engine.bank.base import Playthrough, StepRow
+from crossroads.engine.cohort import (
     analyse,
     build_report,
     cohort_view,
@@ -26,9 +26,9 @@ from engine.cohort import (
     similarity,
     similarity_matrix,
 )
-from engine.cohort.paths import split_pairs
-from engine.diagnostics import UsageError
-from engine.runtime import Session
+from crossroads.engine.cohort.paths import split_pairs
+from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.runtime import Session
 from tests.engine.bank import conftest as _bank_fixtures
 from tests.engine.cohort_world import COHORT, FIVE, Script, load_story, play_cohort, play_script
 

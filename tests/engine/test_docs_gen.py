@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.diagnostics import CODES
-from engine.docs_gen import (
+from crossroads.engine.diagnostics import CODES
+from crossroads.engine.schema import story_schema
+from devtools.docs_gen import (
     BEGIN,
     DEFAULT_DOC,
     END,
@@ -17,7 +18,6 @@ from engine.docs_gen import (
     replace_reference,
     type_name,
 )
-from engine.schema import story_schema
 from tests.conftest import ROOT
 
 DOC = ROOT / "docs" / "authoring.md"
@@ -30,7 +30,7 @@ def test_default_doc_is_the_guide() -> None:
 def test_committed_reference_is_fresh() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert replace_reference(text) == text, (
-        "docs/authoring.md's format reference is stale: run python -m engine.docs_gen"
+        "docs/authoring.md's format reference is stale: run python -m devtools.docs_gen"
     )
 
 

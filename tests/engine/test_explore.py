@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from engine import load_path, load_text, validate
-from engine.diagnostics import Diagnostic
-from engine.explore import DEFAULT_MAX_STATES, deep_check, explore
-from engine.explore.abstraction import meter_cuts
-from engine.explore.compiled import compile_story
-from engine.explore.space import _Explorer, _step
-from engine.runtime import Session
+from crossroads.engine import load_path, load_text, validate
+from crossroads.engine.diagnostics import Diagnostic
+from crossroads.engine.explore import DEFAULT_MAX_STATES, deep_check, explore
+from crossroads.engine.explore.abstraction import meter_cuts
+from crossroads.engine.explore.compiled import compile_story
+from crossroads.engine.explore.space import _Explorer, _step
+from crossroads.engine.runtime import Session
 from tests.conftest import FIXTURES, STORIES
 
 BROKEN = FIXTURES / "explore_broken.yaml"
@@ -142,7 +142,7 @@ def test_sampling_is_deterministic() -> None:
 
 
 def test_meter_cuts_read_every_comparison_form() -> None:
-    from engine import expressions as ex
+    from crossroads.engine import expressions as ex
 
     exact: set[str] = set()
     conds = [ex.parse(s) for s in ("t >= 5", "t > 7", "3 < t", "t == 20", "not (t < 9)")]

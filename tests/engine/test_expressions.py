@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from engine import expressions as ex
+from crossroads.engine import expressions as ex
 
 
 @dataclass

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.diagnostics import StoryError
-from engine.loader import find_story_files, load_path, load_text
+from crossroads.engine.diagnostics import StoryError
+from crossroads.engine.loader import find_story_files, load_path, load_text
 from tests.conftest import FIXTURES, STORIES
 
 

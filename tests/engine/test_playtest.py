@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from engine import load_path
-from engine.explore import playtest, replay_run
-from engine.explore.playtest import iter_runs
-from engine.runtime import Session
+from crossroads.engine import load_path
+from crossroads.engine.explore import playtest, replay_run
+from crossroads.engine.explore.playtest import iter_runs
+from crossroads.engine.runtime import Session
 from tests.conftest import FIXTURES, STORIES
 
 FIRST_WEEK = STORIES / "first-week.yaml"

@@ -7,10 +7,10 @@ import random
 
 import pytest
 
-from engine.diagnostics import SaveError
-from engine.loader import load_text
-from engine.model import Story
-from engine.runtime import CONTINUE, Session
+from crossroads.engine.diagnostics import SaveError
+from crossroads.engine.loader import load_text
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import CONTINUE, Session
 
 HUB = """\
 format: crossroads/1

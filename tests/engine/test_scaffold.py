@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from engine.check import check_paths
-from engine.diagnostics import UsageError
-from engine.loader import load_text
-from engine.runtime import Session
-from engine.scaffold import (
+from crossroads.engine.check import check_paths
+from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.loader import load_text
+from crossroads.engine.runtime import Session
+from crossroads.engine.scaffold import (
     check_story_id,
     default_title,
     schema_reference,
     starter_story,
     write_starter,
 )
-from engine.validate import validate
+from crossroads.engine.validate import validate
 
 
 def test_starter_loads_and_validates_clean() -> None:
@@ -100,7 +100,7 @@ def test_schema_reference_finds_the_schema(tmp_path: Path) -> None:
 
 
 def test_starter_passes_the_deep_check() -> None:
-    from engine.explore import deep_check
+    from crossroads.engine.explore import deep_check
 
     story = load_text(starter_story("demo"), "demo.yaml")
     problems = [d for d in deep_check(story) if d.severity in ("error", "warning")]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-from engine import load_path, load_text
-from engine.graphviz import to_dot, to_mermaid
-from engine.stats import count_paths, story_stats, words
+from crossroads.engine import load_path, load_text
+from crossroads.engine.graphviz import to_dot, to_mermaid
+from crossroads.engine.stats import count_paths, story_stats, words
 from tests.conftest import FIXTURES, STORIES
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from engine import templates as tp
+from crossroads.engine import templates as tp
 
 
 @dataclass

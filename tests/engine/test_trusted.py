@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from engine.loader import load_path
-from engine.model import Choice, Scene, Story
-from engine.runtime import Session
+from crossroads.engine.loader import load_path
+from crossroads.engine.model import Choice, Scene, Story
+from crossroads.engine.runtime import Session
 from tests.conftest import FIXTURES, STORIES
 
 SHIPPED = sorted(STORIES.glob("*.yaml"))

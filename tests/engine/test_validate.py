@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine.check import check_paths, check_story_file
-from engine.loader import load_text
-from engine.validate import is_opinion_prompt, validate
+from crossroads.engine.check import check_paths, check_story_file
+from crossroads.engine.loader import load_text
+from crossroads.engine.validate import is_opinion_prompt, validate
 from tests.conftest import FIXTURES, STORIES
 
 CHECK = FIXTURES / "check"
@@ -123,7 +123,7 @@ scenes:
 
 
 def test_every_diagnostic_has_a_position_and_known_code() -> None:
-    from engine.diagnostics import CODES
+    from crossroads.engine.diagnostics import CODES
 
     for name in ("broken-links.yaml", "bad-expr.yaml"):
         for d in check_story_file(CHECK / name).diagnostics:

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from engine.check import check_paths, check_story_file
-from engine.expressions import names as expr_names
-from engine.expressions import parse, scene_refs
-from engine.loader import load_path
-from engine.model import Story
-from engine.runtime import Session
-from engine.validate import scene_graph
+from crossroads.engine.check import check_paths, check_story_file
+from crossroads.engine.expressions import names as expr_names
+from crossroads.engine.expressions import parse, scene_refs
+from crossroads.engine.loader import load_path
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import Session
+from crossroads.engine.validate import scene_graph
 from tests.conftest import STORIES
 
 STORY_FILES = sorted(STORIES.glob("*.yaml"))
@@ -246,7 +246,7 @@ def test_reflection_prompts_ask_for_experiences(story: Story) -> None:
 
 def test_min_reflections_finds_the_thinnest_path() -> None:
     """The graph walk counts reflect scenes on the thinnest path, not the thickest."""
-    from engine.loader import load_text
+    from crossroads.engine.loader import load_text
 
     story = load_text(
         """
@@ -351,7 +351,7 @@ scenes:
 def test_breadth_first_search_respects_conditions() -> None:
     """The exhaustive search finds the gated ending through the once-only loop, and never the
     ending whose condition cannot hold."""
-    from engine.loader import load_text
+    from crossroads.engine.loader import load_text
 
     story = load_text(GATED)
     found = bfs_witnesses(story, {"good", "never", "plain"})
@@ -359,7 +359,7 @@ def test_breadth_first_search_respects_conditions() -> None:
 
 
 def test_walks_fall_back_to_the_search() -> None:
-    from engine.loader import load_text
+    from crossroads.engine.loader import load_text
 
     story = load_text(GATED)
     assert set(witness_paths(story, walks=0)) == {"good", "plain"}
@@ -369,6 +369,6 @@ def test_walks_fall_back_to_the_search() -> None:
 def test_deep_check_finds_no_errors(story: Story) -> None:
     """State-aware exploration (``crossroads check --deep``) finds no impossible choice or
     unreachable ending."""
-    explore = pytest.importorskip("engine.explore")
+    explore = pytest.importorskip("crossroads.engine.explore")
     errors = [d.format() for d in explore.deep_check(story) if d.severity == "error"]
     assert errors == []

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
-from engine.loader import load_path, load_text
-from engine.model import Story
-from engine.runtime import Session
+from crossroads.engine.loader import load_path, load_text
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_WEEK = ROOT / "stories" / "first-week.yaml"

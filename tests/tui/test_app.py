@@ -8,22 +8,22 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, OptionList, Static, TextArea
 
-from engine.loader import load_text
-from engine.model import Story
-from engine.records import SharedReflection
-from engine.runtime import Session
-from engine.saves import FileSessionStore
+from crossroads.engine.loader import load_text
+from crossroads.engine.model import Story
+from crossroads.engine.records import SharedReflection
+from crossroads.engine.runtime import Session
+from crossroads.engine.saves import FileSessionStore
+from crossroads.tui.app import CrossroadsApp
+from crossroads.tui.screens.checkin import CheckinScreen
+from crossroads.tui.screens.dialogs import HelpScreen, MessageScreen, ResumeScreen
+from crossroads.tui.screens.ending import EndingScreen
+from crossroads.tui.screens.picker import PickerScreen
+from crossroads.tui.screens.play import PlayScreen
+from crossroads.tui.screens.reflection import ReflectionScreen
+from crossroads.tui.screens.shared import SharedScreen
+from crossroads.tui.widgets.meters import MetersPanel
+from crossroads.tui.widgets.passage import Passage
 from tests.tui.helpers import FIRST_WEEK, ending_paths, first_week, markup_story
-from tui.app import CrossroadsApp
-from tui.screens.checkin import CheckinScreen
-from tui.screens.dialogs import HelpScreen, MessageScreen, ResumeScreen
-from tui.screens.ending import EndingScreen
-from tui.screens.picker import PickerScreen
-from tui.screens.play import PlayScreen
-from tui.screens.reflection import ReflectionScreen
-from tui.screens.shared import SharedScreen
-from tui.widgets.meters import MetersPanel
-from tui.widgets.passage import Passage
 
 SIZE = (80, 24)
 
@@ -384,7 +384,7 @@ async def test_replay_and_paired_story_from_the_ending(tmp_path: Path) -> None:
     (folder / "b.yaml").write_text(
         source.replace("id: first-week", "id: other-view").replace("The First Week", "Other View")
     )
-    from engine.loader import load_path
+    from crossroads.engine.loader import load_path
 
     story = load_path(folder / "a.yaml")
     app = CrossroadsApp(story=story, story_path=folder / "a.yaml", folders=[folder], learner="ann")

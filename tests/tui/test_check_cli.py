@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.schema import story_schema
+from crossroads.engine.schema import story_schema
+from crossroads.tui.cli import main
 from tests.conftest import FIXTURES, ROOT, STORIES
-from tui.cli import main
 
 CHECK = FIXTURES / "check"
 
@@ -61,7 +61,7 @@ def test_console_script_has_no_traceback_on_bad_input(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"format: crossroads/1\nid: !!python/object/apply:os.system ['echo hi']\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "check", str(bad)],
+        [sys.executable, "-m", "crossroads.tui.cli", "check", str(bad)],
         capture_output=True,
         text=True,
         cwd=ROOT,

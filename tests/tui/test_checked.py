@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from crossroads.tui import checked
 from tests.tui.helpers import FIRST_WEEK
-from tui import checked
 
 
 def test_validates_once_then_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,12 +12,12 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
-from engine.bank import Bank, open_bank
-from engine.model import Story
+from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.model import Story
+from crossroads.tui.cli import main
+from crossroads.tui.screens.cohort import CohortApp, CohortScreen
+from crossroads.tui.widgets.cohort_split import SplitView
 from tests.engine.cohort_world import COHORT, FIVE, STORY_PATH, Script, play_cohort
-from tui.cli import main
-from tui.screens.cohort import CohortApp, CohortScreen
-from tui.widgets.cohort_split import SplitView
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.bank import open_session_store
+from crossroads.engine.bank import open_session_store
+from crossroads.tui.app import CrossroadsApp
+from crossroads.tui.screens.cohort import CohortScreen
+from crossroads.tui.screens.ending import EndingScreen
 from tests.tui.helpers import ending_paths, first_week
 from tests.tui.test_app import SIZE, play_path
-from tui.app import CrossroadsApp
-from tui.screens.cohort import CohortScreen
-from tui.screens.ending import EndingScreen
 
 
 async def _play_to_ending(app: CrossroadsApp, path: list[int]) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from crossroads.tui.cli import main
 from tests.conftest import FIXTURES, STORIES
-from tui.cli import main
 
 BROKEN = str(FIXTURES / "explore_broken.yaml")
 
@@ -54,7 +54,7 @@ def test_every_shipped_story_passes_check_deep(
 
 
 def _endings(path: Path) -> list[str]:
-    from engine import load_path
+    from crossroads.engine import load_path
 
     story = load_path(path)
     return [sid for sid, s in story.scenes.items() if s.ending is not None]

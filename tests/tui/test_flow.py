@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.model import Story
-from engine.runtime import CONTINUE, Session
-from engine.saves import FileSessionStore
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import CONTINUE, Session
+from crossroads.engine.saves import FileSessionStore
+from crossroads.tui import flow
 from tests.tui.helpers import ending_paths, first_week
-from tui import flow
 
 
 class CountingStore(FileSessionStore):
@@ -49,7 +49,7 @@ def test_skipped_reflection_is_recorded_and_not_asked_again() -> None:
 
 
 def test_checkin_pending_then_recorded_or_skipped(tmp_path: Path) -> None:
-    from engine.loader import load_text
+    from crossroads.engine.loader import load_text
 
     story = load_text(
         "format: crossroads/1\nid: c\ntitle: C\nstart: a\nscenes:\n"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from engine.loader import load_text
-from engine.runtime import CONTINUE, Session
-from engine.saves import FileSessionStore
+from crossroads.engine.loader import load_text
+from crossroads.engine.runtime import CONTINUE, Session
+from crossroads.engine.saves import FileSessionStore
+from crossroads.tui import flow
 from tests.engine.test_runtime import HUB
-from tui import flow
 
 
 def test_revisiting_a_hub_does_not_ask_again() -> None:

@@ -12,8 +12,9 @@ from tests.tui.helpers import ROOT
 
 @pytest.mark.parametrize(
     "module",
-    ["engine", "engine.runtime", "engine.saves", "engine.check", "engine.records", "tui.flow",
-     "tui.plain", "tui.catalog", "tui.cli"],
+    ["crossroads.engine", "crossroads.engine.runtime", "crossroads.engine.saves",
+     "crossroads.engine.check", "crossroads.engine.records", "crossroads.tui.flow",
+     "crossroads.tui.plain", "crossroads.tui.catalog", "crossroads.tui.cli"],
 )
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
     code = (

@@ -11,12 +11,11 @@ import threading
 from pathlib import Path
 from typing import IO
 
-from engine.bank import open_session_store
-from engine.runtime import Session
+from crossroads.engine.bank import open_session_store
+from crossroads.engine.runtime import Session
 from tests.tui.helpers import FIRST_WEEK, ROOT, first_week
 
-CMD = [sys.executable, "-c", "from tui.cli import run; run()", "play", str(FIRST_WEEK), "--plain",
-       "--as", "kim"]
+CMD = [sys.executable, "-m", "crossroads", "play", str(FIRST_WEEK), "--plain", "--as", "kim"]
 
 
 def _lines(stream: IO[str], out: queue.Queue[str]) -> None:

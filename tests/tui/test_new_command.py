@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from crossroads.tui.cli import main
 
 
 def test_new_writes_a_story_that_checks_clean(

@@ -6,13 +6,13 @@ import io
 
 from textual.widgets import Static, TextArea
 
-from engine.runtime import Session
-from engine.saves import FileSessionStore
+from crossroads.engine.runtime import Session
+from crossroads.engine.saves import FileSessionStore
+from crossroads.tui.app import CrossroadsApp
+from crossroads.tui.plain import PlainPlayer
+from crossroads.tui.screens.play import PlayScreen
+from crossroads.tui.screens.reflection import ReflectionScreen
 from tests.tui.helpers import FIRST_WEEK, first_week
-from tui.app import CrossroadsApp
-from tui.plain import PlainPlayer
-from tui.screens.play import PlayScreen
-from tui.screens.reflection import ReflectionScreen
 
 OPINION = "Managers should always talk to every person before deciding anything."
 STORY = "Last spring my manager Ines sat with me for an hour after my father died. I went back."
@@ -91,7 +91,7 @@ def test_plain_mode_does_not_nudge_a_story() -> None:
 
 
 def test_short_or_cue_less_texts_are_never_nudged() -> None:
-    from engine.reflections.nudge import opinion_nudge
+    from crossroads.engine.reflections.nudge import opinion_nudge
 
     assert opinion_nudge("my story") is None
     assert opinion_nudge("I remember.") is None

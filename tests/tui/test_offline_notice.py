@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 
-from engine.model import Story
-from engine.runtime import Session
-from engine.saves import FileSessionStore
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import Session
+from crossroads.engine.saves import FileSessionStore
+from crossroads.tui.app import CrossroadsApp
+from crossroads.tui.plain import PlainPlayer
+from crossroads.tui.screens.play import PlayScreen
 from tests.tui.helpers import FIRST_WEEK, first_week
-from tui.app import CrossroadsApp
-from tui.plain import PlainPlayer
-from tui.screens.play import PlayScreen
 
 
 class OfflineStore(FileSessionStore):

@@ -8,11 +8,11 @@ from textual.content import Content
 from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownParagraph
 
-from engine.loader import load_path, load_text
-from engine.saves import FileSessionStore
+from crossroads.engine.loader import load_path, load_text
+from crossroads.engine.saves import FileSessionStore
+from crossroads.tui.app import CrossroadsApp
+from crossroads.tui.widgets.passage import Passage, plain_paragraphs
 from tests.conftest import STORIES
-from tui.app import CrossroadsApp
-from tui.widgets.passage import Passage, plain_paragraphs
 
 SAMPLES = [
     "One line.",

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.runtime import Session
-from engine.saves import FileSessionStore
+from crossroads.engine.runtime import Session
+from crossroads.engine.saves import FileSessionStore
+from crossroads.tui.cli import main
+from crossroads.tui.plain import PlainPlayer
 from tests.tui.helpers import EVIL, FIRST_WEEK, ending_paths, first_week, markup_story
-from tui.cli import main
-from tui.plain import PlainPlayer
 
 
 def script(story_path: list[int], reflection: str = "I remember.") -> str:

@@ -13,9 +13,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from crossroads.tui.app import CrossroadsApp
+from crossroads.tui.screens.play import PlayScreen
 from tests.tui.helpers import FIRST_WEEK, ending_paths, first_week
-from tui.app import CrossroadsApp
-from tui.screens.play import PlayScreen
 
 SIZES = [(80, 24), (120, 40)]
 

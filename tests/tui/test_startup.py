@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui import startup
-from tui.cli import main
+from crossroads.tui import startup
+from crossroads.tui.cli import main
 
 
 @pytest.fixture(autouse=True)
@@ -48,9 +48,9 @@ def test_play_turns_the_collector_back_on(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 async def test_the_app_turns_the_collector_back_on_after_its_first_frame() -> None:
-    from engine.saves import FileSessionStore
+    from crossroads.engine.saves import FileSessionStore
+    from crossroads.tui.app import CrossroadsApp
     from tests.tui.helpers import first_week
-    from tui.app import CrossroadsApp
 
     gc.enable()
     startup.pause_gc()

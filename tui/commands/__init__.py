@@ -1,1 +1,1 @@
-"""One module per ``crossroads`` subcommand; see :mod:`tui.cli`."""
+"""One module per ``crossroads`` subcommand; see :mod:`crossroads.tui.cli`."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.check import check_story_file
-from engine.diagnostics import StoryError
-from engine.model import Story
-from engine.paths import stories_dir
+from crossroads.engine.check import check_story_file
+from crossroads.engine.diagnostics import StoryError
+from crossroads.engine.model import Story
+from crossroads.engine.paths import stories_dir
 
 
 def story_path(arg: str) -> Path:

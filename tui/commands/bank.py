@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from engine.bank import Bank, open_bank
-from engine.diagnostics import BankError, UsageError
+from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.diagnostics import BankError, UsageError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

@@ -7,8 +7,8 @@ import json
 import sys
 from typing import Any
 
-from engine.check import FileReport, check_paths
-from engine.diagnostics import StoryError
+from crossroads.engine.check import FileReport, check_paths
+from crossroads.engine.diagnostics import StoryError
 
 
 def register(sub: Any) -> None:
@@ -34,10 +34,10 @@ def register(sub: Any) -> None:
 
 def _deep() -> Any:
     try:
-        from engine.explore import deep_check
+        from crossroads.engine.explore import deep_check
     except ModuleNotFoundError:  # pragma: no cover - explore not built
         return None
-    from tui.progress import progress_bar
+    from crossroads.tui.progress import progress_bar
 
     def deep(story: Any) -> Any:
         with progress_bar(f"exploring {story.id}") as bar:

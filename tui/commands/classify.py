@@ -20,8 +20,8 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from engine.diagnostics import CrossroadsError
-from engine.reflections import classify
+from crossroads.engine.diagnostics import CrossroadsError
+from crossroads.engine.reflections import classify
 
 
 def register(sub: Any) -> None:

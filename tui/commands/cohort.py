@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.bank import Bank, open_bank
-from engine.cohort import MIN_GROUP, cohort_view
-from engine.diagnostics import StoryError, UsageError
-from engine.model import Story
-from engine.paths import stories_dir
+from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.cohort import MIN_GROUP, cohort_view
+from crossroads.engine.diagnostics import StoryError, UsageError
+from crossroads.engine.model import Story
+from crossroads.engine.paths import stories_dir
 
 
 def min_group(text: str) -> int:
@@ -59,7 +59,7 @@ def register(sub: Any) -> None:
 
 
 def _load(path: Path) -> Story:
-    from engine.check import check_story_file
+    from crossroads.engine.check import check_story_file
 
     report = check_story_file(path)
     if report.story is None or report.errors:
@@ -91,7 +91,7 @@ def resolve_story(bank: Bank, cohort: str | None, story: str | None) -> Story:
             raise UsageError(f"cohort {cohort!r} played {len(played)} stories "
                              f"({', '.join(played)}): name one with --story ID")
         wanted = played[0]
-    from tui.catalog import discover
+    from crossroads.tui.catalog import discover
 
     entry = discover([stories_dir()]).find(wanted)
     if entry is None:
@@ -102,7 +102,7 @@ def resolve_story(bank: Bank, cohort: str | None, story: str | None) -> Story:
 
 def default_learner() -> str:
     """The learner when ``--as`` is not given (the player's default)."""
-    from tui.commands.play import default_learner as play_default
+    from crossroads.tui.commands.play import default_learner as play_default
 
     return play_default()
 
@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
             }, sys.stdout, indent=2, ensure_ascii=False)
             print()
             return 0
-        from tui.screens.cohort import CohortApp
+        from crossroads.tui.screens.cohort import CohortApp
 
         CohortApp(bank, story, args.code, learner, args.min_group).run()
         return 0

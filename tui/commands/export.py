@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.bank import open_bank
-from engine.diagnostics import UsageError
-from engine.export.xapi import DEFAULT_BASE, statements
-from tui.commands.cohort import resolve_story
+from crossroads.engine.bank import open_bank
+from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.export.xapi import DEFAULT_BASE, statements
+from crossroads.tui.commands.cohort import resolve_story
 
 AUTH_ENV = "CROSSROADS_LRS_AUTH"
 
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         story = resolve_story(bank, args.cohort, args.story)
         if args.lrs:
-            from engine.export.lrs import LrsClient, parse_auth
+            from crossroads.engine.export.lrs import LrsClient, parse_auth
 
             client = LrsClient(args.lrs, parse_auth(auth_text) if auth_text else None)
             result = client.send(statements(bank, story, args.cohort, args.base))

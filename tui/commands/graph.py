@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from engine.diagnostics import UsageError
-from engine.graphviz import render
-from tui.commands._story import load_valid
+from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.graphviz import render
+from crossroads.tui.commands._story import load_valid
 
 
 def register(sub: Any) -> None:

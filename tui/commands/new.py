@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from engine.scaffold import write_starter
+from crossroads.engine.scaffold import write_starter
 
 
 def register(sub: Any) -> None:

@@ -9,14 +9,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.diagnostics import UsageError
-from tui.startup import pause_gc, resume_gc
+from crossroads.engine.diagnostics import UsageError
+from crossroads.tui.startup import pause_gc, resume_gc
 
 if TYPE_CHECKING:  # imported in run(), with the collector paused (see tui.startup)
-    from engine.check import FileReport
-    from engine.model import Story
-    from engine.records import ReflectionReader
-    from engine.saves import SessionStore
+    from crossroads.engine.check import FileReport
+    from crossroads.engine.model import Story
+    from crossroads.engine.records import ReflectionReader
+    from crossroads.engine.saves import SessionStore
 
 BENCH_ENV = "CROSSROADS_BENCH_FIRST_FRAME"
 """A file path: the app appends the time of its first frame there and exits (benchmarks)."""
@@ -59,7 +59,7 @@ def default_learner() -> str:
 def make_store(args: argparse.Namespace) -> SessionStore:
     """Where progress is saved: the story bank, the durable record (SQLite in the data folder
     by default; ``--bank PATH|postgresql://…`` or ``CROSSROADS_BANK`` choose another)."""
-    from engine.bank import open_session_store
+    from crossroads.engine.bank import open_session_store
 
     store = open_session_store(args.bank, args.cohort)
     args.bank_store = store
@@ -85,7 +85,7 @@ def _report_failure(report: FileReport) -> int:
 
 def _resolve(arg: str | None) -> tuple[Path | None, Path | None]:
     """Return (story file, folder for the picker) for the STORY argument."""
-    from engine.paths import stories_dir
+    from crossroads.engine.paths import stories_dir
 
     if arg is None:
         return None, stories_dir()
@@ -105,7 +105,7 @@ def _resolve(arg: str | None) -> tuple[Path | None, Path | None]:
 
 
 def _pick_plain(folder: Path) -> tuple[Story, Path] | None:
-    from tui.catalog import discover
+    from crossroads.tui.catalog import discover
 
     catalog = discover([folder])
     if not catalog.entries:
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from tui.checked import cached_story, check_for_play
+    from crossroads.tui.checked import cached_story, check_for_play
 
     story_file, folder = _resolve(args.story)
     story: Story | None = None
@@ -152,7 +152,7 @@ def _run(args: argparse.Namespace) -> int:
     reader = make_reader(args)
     try:
         if plain:
-            from tui.plain import run_plain
+            from crossroads.tui.plain import run_plain
 
             if story is None:
                 assert folder is not None
@@ -163,7 +163,7 @@ def _run(args: argparse.Namespace) -> int:
             return run_plain(
                 story, learner, store, resume=args.resume, reader=reader, story_arg=str(story_file)
             )
-        from tui.app import CrossroadsApp
+        from crossroads.tui.app import CrossroadsApp
 
         app = CrossroadsApp(
             story=story,

@@ -10,12 +10,18 @@ import argparse
 import json
 from typing import Any
 
-from engine.diagnostics import UsageError
-from engine.explore.playtest import DEFAULT_MAX_STEPS, PlaytestReport, Run, playtest, replay_run
-from engine.model import Story
-from engine.runtime import Session
-from tui.commands._story import load_valid
-from tui.progress import progress_bar
+from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.explore.playtest import (
+    DEFAULT_MAX_STEPS,
+    PlaytestReport,
+    Run,
+    playtest,
+    replay_run,
+)
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import Session
+from crossroads.tui.commands._story import load_valid
+from crossroads.tui.progress import progress_bar
 
 
 def register(sub: Any) -> None:

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.bank import open_bank
-from engine.cohort import analyse
-from engine.diagnostics import UsageError
-from tui.commands.cohort import add_bank_args, resolve_story
+from crossroads.engine.bank import open_bank
+from crossroads.engine.cohort import analyse
+from crossroads.engine.diagnostics import UsageError
+from crossroads.tui.commands.cohort import add_bank_args, resolve_story
 
 
 def register(sub: Any) -> None:
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         story = resolve_story(bank, args.cohort, args.story)
         report = analyse(bank, story, args.cohort, args.min_group)
         if args.html is not None:
-            from engine.reflections.prompts import prompt_themes
+            from crossroads.engine.reflections.prompts import prompt_themes
 
             if args.reader is not None and bank.learner(args.reader, create=False) is None:
                 raise UsageError(f"no learner named {args.reader!r} in the bank at {bank.url}")
@@ -67,17 +67,17 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bank.close()
     if args.json:
-        from engine.export.json import render_json
+        from crossroads.engine.export.json import render_json
 
         sys.stdout.write(render_json(report))
         return 0
     if args.csv is not None:
-        from engine.export.csv import render_csv
+        from crossroads.engine.export.csv import render_csv
 
         _write(args.csv, render_csv(report))
         print(f"wrote {args.csv}")
         return 0
-    from engine.export.html import render_html
+    from crossroads.engine.export.html import render_html
 
     _write(args.html, render_html(report, story, themes, args.reader))
     print(f"wrote {args.html}")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from engine.schema import story_schema
+from crossroads.engine.schema import story_schema
 
 DEFAULT_PATH = Path("schema/story.schema.json")
 

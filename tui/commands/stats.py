@@ -6,8 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from engine.stats import SAMPLE_RUNS, WORDS_PER_MINUTE, story_stats
-from tui.commands._story import load_valid
+from crossroads.engine.stats import SAMPLE_RUNS, WORDS_PER_MINUTE, story_stats
+from crossroads.tui.commands._story import load_valid
 
 
 def register(sub: Any) -> None:

@@ -24,10 +24,10 @@ import shutil
 import textwrap
 from typing import Any
 
-from engine.bank import Bank, open_bank
-from engine.diagnostics import UsageError
-from engine.reflections import ThemeReport, find_themes
-from engine.reflections.source import visible_reflections
+from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.reflections import ThemeReport, find_themes
+from crossroads.engine.reflections.source import visible_reflections
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -86,7 +86,7 @@ def _story(bank: Bank, cohort: str | None, story: str | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Read, group and print."""
-    from tui.progress import progress_bar
+    from crossroads.tui.progress import progress_bar
 
     with open_bank(args.bank) as bank:
         story = _story(bank, args.cohort, args.story)

@@ -3,7 +3,7 @@ choice marked, and a cohort-mate's path beside yours with the point where you pa
 
 Push :class:`CohortScreen` from any app (the player's ending screen does, after a cohort
 playthrough), or run :class:`CohortApp` (``crossroads cohort CODE``). Who may see whose path is
-decided in :mod:`engine.cohort.view`, not here.
+decided in :mod:`crossroads.engine.cohort.view`, not here.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine.bank import Bank, open_bank
-from engine.cohort import MIN_GROUP, CohortView, LearnerPath, cohort_view
-from engine.cohort.analysis import choice_labels
-from engine.model import Story
-from tui.widgets.cohort_split import PathColumn, SplitView, step_lines
+from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.cohort import MIN_GROUP, CohortView, LearnerPath, cohort_view
+from crossroads.engine.cohort.analysis import choice_labels
+from crossroads.engine.model import Story
+from crossroads.tui.widgets.cohort_split import PathColumn, SplitView, step_lines
 
 
 def _pct(value: float | None) -> str:

@@ -12,11 +12,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Sparkline, Static
 
-from tui import flow
-from tui.catalog import Entry
+from crossroads.tui import flow
+from crossroads.tui.catalog import Entry
 
 if TYPE_CHECKING:
-    from tui.app import CrossroadsApp
+    from crossroads.tui.app import CrossroadsApp
 
 KIND_TEXT = {"good": "a good ending", "mixed": "a mixed ending", "hard": "a hard ending"}
 
@@ -108,8 +108,8 @@ class EndingScreen(Screen[None]):
         if bank is None or cohort is None:
             self.notify("Play with --cohort CODE to compare paths with your cohort.")
             return
-        from engine.bank import Bank
-        from tui.screens.cohort import CohortScreen
+        from crossroads.engine.bank import Bank
+        from crossroads.tui.screens.cohort import CohortScreen
 
         assert isinstance(bank, Bank)
         self.app.push_screen(

@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.catalog import Catalog, Entry
+from crossroads.tui.catalog import Catalog, Entry
 
 if TYPE_CHECKING:
-    from tui.app import CrossroadsApp
+    from crossroads.tui.app import CrossroadsApp
 
 
 def entry_prompt(entry: Entry) -> Content:

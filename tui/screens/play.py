@@ -13,16 +13,16 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
-from engine.diagnostics import CrossroadsError
-from tui import flow
-from tui.widgets.choices import ChoiceList, Item
-from tui.widgets.meters import MetersPanel
-from tui.widgets.passage import Passage
-from tui.widgets.pov import PovBanner
+from crossroads.engine.diagnostics import CrossroadsError
+from crossroads.tui import flow
+from crossroads.tui.widgets.choices import ChoiceList, Item
+from crossroads.tui.widgets.meters import MetersPanel
+from crossroads.tui.widgets.passage import Passage
+from crossroads.tui.widgets.pov import PovBanner
 
 if TYPE_CHECKING:
-    from tui.app import CrossroadsApp
-    from tui.screens.reflection import ReflectionResult
+    from crossroads.tui.app import CrossroadsApp
+    from crossroads.tui.screens.reflection import ReflectionResult
 
 GATE_TEXT = {
     "checkin": "Answer a short check-in (1–5) about yourself",
@@ -32,7 +32,8 @@ GATE_TEXT = {
 
 
 class PlayScreen(Screen[None]):
-    """Plays one session; every record goes through :class:`tui.flow.Player` (which saves)."""
+    """Plays one session; every record goes through :class:`crossroads.tui.flow.Player` (which
+    saves)."""
 
     app: CrossroadsApp
 
@@ -166,12 +167,12 @@ class PlayScreen(Screen[None]):
         pending = self.player.pending()
         s = self.player.session
         if pending == "checkin":
-            from tui.screens.checkin import CheckinScreen
+            from crossroads.tui.screens.checkin import CheckinScreen
 
             items = [(i.id, s.render(i.statement)) for i in s.current.checkin or []]
             self.app.push_screen(CheckinScreen(items), self._checked_in)
         elif pending == "reflect":
-            from tui.screens.reflection import ReflectionScreen
+            from crossroads.tui.screens.reflection import ReflectionScreen
 
             prompt = s.current.reflect
             assert prompt is not None
@@ -193,7 +194,7 @@ class PlayScreen(Screen[None]):
             )
 
     def _open_others(self) -> None:
-        from tui.screens.shared import SharedScreen
+        from crossroads.tui.screens.shared import SharedScreen
 
         s = self.player.session
         prompt = s.current.reflect

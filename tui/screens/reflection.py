@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, RadioButton, RadioSet, Static, TextArea
 
-from engine.records import VISIBILITIES, Visibility
-from tui.flow import word_count
+from crossroads.engine.records import VISIBILITIES, Visibility
+from crossroads.tui.flow import word_count
 
 VISIBILITY_LABELS: dict[Visibility, str] = {
     "private": "Private",
@@ -110,7 +110,7 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
 
         It never blocks: the next ctrl+s submits the text as it is.
         """
-        from engine.reflections.nudge import NUDGE, opinion_nudge
+        from crossroads.engine.reflections.nudge import NUDGE, opinion_nudge
 
         verdict = opinion_nudge(text)
         if verdict is None:

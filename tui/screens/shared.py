@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from engine.records import ReflectionReader, SharedReflection
+from crossroads.engine.records import ReflectionReader, SharedReflection
 
 
 def byline(item: SharedReflection) -> Content:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from engine.cohort import LearnerPath, SceneSplit
-from engine.model import Story
+from crossroads.engine.cohort import LearnerPath, SceneSplit
+from crossroads.engine.model import Story
 
 BAR = 20
 YOU = "◆"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from engine.runtime import Session
+from crossroads.engine.runtime import Session
 
 BAR = 12
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from engine.bank import Bank, open_bank
+from crossroads.engine.bank import Bank, open_bank
 
 PG_URL = os.environ.get("CROSSROADS_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("CROSSROADS_REQUIRE_PG") == "1"

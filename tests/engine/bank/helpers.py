@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from engine.bank import Bank, Batch
+from crossroads.engine.bank import Bank, Batch
 
 STORY = "s1"
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.bank import Bank, open_bank
+from crossroads.engine.bank import Bank, open_bank
 from tests.engine.bank.conftest import need_pg, with_schema
 from tests.engine.bank.helpers import STORY, play, reflection
 

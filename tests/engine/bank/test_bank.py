@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.bank import Bank, BankError, Batch, open_bank
-from engine.bank.migrations import LATEST
+from crossroads.engine.bank import Bank, BankError, Batch, open_bank
+from crossroads.engine.bank.migrations import LATEST
 from tests.engine.bank.helpers import STORY, choice, play, reflection, texts
 
 
@@ -348,7 +348,7 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_an_unreachable_server_is_a_clear_error() -> None:
-    from engine.bank import BankUnavailable
+    from crossroads.engine.bank import BankUnavailable
 
     with pytest.raises(BankUnavailable, match="cannot reach the story bank"):
         open_bank("postgresql://nobody:secret@127.0.0.1:1/none")

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from engine.bank import Bank, BankError, Batch
-from engine.bank import sql as bank_sql
+from crossroads.engine.bank import Bank, BankError, Batch
+from crossroads.engine.bank import sql as bank_sql
 from tests.engine.bank.helpers import STORY, choice, play, reflection
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.bank import Bank, BankSessionStore, open_bank
-from engine.loader import load_path
-from engine.runtime import Session
+from crossroads.engine.bank import Bank, BankSessionStore, open_bank
+from crossroads.engine.loader import load_path
+from crossroads.engine.runtime import Session
+from crossroads.tui.cli import main
 from tests.conftest import STORIES
 from tests.engine.bank.helpers import play, reflection
-from tui.cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from engine.bank import Bank, open_bank
+from crossroads.engine.bank import Bank, open_bank
 from tests.engine.bank.helpers import STORY, play, reflection, texts
 from tests.engine.bank.test_access_property import World, fill, fresh, may_see, worlds
 

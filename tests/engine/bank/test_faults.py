@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.bank import open_bank, open_session_store
-from engine.loader import load_path
-from engine.runtime import SAVE_VERSION, Session
+from crossroads.engine.bank import open_bank, open_session_store
+from crossroads.engine.loader import load_path
+from crossroads.engine.runtime import SAVE_VERSION, Session
 from tests.conftest import ROOT, STORIES
 from tests.engine.bank.conftest import REQUIRE_PG
 

@@ -8,11 +8,18 @@ from typing import Any
 
 import pytest
 
-from engine.bank import Bank, BankSessionStore, BankUnavailable, Batch, Journal, open_bank
-from engine.diagnostics import BankError, SaveError
-from engine.loader import load_path, load_text
-from engine.model import Story
-from engine.runtime import Session
+from crossroads.engine.bank import (
+    Bank,
+    BankSessionStore,
+    BankUnavailable,
+    Batch,
+    Journal,
+    open_bank,
+)
+from crossroads.engine.diagnostics import BankError, SaveError
+from crossroads.engine.loader import load_path, load_text
+from crossroads.engine.model import Story
+from crossroads.engine.runtime import Session
 from tests.conftest import STORIES
 
 CHECKIN_STORY = """
@@ -254,8 +261,8 @@ def test_an_unreachable_bank_at_load_is_a_bank_error(bank: Bank, story: Story) -
 def test_open_session_store_flushes_what_an_earlier_run_left(
     tmp_path: Path, story: Story
 ) -> None:
-    from engine.bank import open_session_store
-    from engine.bank.journal import journal_path
+    from crossroads.engine.bank import open_session_store
+    from crossroads.engine.bank.journal import journal_path
 
     path = str(tmp_path / "b.sqlite3")
     with open_bank(path) as bank:

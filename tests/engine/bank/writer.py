@@ -17,9 +17,9 @@ import sys
 import time
 import uuid
 
-from engine.bank import Batch, open_bank, open_session_store
-from engine.loader import load_path
-from engine.runtime import Session
+from crossroads.engine.bank import Batch, open_bank, open_session_store
+from crossroads.engine.loader import load_path
+from crossroads.engine.runtime import Session
 from tests.conftest import STORIES
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.bank import Bank, open_bank
-from engine.model import Story
+from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.model import Story
 from tests.engine.cohort_world import play_cohort
 
 RALPH_USER = ("crossroads", "not-a-secret")

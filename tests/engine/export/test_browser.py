@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
+from crossroads.tui.cli import main
 from tests.conftest import ROOT
 from tests.engine.cohort_world import COHORT, STORY_PATH
 from tests.engine.export.conftest import Five, chromium
-from tui.cli import main
 
 pytestmark = pytest.mark.browser
 

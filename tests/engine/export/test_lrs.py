@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from engine.export.lrs import LrsClient, LrsError, parse_auth, statements_url
-from engine.export.xapi import statements
+from crossroads.engine.export.lrs import LrsClient, LrsError, parse_auth, statements_url
+from crossroads.engine.export.xapi import statements
+from crossroads.tui.cli import main
 from tests.engine.cohort_world import COHORT, STORY_PATH
 from tests.engine.export.conftest import RALPH_USER, Five
-from tui.cli import main
 
 
 def test_ralph_stores_the_statements_once_and_gives_them_back(

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from engine.cohort import analyse
-from engine.export.csv import COLUMNS, render_csv
-from engine.export.html import render_html
-from engine.export.json import FORMAT, render_json
-from engine.loader import load_text
-from engine.model import Story
+from crossroads.engine.cohort import analyse
+from crossroads.engine.export.csv import COLUMNS, render_csv
+from crossroads.engine.export.html import render_html
+from crossroads.engine.export.json import FORMAT, render_json
+from crossroads.engine.loader import load_text
+from crossroads.engine.model import Story
+from crossroads.tui.cli import main
 from tests.engine.cohort_world import COHORT, STORY_PATH, play_cohort
 from tests.engine.export.conftest import Five
-from tui.cli import main
 
 LEARNER_TEXTS = ("Sam[/b] knew the shortcut", "<script>alert(1)</script> we waited",
                  "a private story about my manager", "an anonymous story", "waited for Lee",
@@ -127,7 +127,7 @@ def test_report_command_writes_each_format(
 
 def test_report_without_story_names_the_choice(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from engine.bank import open_bank
+    from crossroads.engine.bank import open_bank
 
     path = tmp_path / "b.sqlite3"
     with open_bank(str(path)) as bank:

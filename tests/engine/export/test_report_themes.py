@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.bank import Batch, open_bank
-from engine.export.html import render_html
-from engine.reflections.prompts import prompt_themes
+from crossroads.engine.bank import Batch, open_bank
+from crossroads.engine.export.html import render_html
+from crossroads.engine.reflections.prompts import prompt_themes
+from crossroads.tui.cli import main
 from tests.engine.cohort_world import COHORT, STORY_PATH
 from tests.engine.export.conftest import Five
-from tui.cli import main
 
 PRIVATE = "a private story about my manager"
 COHORT_ONLY = ("Sam[/b] knew the shortcut", "waited for Lee", "the day we waited")
@@ -81,7 +81,7 @@ def test_an_unknown_reader_is_a_usage_error(five: Five, tmp_path: Path,
 
 
 def test_an_empty_prompt_says_so_and_themes_are_deterministic(five: Five) -> None:
-    from engine.cohort import analyse
+    from crossroads.engine.cohort import analyse
 
     report = analyse(five.bank, five.story, COHORT)
     themes = prompt_themes(five.bank, "crossing", ["crossing", "never-asked"], COHORT, "ana")

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from engine.export.xapi import duration, statements
+from crossroads.engine.export.xapi import duration, statements
+from crossroads.tui.cli import main
 from tests.engine.cohort_world import COHORT, STORY_PATH
 from tests.engine.export.conftest import Five, ralph_python
-from tui.cli import main
 
 VALIDATE = """
 import json, sys
@@ -143,7 +143,7 @@ def test_ralph_rejects_a_broken_statement(five: Five) -> None:
 
 
 def test_an_unknown_cohort_is_refused(five: Five) -> None:
-    from engine.diagnostics import UsageError
+    from crossroads.engine.diagnostics import UsageError
 
     with pytest.raises(UsageError):
         list(statements(five.bank, five.story, "nobody"))

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from engine.reflections import classify
-from engine.reflections.train import evaluate, fit, load_examples
-from engine.reflections.weights import WEIGHTS
+from crossroads.engine.reflections import classify
+from crossroads.engine.reflections.weights import WEIGHTS
+from devtools.train_classifier import evaluate, fit, load_examples
 
 EXAMPLES = load_examples()
 TRAIN = [e for e in EXAMPLES if e.split == "train"]

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from engine.diagnostics import CrossroadsError
-from tui.cli import main
-from tui.commands.classify import classify_stream
+from crossroads.engine.diagnostics import CrossroadsError
+from crossroads.tui.cli import main
+from crossroads.tui.commands.classify import classify_stream
 
 
 def _run(data: str) -> list[dict[str, object]]:

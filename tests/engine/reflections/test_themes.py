@@ -8,13 +8,13 @@ from collections.abc import Sequence
 
 import pytest
 
-from engine.records import SharedReflection
-from engine.reflections import find_themes
-from engine.reflections.graphs import pagerank, top_neighbours
-from engine.reflections.summarise import ExtractiveSummariser, shorten
-from engine.reflections.synthetic import generate
-from engine.reflections.text import Vocabulary, content_words, cosine, sentences, tfidf
-from engine.reflections.themes import OTHER_VOICES, ThemeReport
+from crossroads.engine.records import SharedReflection
+from crossroads.engine.reflections import find_themes
+from crossroads.engine.reflections.graphs import pagerank, top_neighbours
+from crossroads.engine.reflections.summarise import ExtractiveSummariser, shorten
+from crossroads.engine.reflections.text import Vocabulary, content_words, cosine, sentences, tfidf
+from crossroads.engine.reflections.themes import OTHER_VOICES, ThemeReport
+from devtools.synthetic_reflections import generate
 
 SYNTHETIC = list(generate(300, seed=3, words=60))
 

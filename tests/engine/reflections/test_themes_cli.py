@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from engine.bank import Batch, open_bank
-from engine.reflections.source import visible_reflections
-from engine.reflections.synthetic import generate
-from engine.reflections.themes import Quote, Theme, ThemeReport
-from tui.cli import main
-from tui.commands.themes import render
+from crossroads.engine.bank import Batch, open_bank
+from crossroads.engine.reflections.source import visible_reflections
+from crossroads.engine.reflections.themes import Quote, Theme, ThemeReport
+from crossroads.tui.cli import main
+from crossroads.tui.commands.themes import render
+from devtools.synthetic_reflections import generate
 
 STORY = "first-week"
 PROMPT = "unheard"

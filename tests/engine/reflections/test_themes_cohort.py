@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from engine.bank import Batch, open_bank
-from engine.reflections.nudge import opinion_nudge
-from engine.reflections.synthetic import generate
-from tui.cli import main
+from crossroads.engine.bank import Batch, open_bank
+from crossroads.engine.reflections.nudge import opinion_nudge
+from crossroads.tui.cli import main
+from devtools.synthetic_reflections import generate
 
 STORY = "first-week"
 PROMPT = "heard-or-unheard"

@@ -1,11 +1,12 @@
 """Generate the format reference in ``docs/authoring.md`` from the story's JSON Schema.
 
-The tables come from :func:`engine.schema.story_schema`, which is generated from the very pydantic
+The tables come from :func:`crossroads.engine.schema.story_schema`, which is generated from the
+very pydantic
 models the loader validates with, so the guide cannot drift from the format: a test fails when the
 committed reference is stale. Refresh it with::
 
-    python -m engine.docs_gen            # rewrite the reference section of docs/authoring.md
-    python -m engine.docs_gen --check    # exit 1 when it is stale
+    python -m devtools.docs_gen            # rewrite the reference section of docs/authoring.md
+    python -m devtools.docs_gen --check    # exit 1 when it is stale
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from engine.schema import story_schema
+from crossroads.engine.schema import story_schema
 
-BEGIN = "<!-- BEGIN GENERATED REFERENCE: python -m engine.docs_gen -->"
+BEGIN = "<!-- BEGIN GENERATED REFERENCE: python -m devtools.docs_gen -->"
 END = "<!-- END GENERATED REFERENCE -->"
 DEFAULT_DOC = Path(__file__).resolve().parent.parent / "docs" / "authoring.md"
 
@@ -129,7 +130,7 @@ def replace_reference(document: str, reference: str | None = None) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Rewrite (or with ``--check``, verify) the reference section of the authoring guide."""
-    parser = argparse.ArgumentParser(prog="python -m engine.docs_gen", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devtools.docs_gen", description=__doc__)
     parser.add_argument("doc", nargs="?", type=Path, default=DEFAULT_DOC)
     parser.add_argument("--check", action="store_true", help="exit 1 when the doc is stale")
     args = parser.parse_args(argv)
@@ -137,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fresh = replace_reference(text)
     if args.check:
         if fresh != text:
-            print(f"{args.doc}: the format reference is stale; run python -m engine.docs_gen")
+            print(f"{args.doc}: the format reference is stale; run python -m devtools.docs_gen")
             return 1
         return 0
     if fresh != text:
