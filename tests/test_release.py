@@ -28,7 +28,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the wheel once for this module."""
     out = tmp_path_factory.mktemp("dist")
     done = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out),
+         str(ROOT)],
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -49,10 +50,10 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def _run(site: Path, args: list[str], home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _run(site: Path, args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(site), "CROSSROADS_HOME": str(home)}
     env.pop("CROSSROADS_BANK", None)
-    return subprocess.run([sys.executable, *args], input=stdin, capture_output=True, text=True,
+    return subprocess.run([sys.executable, *args], input="", capture_output=True, text=True,
                           cwd=home, env=env, timeout=120)
 
 
