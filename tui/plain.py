@@ -1,8 +1,9 @@
 """``crossroads play --plain``: the story as plain lines of text, answers read line by line.
 
 For screen readers, logs and scripted runs. It records exactly what the full UI records (it goes
-through the same :class:`~crossroads.tui.flow.Player`). Story text is printed as clean words
-(:mod:`crossroads.tui.plain_text`: no Markdown symbols, no terminal control characters); whose shoes
+through the same :class:`~crossroads.tui.flow.Player`). Passages are printed as clean words
+(:mod:`crossroads.tui.plain_text`: no Markdown symbols); nothing printed carries terminal control
+characters. Titles, choices and prompts are plain text, as in the full UI. Whose shoes
 the learner is in is said once, and again only when it changes. Input that ends before an ending
 saves, prints the command that continues (the learner's own options plus ``--resume``) and exits
 with :data:`INPUT_ENDED`.
@@ -24,7 +25,7 @@ from crossroads.engine.records import VISIBILITIES, ReflectionReader, Visibility
 from crossroads.engine.runtime import Session
 from crossroads.engine.saves import SessionStore
 from crossroads.tui import flow
-from crossroads.tui.plain_text import inline_to_text, markdown_to_text, safe
+from crossroads.tui.plain_text import markdown_to_text, safe
 
 INPUT_ENDED = 3
 """Exit code when standard input ends before an ending (progress is saved first)."""
@@ -116,7 +117,7 @@ class PlainPlayer:
 
     def _play(self, player: flow.Player) -> None:
         s = player.session
-        self.say(inline_to_text(self.story.title))
+        self.say(self.story.title)
         shown: tuple[str, int] | None = None
         while True:
             here = (s.scene, len(s.steps))
@@ -139,15 +140,15 @@ class PlainPlayer:
         pov_id = self.story.pov_of(s.scene)
         pov = flow.pov_text(s)
         if pov and (first or pov_id != self._pov):
-            self.say(f"You are {'' if first else 'now '}{inline_to_text(pov)}.")
+            self.say(f"You are {'' if first else 'now '}{pov}.")
             member = s.pov_member
             if member is not None and member.about:
-                self.say(markdown_to_text(member.about))
+                self.say(member.about)
             self.say()
         self._pov = pov_id
         title = s.current.title
         if title:
-            self.say(inline_to_text(title))
+            self.say(title)
             self.say()
         self.say(markdown_to_text(s.passage()))
         self.say()
@@ -163,7 +164,7 @@ class PlainPlayer:
         options = player.session.options()
         for n, option in enumerate(options, 1):
             suffix = "" if option.enabled else " (not available)"
-            self.say(f"  {n}. {inline_to_text(option.text)}{suffix}")
+            self.say(f"  {n}. {option.text}{suffix}")
         started = time.monotonic()
         while True:
             answer = self.ask(f"Your choice (1-{len(options)}): ").strip()
@@ -184,7 +185,7 @@ class PlainPlayer:
         answers: dict[str, int] = {}
         for item in items:
             while True:
-                answer = self.ask(f"  {inline_to_text(item.statement)} (1-5): ").strip()
+                answer = self.ask(f"  {item.statement} (1-5): ").strip()
                 if not answer:
                     break
                 if answer in ("1", "2", "3", "4", "5"):
@@ -198,7 +199,7 @@ class PlainPlayer:
     def _reflect(self, player: flow.Player) -> None:
         prompt = player.session.current.reflect
         assert prompt is not None
-        self.say(f"Reflection: {inline_to_text(player.session.render(prompt.prompt))}")
+        self.say(f"Reflection: {player.session.render(prompt.prompt)}")
         skip = "" if prompt.required else " An empty first line skips it."
         self.say(f"Write as many lines as you like; an empty line ends it.{skip}")
         nudged = False
@@ -268,11 +269,11 @@ class PlainPlayer:
         s = player.session
         ending = s.ending
         assert ending is not None
-        self.say(f"THE END — {inline_to_text(s.ending_title())} ({ending.kind} ending)")
+        self.say(f"THE END — {s.ending_title()} ({ending.kind} ending)")
         self.say()
         self.say("Your path:")
         for entry in flow.path_taken(s):
-            self.say(f"  {inline_to_text(entry.title)}: {inline_to_text(entry.choice)}")
+            self.say(f"  {entry.title}: {entry.choice}")
         history = flow.meter_history(s)
         if self.story.show_meters and history:
             self.say("How things moved:")

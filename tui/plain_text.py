@@ -1,6 +1,7 @@
 """Story and learner text as clean lines for ``crossroads play --plain`` (screen readers, logs).
 
-Passages are Markdown; a screen reader reads ``*``, ``_``, ``#``, ``>`` and backticks aloud as
+Passages are Markdown (titles, choices and prompts are plain text, in the full UI too); a
+screen reader reads ``*``, ``_``, ``#``, ``>`` and backticks aloud as
 symbols, so :func:`markdown_to_text` keeps only the words. It parses with markdown-it (the
 ``gfm-like`` preset the full-screen player renders with, raw HTML off) and prints:
 
@@ -62,11 +63,6 @@ def _inline(children: list[Token] | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def inline_to_text(text: str) -> str:
-    """One line of Markdown (a title, a choice, a prompt) as plain words."""
-    return safe(_inline(_md().parseInline(text)[0].children)) if text.strip() else ""
-
-
 def markdown_to_text(text: str) -> str:
     """A Markdown passage as plain paragraphs and lines (see the module docstring)."""
     blocks: list[tuple[str, bool]] = []  # (text, follows the previous line with no blank line)
@@ -74,7 +70,7 @@ def markdown_to_text(text: str) -> str:
     marker = ""
     cells: list[str] | None = None
     fresh = True  # the next line starts a paragraph, a list or a table (a blank line before it)
-    for token in _md().parse(text):
+    for token in _md().parse(safe(text)):  # and again at the end: entities such as &#27;
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
             fresh = fresh or not numbers
