@@ -307,17 +307,31 @@ def run_plain(
 def resume_command(args: argparse.Namespace, story: Story, story_file: Path | None) -> list[str]:
     """The ``crossroads play`` command that continues this playthrough: the learner's own options
     (``--plain``, ``--as``, ``--cohort``, ``--bank``) and the story as they typed it, plus
-    ``--resume``. A story picked from a folder is named by its path (by its id when shipped)."""
+    ``--resume``. A story picked from a folder is named by its path (by its id when shipped).
+    A password in a ``--bank`` URL is left out (libpq reads ``PGPASSWORD``): the hint may be
+    logged."""
     typed: str | None = args.story
     if typed is None or Path(typed).is_dir():
         typed = _shipped_id(story_file) or str(story_file or story.id)
     argv = ["crossroads", "play", typed]
     if args.plain:
         argv.append("--plain")
-    for flag, value in (("--as", args.learner), ("--cohort", args.cohort), ("--bank", args.bank)):
+    bank = _without_password(args.bank) if args.bank else None
+    for flag, value in (("--as", args.learner), ("--cohort", args.cohort), ("--bank", bank)):
         if value:
             argv += [flag, value]
     return [*argv, "--resume"]
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit(parts._replace(netloc=user + host))
 
 
 def _shipped_id(story_file: Path | None) -> str | None:

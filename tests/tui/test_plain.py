@@ -13,7 +13,7 @@ from crossroads.engine.loader import load_text
 from crossroads.engine.runtime import Session
 from crossroads.engine.saves import FileSessionStore
 from crossroads.tui.cli import main
-from crossroads.tui.plain import INPUT_ENDED, PlainPlayer
+from crossroads.tui.plain import INPUT_ENDED, PlainPlayer, resume_command
 from tests.tui.helpers import EVIL, FIRST_WEEK, ending_paths, first_week, markup_story
 
 
@@ -258,3 +258,13 @@ def test_point_of_view_is_said_once_per_change() -> None:
     assert text.count("You are now Ann, lead.") == 1
     assert text.index("You are now Bo") < text.index("Bo's first scene")
     assert text.index("Bo's second scene") < text.index("You are now Ann")
+
+
+def test_resume_command_leaves_a_bank_password_out() -> None:
+    import argparse
+
+    args = argparse.Namespace(story="first-week", plain=True, learner=None, cohort=None,
+                              bank="postgresql://ann:s3cret@db.example:5432/bank")
+    command = resume_command(args, first_week(), None)
+    assert command == ["crossroads", "play", "first-week", "--plain", "--bank",
+                       "postgresql://ann@db.example:5432/bank", "--resume"]
