@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from crossroads.engine.explore.playtest import iter_runs
+from crossroads.engine.lenient import playable
 from crossroads.engine.model import Story
 from crossroads.engine.validate import scene_graph
 
@@ -112,7 +113,9 @@ def count_paths(
 
 
 def story_stats(story: Story, runs: int = SAMPLE_RUNS) -> StoryStats:
-    """Compute :class:`StoryStats` for a validated story."""
+    """Compute :class:`StoryStats` for a story that loaded; the numbers cover what can be played
+    when its scene graph has errors (a choice to a missing scene is never taken, an unreachable
+    scene is never read; see :func:`crossroads.engine.lenient.playable`)."""
     per_scene = {sid: words(scene.text) for sid, scene in story.scenes.items()}
     endings: dict[str, list[str]] = {"good": [], "mixed": [], "hard": []}
     for sid, scene in story.scenes.items():
@@ -121,7 +124,8 @@ def story_stats(story: Story, runs: int = SAMPLE_RUNS) -> StoryStats:
     povs = sorted({p for p in (story.pov_of(sid) for sid in story.scenes) if p})
     minutes: dict[str, float] = {"shortest": 0.0, "average": 0.0, "longest": 0.0}
     if runs:
-        read = [sum(per_scene[s] for s in run.scenes) for run in iter_runs(story, runs, "stats")]
+        sampled = iter_runs(playable(story), runs, "stats")
+        read = [sum(per_scene[s] for s in run.scenes) for run in sampled]
         minutes = {
             "shortest": round(min(read) / WORDS_PER_MINUTE, 1),
             "average": round(sum(read) / len(read) / WORDS_PER_MINUTE, 1),
@@ -131,7 +135,8 @@ def story_stats(story: Story, runs: int = SAMPLE_RUNS) -> StoryStats:
     weight: dict[tuple[str, str], int] = {}
     for sid, scene in story.scenes.items():
         for to in [c.to for c in scene.choices] + ([scene.next] if scene.next else []):
-            weight[(sid, to)] = weight.get((sid, to), 0) + 1
+            if to in story.scenes:
+                weight[(sid, to)] = weight.get((sid, to), 0) + 1
     paths, cyclic = count_paths(scene_graph(story), story.start, all_endings, weight)
     return StoryStats(
         story=story.id,

@@ -1,14 +1,22 @@
 """``crossroads play --plain``: the story as plain lines of text, answers read line by line.
 
 For screen readers, logs and scripted runs. It records exactly what the full UI records (it goes
-through the same :class:`~crossroads.tui.flow.Player`). End of input saves and exits cleanly.
+through the same :class:`~crossroads.tui.flow.Player`). Passages are printed as clean words
+(:mod:`crossroads.tui.plain_text`: no Markdown symbols); nothing printed carries terminal control
+characters. Titles, choices and prompts are plain text, as in the full UI. Whose shoes
+the learner is in is said once, and again only when it changes. Input that ends before an ending
+saves, prints the command that continues (the learner's own options plus ``--resume``) and exits
+with :data:`INPUT_ENDED`.
 """
 
 from __future__ import annotations
 
+import argparse
+import shlex
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 from crossroads.engine.diagnostics import SaveError
@@ -17,6 +25,10 @@ from crossroads.engine.records import VISIBILITIES, ReflectionReader, Visibility
 from crossroads.engine.runtime import Session
 from crossroads.engine.saves import SessionStore
 from crossroads.tui import flow
+from crossroads.tui.plain_text import markdown_to_text, safe
+
+INPUT_ENDED = 3
+"""Exit code when standard input ends before an ending (progress is saved first)."""
 
 
 class _EndOfInput(Exception):
@@ -34,16 +46,20 @@ class PlainPlayer:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     reader: ReflectionReader | None = None
-    story_arg: str = ""
+    command: list[str] = field(default_factory=list)
+    """The ``crossroads play …`` command (with ``--resume``) that continues; see
+    :func:`resume_command`. Default: ``crossroads play STORY-ID --plain --resume``."""
+    _pov: str | None = field(default=None, init=False)
+    """The cast id last announced as the learner's point of view."""
 
     # ------------------------------------------------------------------ io
     def say(self, text: str = "") -> None:
         """Print a line of the story."""
-        print(text, file=self.out, flush=True)
+        print(safe(text), file=self.out, flush=True)
 
     def note(self, text: str) -> None:
         """Print a status line (standard error)."""
-        print(text, file=self.err, flush=True)
+        print(safe(text), file=self.err, flush=True)
 
     def ask(self, prompt: str) -> str:
         """Print a prompt and read one line (without its newline).
@@ -51,19 +67,19 @@ class PlainPlayer:
         Raises:
             _EndOfInput: standard input ended.
         """
-        print(prompt, end="", file=self.out, flush=True)
+        print(safe(prompt), end="", file=self.out, flush=True)
         line = self.inp.readline()
         if not line:
             print(file=self.out, flush=True)
             raise _EndOfInput
         answer = line.rstrip("\r\n")
         if not self.inp.isatty():  # scripted: echo the answer so the transcript reads well
-            print(answer, file=self.out, flush=True)
+            print(safe(answer), file=self.out, flush=True)
         return answer
 
     # ------------------------------------------------------------------ flow
     def run(self, resume: bool = False) -> int:
-        """Play until an ending or the end of input; return the exit code."""
+        """Play until an ending (exit code 0) or the end of input (:data:`INPUT_ENDED`)."""
         player: flow.Player | None = None
         try:
             player = flow.Player(self._open(resume), self.store)
@@ -71,8 +87,10 @@ class PlainPlayer:
         except _EndOfInput:
             if player is not None:
                 player.save()
-            where = f"crossroads play {self.story_arg} --resume".replace("  ", " ")
-            self.note(f"Input ended; your progress is saved. Continue with: {where}")
+            command = self.command or ["crossroads", "play", self.story.id, "--plain", "--resume"]
+            saved = "your progress is saved" if player is not None else "nothing was changed"
+            self.note(f"Input ended; {saved}. Continue with: {shlex.join(command)}")
+            return INPUT_ENDED
         return 0
 
     def _open(self, resume: bool) -> Session:
@@ -99,7 +117,7 @@ class PlainPlayer:
 
     def _play(self, player: flow.Player) -> None:
         s = player.session
-        self.say(f"# {self.story.title}")
+        self.say(self.story.title)
         shown: tuple[str, int] | None = None
         while True:
             here = (s.scene, len(s.steps))
@@ -119,17 +137,20 @@ class PlainPlayer:
 
     def _show_scene(self, s: Session, first: bool) -> None:
         self.say()
+        pov_id = self.story.pov_of(s.scene)
         pov = flow.pov_text(s)
-        if pov and (first or flow.pov_changed(s)):
-            self.say(f"[You are {'' if first else 'now '}{pov}]")
+        if pov and (first or pov_id != self._pov):
+            self.say(f"You are {'' if first else 'now '}{pov}.")
             member = s.pov_member
             if member is not None and member.about:
                 self.say(member.about)
+            self.say()
+        self._pov = pov_id
         title = s.current.title
         if title:
-            self.say(f"## {title}")
-        self.say()
-        self.say(s.passage().strip())
+            self.say(title)
+            self.say()
+        self.say(markdown_to_text(s.passage()))
         self.say()
 
     def _saved(self) -> None:
@@ -270,11 +291,56 @@ def run_plain(
     *,
     resume: bool = False,
     reader: ReflectionReader | None = None,
-    story_arg: str = "",
+    command: list[str] | None = None,
 ) -> int:
-    """Play ``story`` on standard input/output; return the exit code."""
+    """Play ``story`` on standard input/output; return the exit code (0 at an ending,
+    :data:`INPUT_ENDED` when input ends first). ``command`` continues it (:func:`resume_command`).
+    """
     try:
-        return PlainPlayer(story, learner, store, reader=reader, story_arg=story_arg).run(resume)
+        player = PlainPlayer(story, learner, store, reader=reader, command=list(command or []))
+        return player.run(resume)
     except SaveError as err:  # pragma: no cover - defensive: a choice vanished mid-play
         print(f"crossroads: {err}", file=sys.stderr)
         return 1
+
+
+def resume_command(args: argparse.Namespace, story: Story, story_file: Path | None) -> list[str]:
+    """The ``crossroads play`` command that continues this playthrough: the learner's own options
+    (``--plain``, ``--as``, ``--cohort``, ``--bank``) and the story as they typed it, plus
+    ``--resume``. A story picked from a folder is named by its path (by its id when shipped).
+    A password in a ``--bank`` URL is left out (libpq reads ``PGPASSWORD``): the hint may be
+    logged."""
+    typed: str | None = args.story
+    if typed is None or Path(typed).is_dir():
+        typed = _shipped_id(story_file) or str(story_file or story.id)
+    argv = ["crossroads", "play", typed]
+    if args.plain:
+        argv.append("--plain")
+    bank = _without_password(args.bank) if args.bank else None
+    for flag, value in (("--as", args.learner), ("--cohort", args.cohort), ("--bank", bank)):
+        if value:
+            argv += [flag, value]
+    return [*argv, "--resume"]
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit(parts._replace(netloc=user + host))
+
+
+def _shipped_id(story_file: Path | None) -> str | None:
+    from crossroads.engine.paths import stories_dir
+
+    if story_file is None:
+        return None
+    try:
+        shipped = story_file.resolve().parent == stories_dir().resolve()
+    except OSError:  # pragma: no cover - a vanished folder
+        return None
+    return story_file.stem if shipped else None

@@ -94,7 +94,7 @@ def test_playtest_rejects_bad_numbers(capsys: pytest.CaptureFixture[str]) -> Non
     assert "--runs" in capsys.readouterr().err
 
 
-def test_playtest_refuses_a_story_with_errors(
+def test_playtest_runs_a_story_with_a_missing_scene_and_warns_first(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = tmp_path / "bad.yaml"
@@ -102,10 +102,12 @@ def test_playtest_refuses_a_story_with_errors(
         "format: crossroads/1\nid: bad\ntitle: Bad\nstart: a\nscenes:\n  a:\n    next: nowhere\n",
         encoding="utf-8",
     )
-    assert main(["playtest", str(bad)]) == 1
-    err = capsys.readouterr().err
-    assert f"{bad}:7:11: CR201 error" in err
-    assert "Traceback" not in err
+    assert main(["playtest", str(bad), "--runs", "3"]) == 0
+    captured = capsys.readouterr()
+    assert f"{bad}:7:11: CR201 error" in captured.err
+    assert "warning: the story has 2 errors" in captured.err  # CR201 and CR208 (no ending)
+    assert "(stuck 3," in captured.out and "first stuck run: 0" in captured.out
+    assert "Traceback" not in captured.err
 
 
 def test_graph_mermaid_and_dot_to_stdout_and_file(

@@ -12,7 +12,7 @@ from crossroads.tui.app import CrossroadsApp
 from crossroads.tui.plain import PlainPlayer
 from crossroads.tui.screens.play import PlayScreen
 from crossroads.tui.screens.reflection import ReflectionScreen
-from tests.tui.helpers import FIRST_WEEK, first_week
+from tests.tui.helpers import first_week
 
 OPINION = "Managers should always talk to every person before deciding anything."
 STORY = "Last spring my manager Ines sat with me for an hour after my father died. I went back."
@@ -71,7 +71,7 @@ def _plain(answers: list[str]) -> str:
     lines += ["1"]  # join the session → dana-invite with its reflection
     out = io.StringIO()
     player = PlainPlayer(story, "ann", FileSessionStore(), io.StringIO("\n".join(
-        lines + answers) + "\n"), out, io.StringIO(), story_arg=str(FIRST_WEEK))
+        lines + answers) + "\n"), out, io.StringIO())
     player.run(False)
     return out.getvalue()
 

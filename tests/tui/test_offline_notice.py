@@ -10,7 +10,7 @@ from crossroads.engine.saves import FileSessionStore
 from crossroads.tui.app import CrossroadsApp
 from crossroads.tui.plain import PlainPlayer
 from crossroads.tui.screens.play import PlayScreen
-from tests.tui.helpers import FIRST_WEEK, first_week
+from tests.tui.helpers import first_week
 
 
 class OfflineStore(FileSessionStore):
@@ -31,8 +31,7 @@ class OfflineStore(FileSessionStore):
 
 def test_plain_mode_says_the_save_is_local() -> None:
     out, err = io.StringIO(), io.StringIO()
-    PlainPlayer(first_week(), "ann", OfflineStore(), io.StringIO("2\n"), out, err,
-                story_arg=str(FIRST_WEEK)).run(False)
+    PlainPlayer(first_week(), "ann", OfflineStore(), io.StringIO("2\n"), out, err).run(False)
     assert "saved on this computer" in out.getvalue() + err.getvalue()
 
 

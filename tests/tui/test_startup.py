@@ -41,7 +41,7 @@ def test_resume_leaves_a_collector_someone_else_turned_off_alone() -> None:
 def test_play_turns_the_collector_back_on(monkeypatch: pytest.MonkeyPatch) -> None:
     gc.enable()
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert main(["play", "first-week", "--plain", "--as", "bo"]) == 0
+    assert main(["play", "first-week", "--plain", "--as", "bo"]) == 3  # input ended at once
     assert gc.isenabled()
     assert main(["play", "no-such-story", "--plain"]) == 2  # an error on the way out too
     assert gc.isenabled()

@@ -8,7 +8,7 @@ from typing import Any
 
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.graphviz import render
-from crossroads.tui.commands._story import load_valid
+from crossroads.tui.commands._lenient import load_despite_errors
 
 
 def register(sub: Any) -> None:
@@ -17,7 +17,9 @@ def register(sub: Any) -> None:
         "graph",
         help="draw the scene graph (Mermaid, DOT, or SVG through Graphviz)",
         description="Print the scene graph: endings by kind, points of view and reflection "
-        "scenes marked. SVG needs Graphviz's 'dot' program.",
+        "scenes marked. A story with errors is drawn as it is, its errors printed first: a "
+        "missing scene as a red dashed 'missing: ID' node, unreachable scenes grey and dashed, "
+        "dead ends with a red border. SVG needs Graphviz's 'dot' program.",
     )
     p.add_argument("story", metavar="STORY", help="a story file (or a shipped story's id)")
     p.add_argument(
@@ -28,8 +30,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Render the graph to standard output or a file."""
-    story = load_valid(args.story)
+    """Render the graph (problems marked) to standard output or a file."""
+    story, _ = load_despite_errors(args.story, "graph", play=False)
     text = render(story, args.format)
     if args.output:
         try:

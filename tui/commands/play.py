@@ -41,7 +41,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--plain",
         action="store_true",
-        help="no full-screen UI: text in, text out (screen readers, logs, scripts)",
+        help="no full-screen UI: text in, text out (screen readers, logs, scripts); when input "
+        "ends before an ending, progress is saved and the exit code is 3",
     )
     p.add_argument("--cohort", metavar="CODE", help="the cohort you play with")
     p.add_argument("--bank", metavar="URL", help="the story bank to record to")
@@ -152,16 +153,17 @@ def _run(args: argparse.Namespace) -> int:
     reader = make_reader(args)
     try:
         if plain:
-            from crossroads.tui.plain import run_plain
+            from crossroads.tui.plain import INPUT_ENDED, resume_command, run_plain
 
             if story is None:
                 assert folder is not None
                 picked = _pick_plain(folder)
                 if picked is None:
-                    return 0
+                    return INPUT_ENDED
                 story, story_file = picked
+            command = resume_command(args, story, story_file)
             return run_plain(
-                story, learner, store, resume=args.resume, reader=reader, story_arg=str(story_file)
+                story, learner, store, resume=args.resume, reader=reader, command=command
             )
         from crossroads.tui.app import CrossroadsApp
 

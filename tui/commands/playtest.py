@@ -20,7 +20,7 @@ from crossroads.engine.explore.playtest import (
 )
 from crossroads.engine.model import Story
 from crossroads.engine.runtime import Session
-from crossroads.tui.commands._story import load_valid
+from crossroads.tui.commands._lenient import load_despite_errors
 from crossroads.tui.progress import progress_bar
 
 
@@ -30,7 +30,9 @@ def register(sub: Any) -> None:
         "playtest",
         help="play a story many times at random; show which scenes and choices were never reached",
         description="Seeded random playthroughs under the story's rules. Prints the endings "
-        "reached and every scene and choice no run reached; --replay K shows run K step by step.",
+        "reached and every scene and choice no run reached; --replay K shows run K step by step. "
+        "A story whose scene graph has errors is played as it is, its errors printed first: a "
+        "choice to a missing scene is never taken, a run with no other way on is stuck.",
     )
     p.add_argument("story", metavar="STORY", help="a story file (or a shipped story's id)")
     p.add_argument("--runs", type=int, default=100, metavar="N", help="playthroughs (default 100)")
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the playtest (or the replay) and print it."""
     if args.runs < 1 or args.max_steps < 1 or (args.replay is not None and args.replay < 0):
         raise UsageError("--runs and --max-steps must be at least 1, and --replay at least 0")
-    story = load_valid(args.story)
+    original, story = load_despite_errors(args.story, "playtest", play=True)
     if args.replay is not None:
         one = replay_run(
             story, args.seed, args.replay, prefer_new=args.prefer_new, max_steps=args.max_steps
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_report_json(report), indent=2, ensure_ascii=False))
     else:
-        print(_report_text(report, args))
+        print(_report_text(report, args, original))
     return 0
 
 
@@ -106,7 +108,11 @@ def _where(story: Story, sid: str, index: int | None = None) -> str:
     return f"{src.file}:{line}:{col}"
 
 
-def _report_text(report: PlaytestReport, args: argparse.Namespace) -> str:
+def _report_text(
+    report: PlaytestReport, args: argparse.Namespace, original: Story
+) -> str:
+    """The report as text; ``original`` is the story as loaded (``report.story`` may be
+    :func:`~crossroads.engine.lenient.playable`'s copy), to name the choices to missing scenes."""
     story = report.story
     lines = [
         f"{story.title} ({story.id}): {report.runs:,} playthroughs, seed {report.seed}"
@@ -133,7 +139,9 @@ def _report_text(report: PlaytestReport, args: argparse.Namespace) -> str:
         lines.append("  never taken:")
         for sid, i in never_choices:
             say = " ".join(story.scenes[sid].choices[i].say.split())
-            lines.append(f"    {_where(story, sid, i)}  {sid} #{i}  {say}")
+            to = original.scenes[sid].choices[i].to
+            broken = "" if to in original.scenes else f" (leads to missing scene {to!r})"
+            lines.append(f"    {_where(story, sid, i)}  {sid} #{i}  {say}{broken}")
     if report.first_stuck is not None:
         lines.append(f"  first stuck run: {report.first_stuck} (replay it with --replay "
                      f"{report.first_stuck})")

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from crossroads.engine.stats import SAMPLE_RUNS, WORDS_PER_MINUTE, story_stats
-from crossroads.tui.commands._story import load_valid
+from crossroads.tui.commands._lenient import load_despite_errors
 
 
 def register(sub: Any) -> None:
@@ -16,7 +16,9 @@ def register(sub: Any) -> None:
         "stats",
         help="scenes, words, choices, endings, reading time and routes to each ending",
         description="Numbers about a story. Routes are counted on the scene graph with every "
-        "loop collapsed (its condensation), never by listing paths.",
+        "loop collapsed (its condensation), never by listing paths. A story whose scene graph "
+        "has errors (missing, unreachable or dead-end scenes) is measured as it is, its errors "
+        "printed first.",
     )
     p.add_argument("story", metavar="STORY", help="a story file (or a shipped story's id)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")
@@ -25,7 +27,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the story's numbers."""
-    stats = story_stats(load_valid(args.story))
+    story, _ = load_despite_errors(args.story, "stats", play=True)
+    stats = story_stats(story)
     if args.json:
         print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
         return 0
