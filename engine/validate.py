@@ -1,27 +1,21 @@
 """Checks on a loaded story: names and expressions, the scene graph (networkx), and style.
 
 Each check yields :class:`~crossroads.engine.diagnostics.Diagnostic` objects positioned through the
-story's
-source map. Nothing here evaluates author text; expressions are parsed by
+story's source map. Nothing here evaluates author text; expressions are parsed by
 :mod:`crossroads.engine.expressions`.
 """
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from crossroads.engine import expressions as ex
 from crossroads.engine import templates as tp
 from crossroads.engine.diagnostics import Diagnostic, Severity
+from crossroads.engine.gc_pause import quiet_gc
 from crossroads.engine.model import Story
+from crossroads.engine.scene_graph import scene_graph
 from crossroads.engine.sourcemap import Path
-
-if TYPE_CHECKING:  # networkx is imported when a graph is built (lean start-up for play)
-    import networkx as nx
 
 #: Passages longer than this many words get a style warning.
 LONG_PASSAGE_WORDS = 450
@@ -446,43 +440,11 @@ class _Checker:
                 )
 
 
-def scene_graph(story: Story) -> nx.DiGraph:
-    """The scene graph: an edge per choice (``choice`` attribute = index) and per ``next``."""
-    import networkx as nx
-
-    g = nx.DiGraph()
-    g.add_nodes_from(story.scenes)
-    scenes = story.scenes
-    for sid, scene in scenes.items():
-        for choice in scene.choices:
-            if choice.to in scenes:
-                g.add_edge(sid, choice.to)
-        if scene.next is not None and scene.next in scenes:
-            g.add_edge(sid, scene.next)
-    return g
-
-
 def _did_you_mean(name: str, options: set[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(name, sorted(options), n=1)
     return f"did you mean {close[0]!r}?" if close else ""
-
-
-@contextmanager
-def quiet_gc() -> Iterator[None]:
-    """Keep the cyclic collector off while building and checking a large, acyclic object graph.
-
-    Loading a 10,000-scene story allocates millions of objects; generation-2 collections then
-    cost about three times the work itself, and none of these objects form cycles.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def validate(story: Story) -> list[Diagnostic]:

@@ -19,8 +19,8 @@ from crossroads.engine.explore.space import (
     WitnessStep,
     explore,
 )
+from crossroads.engine.gc_pause import quiet_gc
 from crossroads.engine.model import Story
-from crossroads.engine.validate import quiet_gc
 
 
 def deep_check(

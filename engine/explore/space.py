@@ -41,10 +41,10 @@ from crossroads.engine.explore.coverage import (
     reflection_coverage,
 )
 from crossroads.engine.explore.flow import FlowSpace, FlowVal, eval_flow_blocks, forward, rpo
+from crossroads.engine.gc_pause import quiet_gc
 from crossroads.engine.model import Story
 from crossroads.engine.runtime import CONTINUE
 from crossroads.engine.sourcemap import Path
-from crossroads.engine.validate import quiet_gc
 
 #: Default bound on distinct states before exploration falls back to sampling.
 DEFAULT_MAX_STATES = 200_000
