@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError, sort_key
+from crossroads.engine.gc_pause import quiet_gc
 from crossroads.engine.loader import find_story_files, load_path
 from crossroads.engine.model import Story
-from crossroads.engine.validate import quiet_gc, validate
+from crossroads.engine.validate import validate
 
 DeepCheck = Callable[[Story], list[Diagnostic]]
 

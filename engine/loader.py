@@ -5,11 +5,10 @@ Design (exact *and* fast): we never let ruamel construct Python objects. We pull
 stream from ruamel's C parser (``ruamel.yaml.clib``; the pure-Python parser is the fallback) and
 build plain data ourselves in one iterative pass, recording the position of every key and value
 in a :class:`~crossroads.engine.sourcemap.SourceMap`. The same pass refuses what a story never
-needs and an
-attacker might send: explicit tags (``!!python/object/apply:…`` is never constructed, only
-reported), alias expansion past a budget ("billion laughs"), nesting deeper than a story needs,
-duplicate keys, several documents. pydantic then validates the plain data, and its error
-locations are looked up in the source map.
+needs and an attacker might send: explicit tags (``!!python/object/apply:…`` is never
+constructed, only reported), alias expansion past a budget ("billion laughs"), nesting deeper
+than a story needs, duplicate keys, several documents. pydantic then validates the plain data,
+and its error locations are looked up in the source map.
 """
 
 from __future__ import annotations
@@ -126,7 +125,11 @@ def _diag(file: str, code: str, message: str, line: int, col: int, hint: str = "
 
 
 def _build(text: str, file: str) -> tuple[Any, SourceMap]:
-    """Turn YAML text into plain data plus a source map, from the parser's event stream."""
+    """Turn YAML text into plain data plus a source map, from the parser's event stream.
+
+    The loop handles the common case inline (it runs once per event of a file that may be
+    50 MB); checks and rare events are in the helpers below it.
+    """
     smap = SourceMap(file, text)
     positions, styles = smap.pos, smap.styles
     anchors: dict[str, tuple[Any, int]] = {}
@@ -136,11 +139,8 @@ def _build(text: str, file: str) -> tuple[Any, SourceMap]:
     root: Any = None
     have_root = False
     docs = 0
-    resolve = _resolve_plain
+    scalar = _scalar_value
     shift, half = 20, 42
-
-    def fail(code: str, message: str, mark: Any, hint: str = "") -> _Fail:
-        return _Fail(_diag(file, code, message, mark.line + 1, mark.column + 1, hint))
 
     for ev in _YAML.parse(text):
         cls = ev.__class__
@@ -152,47 +152,22 @@ def _build(text: str, file: str) -> tuple[Any, SourceMap]:
             size = 1
             tag = None if cls is AliasEvent else ev.tag
             if tag is not None and tag not in _STANDARD_TAGS:
-                shown = tag.replace("tag:yaml.org,2002:", "!!")
-                raise fail(
-                    "CR106",
-                    f"YAML tag {shown!r} is not allowed in a story (nothing was run)",
-                    mark,
-                    "remove the tag: stories hold plain text, numbers, lists and mappings",
-                )
+                raise _tag_refused(file, tag, mark)
             if cls is ScalarEvent:
-                raw = ev.value
-                if tag is not None and tag != "!":
-                    try:
-                        value: Any = _resolve_tagged(raw, tag)
-                    except ValueError as err:
-                        raise fail("CR112", str(err), mark) from None
-                elif ev.style:
-                    value = raw
-                else:
-                    value = resolve(raw)
-                    if value.__class__ is str and len(value) < 48:
-                        value = intern(value)  # ids, names and conditions repeat a lot
+                value: Any = scalar(ev, tag, file)
                 complete = True
             elif cls is AliasEvent:
-                if ev.anchor not in anchors:
-                    raise fail("CR101", f"alias *{ev.anchor} has no anchor", mark)
-                value, size = anchors[ev.anchor]
+                value, size = _alias_value(file, ev, anchors)
                 expanded += size
                 if expanded > MAX_ALIAS_EXPANSION:
-                    raise fail(
-                        "CR107",
-                        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values "
-                        "(a 'billion laughs' file?)",
-                        mark,
-                        "write the values out, or use fewer nested aliases",
-                    )
+                    raise _too_many_aliases(file, mark)
                 complete = True
             else:
                 value = {} if cls is MappingStartEvent else []
                 complete = False
             if not stack:
                 if have_root:
-                    raise fail("CR101", "more than one top-level value", mark)
+                    raise _fail(file, "CR101", "more than one top-level value", mark)
                 root, have_root = value, True
                 path: DataPath = ()
                 positions[path] = packed
@@ -201,20 +176,7 @@ def _build(text: str, file: str) -> tuple[Any, SourceMap]:
                 parent = frame[0]
                 if frame[3]:  # mapping
                     if frame[2] is None:  # this event is a key
-                        if not complete or isinstance(value, (dict, list)):
-                            raise fail(
-                                "CR112", "a key must be plain text, not a list or mapping", mark
-                            )
-                        key = intern(value if isinstance(value, str) else str(ev.value))
-                        if key in frame[4]:
-                            raise fail(
-                                "CR105",
-                                f"duplicate key {key!r} (first at line {frame[4][key]})",
-                                mark,
-                                "remove or rename one of them",
-                            )
-                        frame[4][key] = mark.line + 1
-                        kpath = frame[1] + (key,)
+                        kpath = _mapping_key(file, frame, value, complete, ev)
                         frame[2] = kpath
                         positions[kpath] = packed << half
                         continue
@@ -234,12 +196,7 @@ def _build(text: str, file: str) -> tuple[Any, SourceMap]:
                     anchors[ev.anchor] = (value, 1)
             elif not complete:
                 if len(stack) >= MAX_DEPTH:
-                    raise fail(
-                        "CR108",
-                        f"nesting deeper than {MAX_DEPTH} levels",
-                        mark,
-                        "a story needs only a few levels; check the indentation",
-                    )
+                    raise _too_deep(file, mark)
                 stack.append([value, path, None, cls is MappingStartEvent, {}, ev.anchor, 1])
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
             frame = stack.pop()
@@ -250,15 +207,104 @@ def _build(text: str, file: str) -> tuple[Any, SourceMap]:
         elif cls is DocumentStartEvent:
             docs += 1
             if docs > 1:
-                raise fail(
-                    "CR101",
-                    "more than one YAML document in the file",
-                    ev.start_mark,
-                    "keep one story per file; remove the '---' separator",
-                )
+                raise _second_document(file, ev.start_mark)
         elif cls is StreamEndEvent:
             break
     return root, smap
+
+
+def _scalar_value(ev: ScalarEvent, tag: str | None, file: str) -> Any:
+    """A scalar's value: plain scalars by the YAML 1.2 core schema (short strings interned),
+    quoted ones as text, tagged ones checked against their standard tag."""
+    raw = ev.value
+    if tag is not None and tag != "!":
+        try:
+            return _resolve_tagged(raw, tag)
+        except ValueError as err:
+            raise _fail(file, "CR112", str(err), ev.start_mark) from None
+    if ev.style:
+        return raw
+    value = _resolve_plain(raw)
+    if value.__class__ is str and len(value) < 48:
+        value = intern(value)  # ids, names and conditions repeat a lot
+    return value
+
+
+def _alias_value(file: str, ev: AliasEvent, anchors: dict[str, tuple[Any, int]]) -> tuple[Any, int]:
+    """The value an alias stands for and how many values it expands to."""
+    if ev.anchor not in anchors:
+        raise _fail(file, "CR101", f"alias *{ev.anchor} has no anchor", ev.start_mark)
+    return anchors[ev.anchor]
+
+
+def _mapping_key(file: str, frame: list[Any], value: Any, complete: bool, ev: Any) -> DataPath:
+    """Record ``value`` as the next key of the mapping ``frame``; return the key's path.
+
+    Raises:
+        _Fail: the key is a list or mapping (CR112), or appears twice (CR105).
+    """
+    mark = ev.start_mark
+    if not complete or isinstance(value, (dict, list)):
+        raise _fail(file, "CR112", "a key must be plain text, not a list or mapping", mark)
+    key = intern(value if isinstance(value, str) else str(ev.value))
+    seen = frame[4]
+    if key in seen:
+        raise _fail(
+            file,
+            "CR105",
+            f"duplicate key {key!r} (first at line {seen[key]})",
+            mark,
+            "remove or rename one of them",
+        )
+    seen[key] = mark.line + 1
+    return frame[1] + (key,)
+
+
+def _fail(file: str, code: str, message: str, mark: Any, hint: str = "") -> _Fail:
+    """A load failure at the parser's ``mark`` (0-based there, 1-based in the diagnostic)."""
+    return _Fail(_diag(file, code, message, mark.line + 1, mark.column + 1, hint))
+
+
+def _tag_refused(file: str, tag: str, mark: Any) -> _Fail:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return _fail(
+        file,
+        "CR106",
+        f"YAML tag {shown!r} is not allowed in a story (nothing was run)",
+        mark,
+        "remove the tag: stories hold plain text, numbers, lists and mappings",
+    )
+
+
+def _too_many_aliases(file: str, mark: Any) -> _Fail:
+    return _fail(
+        file,
+        "CR107",
+        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values "
+        "(a 'billion laughs' file?)",
+        mark,
+        "write the values out, or use fewer nested aliases",
+    )
+
+
+def _too_deep(file: str, mark: Any) -> _Fail:
+    return _fail(
+        file,
+        "CR108",
+        f"nesting deeper than {MAX_DEPTH} levels",
+        mark,
+        "a story needs only a few levels; check the indentation",
+    )
+
+
+def _second_document(file: str, mark: Any) -> _Fail:
+    return _fail(
+        file,
+        "CR101",
+        "more than one YAML document in the file",
+        mark,
+        "keep one story per file; remove the '---' separator",
+    )
 
 
 def _decode(data: bytes, file: str) -> str:

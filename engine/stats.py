@@ -23,7 +23,7 @@ import networkx as nx
 from crossroads.engine.explore.playtest import iter_runs
 from crossroads.engine.lenient import playable
 from crossroads.engine.model import Story
-from crossroads.engine.validate import scene_graph
+from crossroads.engine.scene_graph import scene_graph
 
 WORDS_PER_MINUTE = 200
 SAMPLE_RUNS = 200

@@ -1,27 +1,22 @@
 """Checks on a loaded story: names and expressions, the scene graph (networkx), and style.
 
 Each check yields :class:`~crossroads.engine.diagnostics.Diagnostic` objects positioned through the
-story's
-source map. Nothing here evaluates author text; expressions are parsed by
+story's source map. Nothing here evaluates author text; expressions are parsed by
 :mod:`crossroads.engine.expressions`.
 """
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from crossroads.engine import expressions as ex
 from crossroads.engine import templates as tp
 from crossroads.engine.diagnostics import Diagnostic, Severity
-from crossroads.engine.model import Story
+from crossroads.engine.gc_pause import quiet_gc
+from crossroads.engine.model import CheckinItem, Choice, Reflect, Scene, Story
+from crossroads.engine.scene_graph import scene_graph
 from crossroads.engine.sourcemap import Path
-
-if TYPE_CHECKING:  # networkx is imported when a graph is built (lean start-up for play)
-    import networkx as nx
 
 #: Passages longer than this many words get a style warning.
 LONG_PASSAGE_WORDS = 450
@@ -172,8 +167,25 @@ class _Checker:
 
     # ------------------------------------------------------------------ references
     def references(self) -> None:
+        """Names and expressions: declarations, scene links, texts, reflections, choices."""
         story = self.story
         self.pov(("pov",), story.pov)
+        self.declarations()
+        choice_ids: dict[str, Path] = {}
+        reflect_ids: dict[str, Path] = {}
+        for sid, scene in story.scenes.items():
+            base: Path = ("scenes", sid)
+            self.scene_references(base, scene)
+            if scene.reflect is not None:
+                self.reflection(base, scene.reflect, reflect_ids)
+            if scene.checkin:
+                self.checkin_ids(base, scene.checkin)
+            for i, choice in enumerate(scene.choices):
+                self.choice(base + ("choices", i), choice, choice_ids)
+
+    def declarations(self) -> None:
+        """Meter bounds, flags declared twice or also meters, and the start scene."""
+        story = self.story
         for mid, meter in story.meters.items():
             if meter.min > meter.max:
                 self.add(
@@ -211,102 +223,106 @@ class _Checker:
                 self.src.value(("start",)),
                 _did_you_mean(story.start, self.scenes),
             )
-        choice_ids: dict[str, Path] = {}
-        reflect_ids: dict[str, Path] = {}
-        for sid, scene in story.scenes.items():
-            base: Path = ("scenes", sid)
-            self.pov(base + ("pov",), scene.pov)
-            self.template(base + ("text",), scene.text)
-            if scene.next is not None and scene.next not in self.scenes:
+
+    def scene_references(self, base: Path, scene: Scene) -> None:
+        """A scene's point of view, text, ``next:`` link and ending title."""
+        self.pov(base + ("pov",), scene.pov)
+        self.template(base + ("text",), scene.text)
+        if scene.next is not None and scene.next not in self.scenes:
+            self.add(
+                "CR201",
+                "error",
+                f"next: scene {scene.next!r} does not exist",
+                self.src.value(base + ("next",)),
+                _did_you_mean(scene.next, self.scenes),
+            )
+        if scene.ending is not None:
+            self.template(base + ("ending", "title"), scene.ending.title)
+
+    def reflection(self, base: Path, reflect: Reflect, reflect_ids: dict[str, Path]) -> None:
+        """A reflection prompt: unique id, its text, and whether it asks for an opinion."""
+        rid = reflect.id
+        if rid in reflect_ids:
+            self.add(
+                "CR207",
+                "error",
+                f"reflection id {rid!r} is used twice "
+                f"(also at line {self.src.value(reflect_ids[rid])[0]})",
+                self.src.value(base + ("reflect", "id")),
+                "give every prompt its own id",
+            )
+        reflect_ids[rid] = base + ("reflect", "id")
+        self.template(base + ("reflect", "prompt"), reflect.prompt)
+        if is_opinion_prompt(reflect.prompt):
+            self.add(
+                "CR305",
+                "warning",
+                "this prompt asks for an opinion rather than an experience",
+                self.src.value(base + ("reflect", "prompt")),
+                "ask for a story: 'Think of a time… What happened?'",
+            )
+
+    def checkin_ids(self, base: Path, items: Sequence[CheckinItem]) -> None:
+        """Check-in items appearing twice in one scene."""
+        ids: set[str] = set()
+        for k, item in enumerate(items):
+            if item.id in ids:
                 self.add(
-                    "CR201",
+                    "CR207",
                     "error",
-                    f"next: scene {scene.next!r} does not exist",
-                    self.src.value(base + ("next",)),
-                    _did_you_mean(scene.next, self.scenes),
+                    f"check-in item {item.id!r} appears twice in this scene",
+                    self.src.value(base + ("checkin", k, "id")),
                 )
-            if scene.ending is not None:
-                self.template(base + ("ending", "title"), scene.ending.title)
-            if scene.reflect is not None:
-                rid = scene.reflect.id
-                if rid in reflect_ids:
+            ids.add(item.id)
+
+    def choice(self, cbase: Path, choice: Choice, choice_ids: dict[str, Path]) -> None:
+        """A choice: its target, condition, text, effects, flags and id."""
+        if choice.to not in self.scenes:
+            self.add(
+                "CR201",
+                "error",
+                f"choice leads to scene {choice.to!r}, which does not exist",
+                self.src.value(cbase + ("to",)),
+                _did_you_mean(choice.to, self.scenes),
+            )
+        if choice.if_ is not None:
+            self.expr(cbase + ("if",), choice.if_)
+        self.template(cbase + ("say",), choice.say)
+        for mname in choice.effects:
+            if mname not in self.meters:
+                self.add(
+                    "CR125",
+                    "error",
+                    f"effects name {mname!r}, which is not a declared meter",
+                    self.src.key(cbase + ("effects", mname)),
+                    _did_you_mean(mname, self.meters) or "declare it under 'meters:'",
+                )
+            else:
+                self.used_meters.add(mname)
+                self.changed_meters.add(mname)
+        for field in ("set", "clear"):
+            for j, flag in enumerate(getattr(choice, field)):
+                if flag not in self.flags:
                     self.add(
-                        "CR207",
+                        "CR125",
                         "error",
-                        f"reflection id {rid!r} is used twice "
-                        f"(also at line {self.src.value(reflect_ids[rid])[0]})",
-                        self.src.value(base + ("reflect", "id")),
-                        "give every prompt its own id",
+                        f"{field}: {flag!r} is not a declared flag",
+                        self.src.value(cbase + (field, j)),
+                        _did_you_mean(flag, self.flags) or "declare it under 'flags:'",
                     )
-                reflect_ids[rid] = base + ("reflect", "id")
-                self.template(base + ("reflect", "prompt"), scene.reflect.prompt)
-                if is_opinion_prompt(scene.reflect.prompt):
-                    self.add(
-                        "CR305",
-                        "warning",
-                        "this prompt asks for an opinion rather than an experience",
-                        self.src.value(base + ("reflect", "prompt")),
-                        "ask for a story: 'Think of a time… What happened?'",
-                    )
-            if scene.checkin:
-                ids: set[str] = set()
-                for k, item in enumerate(scene.checkin):
-                    if item.id in ids:
-                        self.add(
-                            "CR207",
-                            "error",
-                            f"check-in item {item.id!r} appears twice in this scene",
-                            self.src.value(base + ("checkin", k, "id")),
-                        )
-                    ids.add(item.id)
-            for i, choice in enumerate(scene.choices):
-                cbase = base + ("choices", i)
-                if choice.to not in self.scenes:
-                    self.add(
-                        "CR201",
-                        "error",
-                        f"choice leads to scene {choice.to!r}, which does not exist",
-                        self.src.value(cbase + ("to",)),
-                        _did_you_mean(choice.to, self.scenes),
-                    )
-                if choice.if_ is not None:
-                    self.expr(cbase + ("if",), choice.if_)
-                self.template(cbase + ("say",), choice.say)
-                for mname in choice.effects:
-                    if mname not in self.meters:
-                        self.add(
-                            "CR125",
-                            "error",
-                            f"effects name {mname!r}, which is not a declared meter",
-                            self.src.key(cbase + ("effects", mname)),
-                            _did_you_mean(mname, self.meters) or "declare it under 'meters:'",
-                        )
-                    else:
-                        self.used_meters.add(mname)
-                        self.changed_meters.add(mname)
-                for field in ("set", "clear"):
-                    for j, flag in enumerate(getattr(choice, field)):
-                        if flag not in self.flags:
-                            self.add(
-                                "CR125",
-                                "error",
-                                f"{field}: {flag!r} is not a declared flag",
-                                self.src.value(cbase + (field, j)),
-                                _did_you_mean(flag, self.flags) or "declare it under 'flags:'",
-                            )
-                        elif field == "set":
-                            self.set_flags.add(flag)
-                if choice.id is not None:
-                    if choice.id in choice_ids:
-                        self.add(
-                            "CR207",
-                            "error",
-                            f"choice id {choice.id!r} is used twice "
-                            f"(also at line {self.src.value(choice_ids[choice.id])[0]})",
-                            self.src.value(cbase + ("id",)),
-                            "choice ids must be unique in a story",
-                        )
-                    choice_ids[choice.id] = cbase + ("id",)
+                elif field == "set":
+                    self.set_flags.add(flag)
+        if choice.id is not None:
+            if choice.id in choice_ids:
+                self.add(
+                    "CR207",
+                    "error",
+                    f"choice id {choice.id!r} is used twice "
+                    f"(also at line {self.src.value(choice_ids[choice.id])[0]})",
+                    self.src.value(cbase + ("id",)),
+                    "choice ids must be unique in a story",
+                )
+            choice_ids[choice.id] = cbase + ("id",)
 
     # ------------------------------------------------------------------ graph
     def graph(self) -> None:
@@ -446,43 +462,11 @@ class _Checker:
                 )
 
 
-def scene_graph(story: Story) -> nx.DiGraph:
-    """The scene graph: an edge per choice (``choice`` attribute = index) and per ``next``."""
-    import networkx as nx
-
-    g = nx.DiGraph()
-    g.add_nodes_from(story.scenes)
-    scenes = story.scenes
-    for sid, scene in scenes.items():
-        for choice in scene.choices:
-            if choice.to in scenes:
-                g.add_edge(sid, choice.to)
-        if scene.next is not None and scene.next in scenes:
-            g.add_edge(sid, scene.next)
-    return g
-
-
 def _did_you_mean(name: str, options: set[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(name, sorted(options), n=1)
     return f"did you mean {close[0]!r}?" if close else ""
-
-
-@contextmanager
-def quiet_gc() -> Iterator[None]:
-    """Keep the cyclic collector off while building and checking a large, acyclic object graph.
-
-    Loading a 10,000-scene story allocates millions of objects; generation-2 collections then
-    cost about three times the work itself, and none of these objects form cycles.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def validate(story: Story) -> list[Diagnostic]:

@@ -63,7 +63,7 @@ _SQLITE_V1 = [
         anonymous INTEGER NOT NULL DEFAULT 0 CHECK (anonymous IN (0, 1)),
         created TEXT NOT NULL,
         UNIQUE (playthrough_id, seq))""",
-    # one index per branch of the access rule (see SqlBank._visible_sql)
+    # one index per branch of the access rule (see crossroads.engine.bank.access.visible_sql)
     "CREATE INDEX reflections_shared ON reflections(story_id, prompt_id, visibility, created, id)",
     "CREATE INDEX reflections_cohort ON reflections(cohort_id, story_id, prompt_id, visibility, "
     "created, id)",

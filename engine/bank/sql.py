@@ -4,6 +4,10 @@ Subclasses provide transactions (:meth:`SqlBank._write`, :meth:`SqlBank._read`),
 match condition and the conversions between database values and the bank's plain values (ids and
 timestamps as strings, meters as dicts). Statements use ``?`` placeholders; the PostgreSQL
 implementation rewrites them.
+
+Two parts live in modules of their own: who may read which reflection
+(:mod:`crossroads.engine.bank.access`) and bundles, the bank as JSON Lines
+(:mod:`crossroads.engine.bank.bundle`).
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import uuid
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any
 
+from crossroads.engine.bank.access import AUTHOR_TIME, SHARED_TEXT, visible_sql
 from crossroads.engine.bank.base import (
     STATUSES,
     TABLES,
@@ -30,42 +35,21 @@ from crossroads.engine.bank.base import (
     norm_time,
     now,
 )
+from crossroads.engine.bank.bundle import bundle_header, export_rows, import_bundle
 from crossroads.engine.bank.migrations import LATEST, MIGRATIONS, newer_message
+from crossroads.engine.bank.tx import Tx, equal_filters
 from crossroads.engine.diagnostics import BankError
 from crossroads.engine.records import VISIBILITIES, SharedReflection
 
 #: Namespace for the ids of rows derived from a playthrough event (stable across retries).
 EVENT_NS = uuid.UUID("5b0f8f3e-1c55-4d5e-9a0e-6f3b7d2f9c41")
-BUNDLE_FORMAT = "crossroads-bank/1"
 BULK_CHUNK = 500
 """Playthroughs per query of the bulk reads (bounded memory, few round trips)."""
-
-
-def equal_filters(columns: dict[str, Any]) -> tuple[list[str], list[Any]]:
-    """``column = ?`` clauses and their parameters for the columns whose value is not None."""
-    given = [(column, value) for column, value in columns.items() if value is not None]
-    return [f"{column} = ?" for column, _ in given], [value for _, value in given]
 
 
 def checkin_id(playthrough: str, seq: int, item: str) -> str:
     """The stable id of a check-in answer (a retried batch gives the same id)."""
     return str(uuid.uuid5(EVENT_NS, f"{playthrough}:{seq}:{item}"))
-
-
-class Tx(Protocol):
-    """A transaction as the shared code uses it."""
-
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run a query and return every row."""
-        ...
-
-    def run(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run a statement and return the number of rows it changed."""
-        ...
-
-    def many(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
-        """Run a statement once per parameter tuple."""
-        ...
 
 
 class SqlBank(Bank):
@@ -405,8 +389,7 @@ class SqlBank(Bank):
         """Every reflection event of the story's playthroughs (text only when shared under the
         author's name; no time when anonymous)."""
         sql = ("SELECT playthrough_id, seq, scene, prompt_id, visibility, anonymous, "
-               "text IS NOT NULL, CASE WHEN visibility <> 'private' AND NOT anonymous "
-               "THEN text END, CASE WHEN anonymous THEN NULL ELSE created END "
+               f"text IS NOT NULL, {SHARED_TEXT}, {AUTHOR_TIME} "
                "FROM reflections WHERE playthrough_id IN ({ids}) ORDER BY playthrough_id, seq")
         for r in self._chunked(story_id, cohort, sql):
             yield ReflectionRow(self._id_out(r[0]) or "", r[1], r[2], r[3], r[4], bool(r[5]),
@@ -454,7 +437,7 @@ class SqlBank(Bank):
                 if not rows:
                     return []
                 cohort_id = self._id_out(rows[0][0])
-            sql, params = self._visible_sql(reader_id, story_id, prompt_id, match, limit, offset,
+            sql, params = visible_sql(reader_id, story_id, prompt_id, match, limit, offset,
                                             cohort_id)
             rows = tx.rows(sql, params)
         return [
@@ -469,59 +452,6 @@ class SqlBank(Bank):
             for r in rows
         ]
 
-    def _visible_sql(
-        self,
-        reader_id: str | None,
-        story_id: str | None,
-        prompt_id: str | None,
-        match: tuple[str, list[Any]] | None,
-        limit: int,
-        offset: int,
-        cohort_id: str | None = None,
-    ) -> tuple[str, list[Any]]:
-        """The access rule as three disjoint branches, each served by its own index and cut at
-        ``offset + limit`` rows, merged newest first: the cost does not grow with the bank.
-        ``cohort_id`` only narrows every branch to the reflections written in that cohort."""
-        filters, fparams = equal_filters(
-            {"r.cohort_id": cohort_id, "r.story_id": story_id, "r.prompt_id": prompt_id}
-        )
-        filters.insert(0, "r.text IS NOT NULL")
-        if match is not None:
-            filters.append(match[0])
-            fparams += match[1]
-        common = " AND ".join(filters)
-        cols = "r.id, r.text, r.learner_id, r.anonymous, r.created, r.visibility"
-        n = offset + limit
-        table = "reflections r"
-        branches: list[tuple[str, str, list[Any]]] = [(table, "r.visibility = 'bank'", [])]
-        if reader_id is not None:
-            branches.append(
-                (table, "r.learner_id = ? AND r.visibility <> 'bank'", [reader_id])
-            )
-            # driven from the reader's memberships, so each cohort's index range is read
-            branches.append((
-                "memberships m JOIN reflections r ON r.cohort_id = m.cohort_id",
-                "m.learner_id = ? AND r.visibility = 'cohort' "
-                "AND (r.learner_id IS NULL OR r.learner_id <> ?)",
-                [reader_id, reader_id],
-            ))
-        parts, params = [], []
-        for i, (source, cond, cparams) in enumerate(branches):
-            parts.append(
-                f"SELECT * FROM (SELECT {cols} FROM {source} WHERE {cond} AND {common} "
-                f"ORDER BY r.created DESC, r.id DESC LIMIT ?) b{i}"
-            )
-            params += [*cparams, *fparams, n]
-        # names are looked up for the page only (a join invites a scan of every learner)
-        sql = (
-            "SELECT v.id, v.text, CASE WHEN v.anonymous THEN NULL ELSE "
-            "(SELECT l.name FROM learners l WHERE l.id = v.learner_id) END, v.created, "
-            "v.visibility, v.learner_id FROM (SELECT * FROM (" + " UNION ALL ".join(parts)
-            + ") u ORDER BY u.created DESC, u.id DESC LIMIT ? OFFSET ?) v "
-            "ORDER BY v.created DESC, v.id DESC"
-        )
-        return sql, [*params, limit, offset]
-
     # ------------------------------------------------------------------ administration
     def counts(self) -> dict[str, int]:
         """The number of rows in each table."""
@@ -529,172 +459,18 @@ class SqlBank(Bank):
             return {t: int(tx.rows(f"SELECT count(*) FROM {t}")[0][0]) for t in TABLES}
 
     def export_records(self) -> Iterator[dict[str, Any]]:
-        """Every record as a JSON-ready dict with a ``type`` (a bundle's lines)."""
-        t, i = self._time_out, self._id_out
-        yield {"type": "bundle", "format": BUNDLE_FORMAT, "schema": self.schema_version(),
-               "exported": now()}
+        """Every record as a JSON-ready dict with a ``type`` (a bundle's lines; see
+        :mod:`crossroads.engine.bank.bundle`)."""
+        yield bundle_header(self.schema_version())
         with self._read() as tx:
-            for r in tx.rows("SELECT id, name, created FROM learners ORDER BY created, id"):
-                yield {"type": "learner", "id": i(r[0]), "name": r[1], "created": t(r[2])}
-            for r in tx.rows("SELECT id, code, name, created FROM cohorts ORDER BY created, id"):
-                yield {"type": "cohort", "id": i(r[0]), "code": r[1], "name": r[2],
-                       "created": t(r[3])}
-            for r in tx.rows("SELECT learner_id, cohort_id, joined FROM memberships "
-                             "ORDER BY joined, learner_id, cohort_id"):
-                yield {"type": "membership", "learner": i(r[0]), "cohort": i(r[1]),
-                       "joined": t(r[2])}
-            for r in tx.rows("SELECT id, learner_id, cohort_id, story_id, story_hash, started, "
-                             "finished, status, ending FROM playthroughs ORDER BY started, id"):
-                yield {"type": "playthrough", "id": i(r[0]), "learner": i(r[1]),
-                       "cohort": i(r[2]), "story": r[3], "story_hash": r[4],
-                       "started": t(r[5]), "finished": t(r[6]), "status": r[7], "ending": r[8]}
-            for r in tx.rows("SELECT playthrough_id, seq, scene, choice_index, choice_key, "
-                             "to_scene, meters, ms, at FROM steps ORDER BY playthrough_id, seq"):
-                yield {"type": "step", "playthrough": i(r[0]), "seq": r[1], "scene": r[2],
-                       "index": r[3], "key": r[4], "to": r[5], "meters": self._json_out(r[6]),
-                       "ms": r[7], "at": t(r[8])}
-            # Anonymous reflections lose every link to their author: no learner, playthrough or
-            # sequence, the creation time cut to the day (exact times would match the author's
-            # steps), and listed after the others in random (id) order.
-            cols = ("SELECT id, playthrough_id, seq, learner_id, cohort_id, story_id, prompt_id, "
-                    "scene, text, visibility, anonymous, created FROM reflections ")
-            for anonymous, sql in ((False, cols + "WHERE anonymous = ? ORDER BY created, id"),
-                                   (True, cols + "WHERE anonymous = ? ORDER BY id")):
-                for r in tx.rows(sql, [anonymous]):
-                    created = t(r[11]) or ""
-                    yield {"type": "reflection", "id": i(r[0]),
-                           "playthrough": None if anonymous else i(r[1]),
-                           "seq": None if anonymous else r[2],
-                           "learner": None if anonymous else i(r[3]),
-                           "cohort": i(r[4]), "story": r[5], "prompt": r[6], "scene": r[7],
-                           "text": r[8], "visibility": r[9], "anonymous": anonymous,
-                           "created": created[:10] + "T00:00:00.000+00:00" if anonymous
-                           else created}
-            for r in tx.rows("SELECT id, playthrough_id, seq, pos, scene, item_id, value, "
-                             "created FROM checkins ORDER BY playthrough_id, seq, pos"):
-                yield {"type": "checkin", "id": i(r[0]), "playthrough": i(r[1]), "seq": r[2],
-                       "pos": r[3], "scene": r[4], "item": r[5], "value": r[6],
-                       "created": t(r[7])}
+            yield from export_rows(
+                tx, time_out=self._time_out, id_out=self._id_out, json_out=self._json_out
+            )
 
     def import_records(self, records: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
         """Add the records not already present, in one transaction; return added/skipped."""
-        counts = {kind: {"added": 0, "skipped": 0} for kind in _IMPORTERS}
-        learners: dict[str, str] = {}
-        cohorts: dict[str, str] = {}
         with self._write() as tx:
-            for line, rec in enumerate(records, start=1):
-                try:
-                    kind = rec["type"]
-                    if kind == "bundle":
-                        if rec.get("format") != BUNDLE_FORMAT:
-                            raise BankError(f"not a Crossroads bank bundle "
-                                            f"(format {rec.get('format')!r})")
-                        continue
-                    importer = _IMPORTERS.get(kind)
-                    if importer is None:
-                        raise BankError(f"unknown record type {kind!r}")
-                    added = importer(self, tx, rec, learners, cohorts)
-                except BankError as err:
-                    raise BankError(f"bundle line {line}: {err.message}") from None
-                except (KeyError, TypeError, ValueError, AttributeError) as err:
-                    raise BankError(f"bundle line {line}: malformed record ({err!r})") from None
-                counts[kind]["added" if added else "skipped"] += 1
-        return counts
-
-    def _map(self, table: str, key: str, rec_id: str, value: str, known: dict[str, str],
-             tx: Tx, insert: Sequence[Any]) -> bool:
-        """Find a learner/cohort by id, then by its natural key; insert it when absent."""
-        rows = tx.rows(f"SELECT id FROM {table} WHERE id = ?", [rec_id]) or tx.rows(
-            f"SELECT id FROM {table} WHERE {key} = ?", [value]
-        )
-        if rows:
-            known[rec_id] = str(rows[0][0])
-            return False
-        marks = ", ".join("?" for _ in insert)
-        cols = "id, name, created" if table == "learners" else "id, code, name, created"
-        tx.run(f"INSERT INTO {table} ({cols}) VALUES ({marks})", insert)
-        known[rec_id] = rec_id
-        return True
-
-    def _imp_learner(self, tx: Tx, r: dict[str, Any], learners: dict[str, str],
-                     cohorts: dict[str, str]) -> bool:
-        rid = str(uuid.UUID(r["id"]))
-        return self._map("learners", "name", rid, r["name"], learners, tx,
-                         [rid, r["name"], norm_time(r["created"]) or now()])
-
-    def _imp_cohort(self, tx: Tx, r: dict[str, Any], learners: dict[str, str],
-                    cohorts: dict[str, str]) -> bool:
-        rid = str(uuid.UUID(r["id"]))
-        return self._map("cohorts", "code", rid, r["code"], cohorts, tx,
-                         [rid, r["code"], r.get("name") or r["code"],
-                          norm_time(r["created"]) or now()])
-
-    @staticmethod
-    def _ref(known: dict[str, str], value: str | None, what: str) -> str | None:
-        if value is None:
-            return None
-        if value not in known:
-            raise BankError(f"refers to a {what} not in the bundle before it ({value})")
-        return known[value]
-
-    def _imp_membership(self, tx: Tx, r: dict[str, Any], learners: dict[str, str],
-                        cohorts: dict[str, str]) -> bool:
-        return tx.run(
-            "INSERT INTO memberships (learner_id, cohort_id, joined) VALUES (?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            [self._ref(learners, r["learner"], "learner"),
-             self._ref(cohorts, r["cohort"], "cohort"), norm_time(r["joined"]) or now()],
-        ) > 0
-
-    def _imp_playthrough(self, tx: Tx, r: dict[str, Any], learners: dict[str, str],
-                         cohorts: dict[str, str]) -> bool:
-        if r["status"] not in STATUSES:
-            raise BankError(f"unknown playthrough status {r['status']!r}")
-        return tx.run(
-            "INSERT INTO playthroughs (id, learner_id, cohort_id, story_id, story_hash, started, "
-            "finished, status, ending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [str(uuid.UUID(r["id"])), self._ref(learners, r["learner"], "learner"),
-             self._ref(cohorts, r["cohort"], "cohort"), r["story"], r["story_hash"],
-             norm_time(r["started"]), norm_time(r["finished"]), r["status"], r["ending"]],
-        ) > 0
-
-    def _imp_step(self, tx: Tx, r: dict[str, Any], learners: dict[str, str],
-                  cohorts: dict[str, str]) -> bool:
-        return tx.run(
-            "INSERT INTO steps (playthrough_id, seq, scene, choice_index, choice_key, to_scene, "
-            "meters, ms, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [str(uuid.UUID(r["playthrough"])), int(r["seq"]), r["scene"], int(r["index"]),
-             r["key"], r["to"], json.dumps(dict(r["meters"])), r.get("ms"),
-             norm_time(r.get("at"))],
-        ) > 0
-
-    def _imp_reflection(self, tx: Tx, r: dict[str, Any], learners: dict[str, str],
-                        cohorts: dict[str, str]) -> bool:
-        if r["visibility"] not in VISIBILITIES:
-            raise BankError(f"unknown visibility {r['visibility']!r}")
-        anonymous = bool(r["anonymous"])
-        pt = r.get("playthrough")
-        return tx.run(
-            "INSERT INTO reflections (id, playthrough_id, seq, learner_id, cohort_id, story_id, "
-            "prompt_id, scene, text, visibility, anonymous, created) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [str(uuid.UUID(r["id"])),
-             None if anonymous or pt is None else str(uuid.UUID(pt)),
-             None if anonymous else r.get("seq"),
-             None if anonymous else self._ref(learners, r.get("learner"), "learner"),
-             self._ref(cohorts, r.get("cohort"), "cohort"), r["story"], r["prompt"],
-             r["scene"], r["text"], r["visibility"], anonymous, norm_time(r["created"])],
-        ) > 0
-
-    def _imp_checkin(self, tx: Tx, r: dict[str, Any], learners: dict[str, str],
-                     cohorts: dict[str, str]) -> bool:
-        return tx.run(
-            "INSERT INTO checkins (id, playthrough_id, seq, pos, scene, item_id, value, created) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [str(uuid.UUID(r["id"])), str(uuid.UUID(r["playthrough"])), int(r["seq"]),
-             int(r.get("pos", 0)), r["scene"], r["item"], int(r["value"]),
-             norm_time(r["created"])],
-        ) > 0
+            return import_bundle(tx, records)
 
     def forget(self, learner: str) -> dict[str, int]:
         """Erase every row of this learner in every table; return how many per table."""
@@ -717,14 +493,3 @@ class SqlBank(Bank):
             }
         self._after_forget()
         return removed
-
-
-_IMPORTERS = {
-    "learner": SqlBank._imp_learner,
-    "cohort": SqlBank._imp_cohort,
-    "membership": SqlBank._imp_membership,
-    "playthrough": SqlBank._imp_playthrough,
-    "step": SqlBank._imp_step,
-    "reflection": SqlBank._imp_reflection,
-    "checkin": SqlBank._imp_checkin,
-}

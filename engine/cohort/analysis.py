@@ -2,8 +2,7 @@
 
 :func:`analyse` reads the bank's bulk streams (never one query per playthrough) and
 :func:`build_report` turns them into a :class:`~crossroads.engine.cohort.model.CohortReport`.
-Memory grows
-with the number of playthroughs (one small path each), not with pairs of them.
+Memory grows with the number of playthroughs (one small path each), not with pairs of them.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import statistics
 from array import array
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crossroads.engine.bank.base import Bank, CheckinRow, Playthrough, ReflectionRow, StepRow
 from crossroads.engine.cohort.model import (
@@ -104,17 +103,61 @@ def build_report(
     min_group = max(1, min_group)
     learner_of = {p.id: p.learner for p in playthroughs}
     order = scene_order(story)
-    labels = choice_labels(story)
     titles = {sid: scene.title or sid for sid, scene in story.scenes.items()}
+    tally = _tally_steps(steps, learner_of)
+    scenes, flows, shown = _scene_splits(story, order, titles, tally, min_group)
+    finished = [p for p in playthroughs if p.status == "finished"]
+    endings, endings_withheld = _endings(story, order, finished, min_group)
+    stops, stops_withheld = _stops(story, order, titles, playthroughs, tally, min_group)
+    pairs = split_pairs(Counter(tally.path_of.values()).items(), tally.token_scene)
+    splits = tuple(SplitPoint(sid, titles.get(sid, sid), pairs[sid])
+                   for sid, _ in order if pairs.get(sid) and sid in shown)
+    matrix, matrix_labels = _similarity(tally.path_of, learner_of, min_group)
+    return CohortReport(
+        story_id=story.id,
+        story_title=story.title,
+        cohort=cohort,
+        min_group=min_group,
+        learners=len(set(learner_of.values())),
+        started=len(playthroughs),
+        finished=len(finished),
+        abandoned=sum(1 for p in playthroughs if p.status == "abandoned"),
+        playing=sum(1 for p in playthroughs if p.status == "playing"),
+        scenes=tuple(scenes),
+        flows=tuple(flows),
+        endings=endings,
+        endings_withheld=endings_withheld,
+        stops=stops,
+        stops_withheld=stops_withheld,
+        splits=splits,
+        meters=_meter_summaries(story, finished, final_meters, min_group),
+        checkins=_checkins(story, order, learner_of, checkins, min_group),
+        reflections=_prompts(story, order, learner_of, reflections),
+        similarity=matrix,
+        similarity_labels=matrix_labels,
+    )
 
-    # ---- one pass over the steps: tokens (scene, key), counts, times, learners, paths
-    token_of: dict[tuple[str, str], int] = {}
-    token_scene: list[str] = []
-    token_to: list[str] = []
-    counts: list[int] = []
-    times: list[array[int]] = []
-    takers: list[set[str]] = []
-    path_of: dict[str, tuple[int, ...]] = {}
+
+@dataclass(slots=True)
+class _StepTally:
+    """The steps in one pass: each distinct (scene, choice key) is a *token*, numbered in the
+    order first seen; per token its target, count, answer times and the learners who took it."""
+
+    token_of: dict[tuple[str, str], int] = field(default_factory=dict)
+    token_scene: list[str] = field(default_factory=list)
+    token_to: list[str] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    times: list[array[int]] = field(default_factory=list)
+    takers: list[set[str]] = field(default_factory=list)
+    path_of: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Playthrough → its tokens in order."""
+
+
+def _tally_steps(steps: Iterable[StepRow], learner_of: dict[str, str]) -> _StepTally:
+    """One pass over the steps: tokens (scene, key), counts, times, learners, paths."""
+    tally = _StepTally()
+    token_of, token_scene, token_to = tally.token_of, tally.token_scene, tally.token_to
+    counts, times, takers, path_of = tally.counts, tally.times, tally.takers, tally.path_of
     current: str | None = None
     learner = ""
     path: list[int] = []
@@ -145,10 +188,23 @@ def build_report(
         path.append(t)
     if current is not None and current in learner_of:
         path_of[current] = tuple(path)
+    return tally
 
-    # ---- per scene: split, withholding, flows
+
+def _scene_splits(
+    story: Story,
+    order: Sequence[tuple[str, int]],
+    titles: dict[str, str],
+    tally: _StepTally,
+    min_group: int,
+) -> tuple[list[SceneSplit], list[Flow], set[str]]:
+    """Per scene with a way on: how the choices split, what is withheld, and the flows out;
+    also the scenes shown (not withheld)."""
+    labels = choice_labels(story)
+    token_of, token_to, counts = tally.token_of, tally.token_to, tally.counts
+    times, takers = tally.times, tally.takers
     tokens_at: dict[str, list[int]] = {}
-    for t, sid in enumerate(token_scene):
+    for t, sid in enumerate(tally.token_scene):
         tokens_at.setdefault(sid, []).append(t)
     token_key = [key for (_, key) in token_of]  # dicts keep insertion (= token) order
     keys_at: dict[str, list[str]] = {}
@@ -171,17 +227,17 @@ def build_report(
         keys = keys + [key for t in here if (key := token_key[t]) not in keys]
         choices = []
         for key in keys:
-            t = token_of.get((sid, key))
+            tok = token_of.get((sid, key))
             info = labels.get((sid, key))
-            count = counts[t] if t is not None else 0
-            took = takers[t] if t is not None else set()
+            count = counts[tok] if tok is not None else 0
+            took = takers[tok] if tok is not None else set()
             choices.append(ChoiceShare(
                 key=key,
                 label=info.label if info else key,
-                to=info.to if info else (token_to[t] if t is not None else ""),
+                to=info.to if info else (token_to[tok] if tok is not None else ""),
                 count=None if withheld else count,
                 share=None if withheld or not made else round(count / made, 4),
-                median_ms=(_median(times[t]) if t is not None and len(took) >= min_group
+                median_ms=(_median(times[tok]) if tok is not None and len(took) >= min_group
                            and not withheld else None),
             ))
         all_times: list[int] = []
@@ -195,35 +251,54 @@ def build_report(
             for t in here:
                 by_target[token_to[t]] += counts[t]
             flows.extend(Flow(sid, to, n) for to, n in by_target.items() if n)
+    return scenes, flows, shown
 
-    # ---- outcomes: endings, stops, completion
-    position = {sid: i for i, (sid, _) in enumerate(order)}
-    finished = [p for p in playthroughs if p.status == "finished"]
-    unfinished = [p for p in playthroughs if p.status != "finished"]
-    endings_withheld = 0 < len({p.learner for p in finished}) < min_group
+
+def _endings(
+    story: Story, order: Sequence[tuple[str, int]], finished: Sequence[Playthrough],
+    min_group: int,
+) -> tuple[tuple[EndingCount, ...], bool]:
+    """How many finished playthroughs reached each ending (in story order), and whether the
+    counts are withheld (too few learners finished)."""
+    withheld = 0 < len({p.learner for p in finished}) < min_group
     reached = Counter(p.ending for p in finished)
     endings = tuple(
         EndingCount(sid, scene.ending.title, scene.ending.kind,
-                    None if endings_withheld else reached.get(sid, 0))
+                    None if withheld else reached.get(sid, 0))
         for sid, _ in order if (scene := story.scenes[sid]).ending is not None
     )
-    stops_withheld = 0 < len({p.learner for p in unfinished}) < min_group
+    return endings, withheld
+
+
+def _stops(
+    story: Story,
+    order: Sequence[tuple[str, int]],
+    titles: dict[str, str],
+    playthroughs: Sequence[Playthrough],
+    tally: _StepTally,
+    min_group: int,
+) -> tuple[tuple[StopCount, ...], bool]:
+    """Where unfinished playthroughs stand (in story order), and whether that is withheld."""
+    position = {sid: i for i, (sid, _) in enumerate(order)}
+    unfinished = [p for p in playthroughs if p.status != "finished"]
+    withheld = 0 < len({p.learner for p in unfinished}) < min_group
     stopped: Counter[str] = Counter()
     for p in unfinished:
-        steps_taken = path_of.get(p.id)
-        stopped[token_to[steps_taken[-1]] if steps_taken else story.start] += 1
-    stops = () if stops_withheld else tuple(
+        steps_taken = tally.path_of.get(p.id)
+        stopped[tally.token_to[steps_taken[-1]] if steps_taken else story.start] += 1
+    stops = () if withheld else tuple(
         StopCount(sid, titles.get(sid, sid), n)
         for sid, n in sorted(stopped.items(), key=lambda kv: (position.get(kv[0], 1 << 30),
                                                                kv[0]))
     )
+    return stops, withheld
 
-    # ---- where paths part
-    pairs = split_pairs(Counter(path_of.values()).items(), token_scene)
-    splits = tuple(SplitPoint(sid, titles.get(sid, sid), pairs[sid])
-                   for sid, _ in order if pairs.get(sid) and sid in shown)
 
-    # ---- meters at the end of finished playthroughs
+def _meter_summaries(
+    story: Story, finished: Sequence[Playthrough],
+    final_meters: Iterable[tuple[str, dict[str, int]]], min_group: int,
+) -> tuple[MeterSummary, ...]:
+    """Each meter at the end of finished playthroughs (withheld when too few finished)."""
     done = {p.id for p in finished}
     values: dict[str, list[int]] = {m: [] for m in story.meters}
     for pt, meters in final_meters:
@@ -231,39 +306,14 @@ def build_report(
             for m, v in meters.items():
                 if m in values:
                     values[m].append(int(v))
-    meters_withheld = 0 < len({p.learner for p in finished}) < min_group
-    meter_rows = tuple(
-        MeterSummary(m, story.meters[m].label or m, len(vs), meters_withheld,
-                     None if meters_withheld else _mean(vs),
-                     None if meters_withheld else _median(vs),
-                     None if meters_withheld or not vs else min(vs),
-                     None if meters_withheld or not vs else max(vs))
+    withheld = 0 < len({p.learner for p in finished}) < min_group
+    return tuple(
+        MeterSummary(m, story.meters[m].label or m, len(vs), withheld,
+                     None if withheld else _mean(vs),
+                     None if withheld else _median(vs),
+                     None if withheld or not vs else min(vs),
+                     None if withheld or not vs else max(vs))
         for m, vs in values.items()
-    )
-
-    matrix, matrix_labels = _similarity(path_of, learner_of, min_group)
-    return CohortReport(
-        story_id=story.id,
-        story_title=story.title,
-        cohort=cohort,
-        min_group=min_group,
-        learners=len(set(learner_of.values())),
-        started=len(playthroughs),
-        finished=len(finished),
-        abandoned=sum(1 for p in playthroughs if p.status == "abandoned"),
-        playing=sum(1 for p in playthroughs if p.status == "playing"),
-        scenes=tuple(scenes),
-        flows=tuple(flows),
-        endings=endings,
-        endings_withheld=endings_withheld,
-        stops=stops,
-        stops_withheld=stops_withheld,
-        splits=splits,
-        meters=meter_rows,
-        checkins=_checkins(story, order, learner_of, checkins, min_group),
-        reflections=_prompts(story, order, learner_of, reflections),
-        similarity=matrix,
-        similarity_labels=matrix_labels,
     )
 
 

@@ -10,17 +10,10 @@ from __future__ import annotations
 from crossroads.engine.diagnostics import Diagnostic
 from crossroads.engine.explore.playtest import PlaytestReport, Run, playtest, replay_run
 from crossroads.engine.explore.report import diagnostics, witness_json
-from crossroads.engine.explore.space import (
-    DEFAULT_MAX_STATES,
-    DEFAULT_SAMPLES,
-    ExploreResult,
-    Progress,
-    Witness,
-    WitnessStep,
-    explore,
-)
+from crossroads.engine.explore.result import ExploreResult, Progress, Witness, WitnessStep
+from crossroads.engine.explore.space import DEFAULT_MAX_STATES, DEFAULT_SAMPLES, explore
+from crossroads.engine.gc_pause import quiet_gc
 from crossroads.engine.model import Story
-from crossroads.engine.validate import quiet_gc
 
 
 def deep_check(

@@ -24,52 +24,22 @@ cannot reach, the story cannot reach.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from crossroads.engine import expressions as ex
-
-if TYPE_CHECKING:
-    from crossroads.engine.explore.compiled import Compiled, Opt
-
-SLOT_FLAGS, SLOT_ONCE, FIRST_NUMERIC = 1, 2, 3
+from crossroads.engine.explore.form import (
+    FIRST_NUMERIC,
+    SLOT_FLAGS,
+    SLOT_ONCE,
+    Compiled,
+    MeterMap,
+    Opt,
+    Plan,
+    SceneCanon,
+)
 
 _GE_CUTS = {">=": (0,), ">": (1,), "<=": (1,), "<": (0,), "==": (0, 1), "!=": (0, 1)}
 _FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
-
-
-@dataclass(frozen=True, slots=True)
-class MeterMap:
-    """Canonicalisation of one meter at one scene: value → lowest value of its class."""
-
-    slot: int
-    lo: int
-    table: tuple[int, ...]
-    cuts: tuple[int, ...]
-    hi: int
-
-    def upper(self, rep: int) -> int:
-        """The highest value in the class whose lowest value is ``rep``."""
-        k = bisect.bisect_right(self.cuts, rep)
-        return self.cuts[k] - 1 if k < len(self.cuts) else self.hi
-
-
-@dataclass(frozen=True, slots=True)
-class SceneCanon:
-    """How to canonicalise a state on arriving at one scene."""
-
-    flags: int
-    """Live flag bits (others are cleared)."""
-    once: int
-    """Live ``once`` bits."""
-    meters: tuple[MeterMap, ...]
-    """Meters reduced to classes here (exact meters are absent)."""
-    dead_visits: tuple[int, ...]
-    """Visit slots nothing reads from here on (set to 0)."""
-    identity: bool
-    """True when canonicalising changes nothing."""
 
 
 def _const(node: ex.Expr) -> int | None:
@@ -236,11 +206,6 @@ def canonical(vals: list[int], canon: SceneCanon) -> None:
     for slot in canon.dead_visits:
         vals[slot] = 0
 
-
-Plan = tuple[int, int, int, int, int, tuple[tuple[int, int, tuple[int, ...]], ...],
-             tuple[tuple[int, int], ...]]
-"""A precomputed step: (target, flag or-mask, flag and-mask, once or-mask, once and-mask,
-meter updates (slot, min, value → new value table), visit updates (slot, cap or -1 to zero))."""
 
 #: Meters wider than this are updated arithmetically rather than through a lookup table.
 TABLE_LIMIT = 4096

@@ -1,196 +1,22 @@
-"""A story compiled for fast stepping: options per scene, and the projected state layout.
+"""Compile a story for fast stepping: options per scene, and the projected state layout.
 
 Conditions and effects come from the runtime's own compiled form
-(:func:`crossroads.engine.runtime._compile`),
-so exploration and playtests follow exactly the rules a learner plays by.
-
-The *projected* state the explorer memoises is a flat tuple::
-
-    (scene, flag bits, once bits, meter₀, meter₁, …, visits₀, visits₁, …)
-
-holding only what some condition can read: meters and flags named in an ``if:`` or an ``{if}``
-block, and visit counts of scenes named by ``visited``/``visits``. Dropping the rest is sound:
-effects on one meter never touch another, so nothing a condition reads depends on what was
-dropped. A visit count only compared against constants is saturated one above the largest
-constant (every larger count compares the same way); ``visited`` saturates at 1.
+(:func:`crossroads.engine.runtime._compile`), so exploration and playtests follow exactly the
+rules a learner plays by. The compiled form itself (:class:`Compiled` and its parts, the
+projected state layout) is described in :mod:`crossroads.engine.explore.form`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-
 from crossroads.engine import expressions as ex
 from crossroads.engine import templates as tp
-from crossroads.engine.explore.abstraction import (
-    FIRST_NUMERIC,
-    SLOT_FLAGS,
-    SLOT_ONCE,
-    Plan,
-    SceneCanon,
-    canonical,
-    canonicalisers,
-    plan,
-)
-from crossroads.engine.model import Choice, Story
+from crossroads.engine.explore.abstraction import canonical, canonicalisers, plan
+from crossroads.engine.explore.form import FIRST_NUMERIC, Block, Compiled, Opt, SceneInfo
+from crossroads.engine.model import Story
 from crossroads.engine.runtime import CONTINUE, _compile
 from crossroads.engine.sourcemap import Path
 
-Numeric = tuple[int, str, int, int, int]
-"""A tracked effect: (state slot, op ``+``/``=``, amount, min, max)."""
-FullEffect = tuple[str, str, int, int, int]
-"""An effect on any meter: (meter, op, amount, min, max)."""
-
-__all__ = ["FIRST_NUMERIC", "SLOT_FLAGS", "SLOT_ONCE", "Compiled", "Opt", "SceneInfo", "View"]
-
-
-@dataclass(slots=True)
-class Opt:
-    """One option of a scene: a choice, or the scene's Continue (``index == CONTINUE``)."""
-
-    index: int
-    cond: ex.Evaluator | None
-    to: int
-    to_id: str
-    effects: tuple[FullEffect, ...] = ()
-    tracked: tuple[Numeric, ...] = ()
-    set_names: frozenset[str] = frozenset()
-    clear_names: frozenset[str] = frozenset()
-    set_mask: int = 0
-    clear_mask: int = 0
-    once_bit: int = 0
-    choice: Choice | None = None
-    vslot: int = -1
-    """The target scene's visit slot in the projected state (-1: not tracked)."""
-    vcap: int | None = None
-    """Where the target's visit count saturates (None: exact)."""
-    canon: SceneCanon | None = None
-    """How to canonicalise a state arriving at the target."""
-    plan: Plan | None = None
-    """The whole step, precomputed (see :func:`crossroads.engine.explore.abstraction.plan`)."""
-
-    @property
-    def key(self) -> str:
-        """The choice's stable id, ``#index``, or ``next`` (as ``runtime.Option.key``)."""
-        if self.choice is None:
-            return "next"
-        return self.choice.id or f"#{self.index}"
-
-
-@dataclass(slots=True)
-class Block:
-    """An ``{if}`` block with compiled branch conditions (``None`` for ``{else}``)."""
-
-    key: tuple[Path, int]
-    """(path of the text in the story, offset of the block) — unique per block."""
-    branches: tuple[tp.Branch, ...]
-    conds: tuple[ex.Evaluator | None, ...]
-    bodies: tuple[tuple[Block, ...], ...]
-    text: str
-    flow: bool = False
-    """True when the whole top-level block this belongs to reads no visit counts: its outcomes
-    are then computed after exploring, from the values (or combinations of values) the
-    variables it reads can have at the scene (:mod:`crossroads.engine.explore.flow`,
-    :mod:`crossroads.engine.explore.joint`), instead of from the explored states."""
-    var: str | None = None
-    """The one meter or flag a flow block reads (None: none, or several)."""
-    names: tuple[str, ...] = ()
-    """Every meter and flag the whole top-level block reads, sorted."""
-
-
-@dataclass(slots=True)
-class SceneInfo:
-    """Everything the stepper needs about one scene."""
-
-    id: str
-    index: int
-    ending: bool
-    reflect: bool
-    choices: tuple[Opt, ...]
-    cont: Opt | None
-    blocks: tuple[Block, ...] = ()
-    """Top-level state ``{if}`` blocks of texts rendered at this scene (text, prompt, ending
-    title), evaluated in every explored state."""
-    say_blocks: dict[int, tuple[Block, ...]] = field(default_factory=dict)
-    """Top-level state ``{if}`` blocks of each choice's text, by choice index."""
-    flow_blocks: tuple[Block, ...] = ()
-    """Top-level flow blocks (see :attr:`Block.flow`) of texts rendered at this scene."""
-    flow_say: dict[int, tuple[Block, ...]] = field(default_factory=dict)
-    """Top-level flow blocks of each choice's text, by choice index."""
-    reads: tuple[ex.Expr, ...] = ()
-    """The conditions whose values the explored state must keep here: the choices' ``if:``
-    and the state blocks' conditions."""
-
-
-@dataclass(slots=True)
-class Compiled:
-    """The whole story, compiled; see the module docstring for the state layout."""
-
-    story: Story
-    scenes: list[SceneInfo]
-    index: dict[str, int]
-    meters: tuple[str, ...]
-    """Tracked meters, in slot order."""
-    visit_scenes: tuple[str, ...]
-    """Scenes whose visit counts are tracked, in slot order."""
-    visit_caps: tuple[int | None, ...]
-    flags: tuple[str, ...]
-    """Tracked flags; bit k stands for ``flags[k]``."""
-    flag_bit: dict[str, int]
-    once_count: int
-    visit_slot: list[int]
-    """Per scene index: its visit slot, or -1 when not tracked."""
-    visit_cap: list[int | None]
-    initial: tuple[int, ...]
-    canon: list[SceneCanon] = field(default_factory=list)
-    """Per scene, how to canonicalise an arriving state
-    (:mod:`crossroads.engine.explore.abstraction`)."""
-    _flag_sets: dict[int, frozenset[str]] = field(default_factory=dict)
-
-    def flag_set(self, bits: int) -> frozenset[str]:
-        """The tracked flags set in ``bits`` (cached)."""
-        got = self._flag_sets.get(bits)
-        if got is None:
-            got = frozenset(f for k, f in enumerate(self.flags) if bits >> k & 1)
-            self._flag_sets[bits] = got
-        return got
-
-    def all_blocks(self) -> list[Block]:
-        """Every ``{if}`` block of every rendered text, outer ones first."""
-        out: list[Block] = []
-        stack: list[Block] = []
-        for scene in self.scenes:
-            for top in (scene.blocks, scene.flow_blocks, *scene.say_blocks.values(),
-                        *scene.flow_say.values()):
-                stack.extend(reversed(top))
-        seen: set[tuple[Path, int]] = set()
-        while stack:
-            block = stack.pop()
-            if block.key in seen:
-                continue
-            seen.add(block.key)
-            out.append(block)
-            for body in reversed(block.bodies):
-                stack.extend(reversed(body))
-        return out
-
-    def view(self, state: tuple[int, ...]) -> View:
-        """What conditions read, for a projected state."""
-        nm = len(self.meters)
-        return View(
-            dict(zip(self.meters, state[FIRST_NUMERIC : FIRST_NUMERIC + nm], strict=True)),
-            self.flag_set(state[SLOT_FLAGS]),
-            dict(zip(self.visit_scenes, state[FIRST_NUMERIC + nm :], strict=True)),
-        )
-
-
-@dataclass(slots=True)
-class View:
-    """A state as conditions read it (the :class:`crossroads.engine.expressions.State` protocol)."""
-
-    meters: Mapping[str, int]
-    flags: frozenset[str] | set[str]
-    visits: Mapping[str, int]
+__all__ = ["MAX_GROUP", "compile_story", "visit_caps"]
 
 
 def compile_story(story: Story) -> Compiled:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from crossroads.engine.explore.compiled import Block, Opt, View
+from crossroads.engine.explore.form import Block, Opt, View
 from crossroads.engine.model import Story
 
 FlowVal = int

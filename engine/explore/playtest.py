@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Literal
 
-from crossroads.engine.explore.compiled import Compiled, View, compile_story
-from crossroads.engine.explore.space import Progress
+from crossroads.engine.explore.compiled import compile_story
+from crossroads.engine.explore.form import Compiled, View
+from crossroads.engine.explore.result import Progress
 from crossroads.engine.model import Story
 
 Outcome = Literal["ending", "stuck", "cut"]

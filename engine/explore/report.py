@@ -1,4 +1,4 @@
-"""Turn an :class:`~crossroads.engine.explore.space.ExploreResult` into positioned diagnostics.
+"""Turn an :class:`~crossroads.engine.explore.result.ExploreResult` into positioned diagnostics.
 
 =====  ========  ==========================================================================
 code   severity  finding
@@ -33,10 +33,10 @@ from __future__ import annotations
 
 from crossroads.engine import expressions as ex
 from crossroads.engine.diagnostics import Diagnostic, Severity
-from crossroads.engine.explore.space import ExploreResult, Witness
+from crossroads.engine.explore.result import ExploreResult, Witness
 from crossroads.engine.model import Story
+from crossroads.engine.scene_graph import scene_graph
 from crossroads.engine.sourcemap import Path
-from crossroads.engine.validate import scene_graph
 
 _NEVER = {">=": "never reaches", ">": "never goes above", "<=": "never falls to",
           "<": "never falls below"}

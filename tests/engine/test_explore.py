@@ -12,7 +12,8 @@ from crossroads.engine.diagnostics import Diagnostic
 from crossroads.engine.explore import DEFAULT_MAX_STATES, deep_check, explore
 from crossroads.engine.explore.abstraction import meter_cuts
 from crossroads.engine.explore.compiled import compile_story
-from crossroads.engine.explore.space import _Explorer, _step
+from crossroads.engine.explore.explorer import Explorer
+from crossroads.engine.explore.step import step
 from crossroads.engine.runtime import Session
 from tests.conftest import FIXTURES, STORIES
 
@@ -172,7 +173,7 @@ def test_reduced_states_offer_exactly_what_the_runtime_offers(path: Path) -> Non
     story = load_path(path)
     if any(d.severity == "error" for d in validate(story)):
         pytest.skip("story has validation errors")
-    ex = _Explorer(compile_story(story))
+    ex = Explorer(compile_story(story))
     rng = random.Random(path.stem)
     for _ in range(60):
         session = Session.start(story)
@@ -185,7 +186,7 @@ def test_reduced_states_offer_exactly_what_the_runtime_offers(path: Path) -> Non
                 break
             index = rng.choice(want)
             opt = next(o for o in ex.options(state)[0] if o.index == index)
-            state = _step(state, opt)
+            state = step(state, opt)
             session.choose(index)
             assert ex.c.scenes[state[0]].id == session.scene
             if session.finished:

@@ -21,7 +21,7 @@ from crossroads.engine.expressions import parse, scene_refs
 from crossroads.engine.loader import load_path
 from crossroads.engine.model import Story
 from crossroads.engine.runtime import Session
-from crossroads.engine.validate import scene_graph
+from crossroads.engine.scene_graph import scene_graph
 from tests.conftest import STORIES
 
 STORY_FILES = sorted(STORIES.glob("*.yaml"))
