@@ -18,14 +18,13 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crossroads import __version__
-from crossroads.engine.bank import Bank, BankUnavailable, open_bank
-from crossroads.engine.bank import access, identity
+from crossroads.engine.bank import Bank, BankUnavailable, access, identity, open_bank
 from crossroads.engine.bank.identity import AuthError, Caller, RateLimited
 from crossroads.engine.diagnostics import BankError
 
@@ -64,13 +63,15 @@ def _token(request: Request) -> str:
     return token.strip()
 
 
-def _str(data: dict[str, Any], key: str, required: bool = True) -> str | None:
+def _str(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise BadRequest(f"'{key}' must be a non-empty string")
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise BadRequest(f"'{key}' must be a non-empty string of at most 200 characters")
     return value
+
+
+def _opt_str(data: dict[str, Any], key: str) -> str | None:
+    return None if data.get(key) is None else _str(data, key)
 
 
 def _int(value: Any, key: str, default: int) -> int:
@@ -130,7 +131,7 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
         async def call() -> Response:
             data = await _body(request)
             code = _str(data, "code")
-            name = _str(data, "name", required=False)
+            name = _opt_str(data, "name")
             client = request.client.host if request.client else "unknown"
             token, caller = await run_in_threadpool(
                 identity.redeem_code, bank, code, client, name, per_client, overall)
@@ -251,12 +252,28 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
     return app
 
 
-class AccessLog(BaseHTTPMiddleware):
+class AccessLog:
     """One log line per request: method, path (no query string), status, milliseconds."""
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        start = time.perf_counter()
-        response = await call_next(request)
-        log.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code,
-                 (time.perf_counter() - start) * 1000)
-        return response
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start, status = time.perf_counter(), 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        outcome = "failed"  # e.g. a body over the limit: the outer middleware answers 413
+        try:
+            await self.app(scope, receive, sending)
+            outcome = str(status)
+        finally:
+            log.info("%s %s %s %.1f ms", scope["method"], scope["path"], outcome,
+                     (time.perf_counter() - start) * 1000)

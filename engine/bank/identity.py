@@ -104,7 +104,7 @@ def new_code() -> str:
 def normalise_code(code: str) -> str:
     """A code as typed, made canonical: case, spaces and dashes ignored, O read as 0, I/L as 1."""
     text = "".join(code.split()).replace("-", "").upper()
-    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return text.translate(str.maketrans("OIL", "011"))
 
 
 def _id(value: Any) -> str | None:
@@ -314,8 +314,10 @@ def cohorts_of(bank: Bank, facilitator: Caller) -> list[dict[str, Any]]:
     return out
 
 
-def cohort_summary(bank: Bank, cohort_id: str) -> dict[str, Any]:
+def cohort_summary(bank: Bank, cohort_id: str | None) -> dict[str, Any]:
     """A cohort's name, stories, member count and facilitator (what a learner is told)."""
+    if cohort_id is None:
+        return {}
     with _tx_bank(bank)._read() as tx:
         rows = tx.rows("SELECT c.name, f.name FROM cohorts c JOIN cohort_owners o "
                        "ON o.cohort_id = c.id JOIN facilitators f ON f.id = o.facilitator_id "
