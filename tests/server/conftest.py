@@ -1,0 +1,164 @@
+"""A real cohort server in a subprocess on 127.0.0.1, and real HTTP clients talking to it.
+
+Every test gets a fresh bank: an SQLite file, or (marked ``postgres``) a fresh schema on the test
+PostgreSQL server, as the bank tests do.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.engine.bank.conftest import REQUIRE_PG, need_pg, with_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m crossroads ARGS`` from the checkout."""
+    return subprocess.run([sys.executable, "-m", "crossroads", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+class Server:
+    """``crossroads serve`` in a subprocess; :meth:`client` talks to it."""
+
+    def __init__(self, bank: str, log: Path) -> None:
+        self.bank = bank
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self._log_file = log.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "crossroads", "serve", "--bank", bank, "--port",
+             str(self.port)],
+            cwd=ROOT, stdout=self._log_file, stderr=subprocess.STDOUT, env=dict(os.environ),
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(self.url + "/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
+            time.sleep(0.05)
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        """An HTTP client, signed in with ``token`` if given."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL if it lingers)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self._log_file.close()
+
+
+@pytest.fixture
+def pg_bank_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema (dropped after the test)."""
+    import psycopg
+
+    base = need_pg()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(base, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.OperationalError as err:
+        if REQUIRE_PG:
+            pytest.fail(f"cannot reach the test PostgreSQL server: {err}")
+        pytest.skip(f"cannot reach the test PostgreSQL server: {err}")
+    yield with_schema(base, schema)
+    with psycopg.connect(base, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def server_bank(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh bank location for a server: a file, or a PostgreSQL URL with its own schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "server-bank.sqlite3")
+    return str(request.getfixturevalue("pg_bank_url"))
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[[str], Server]]:
+    """Start servers on given banks; all are stopped after the test."""
+    started: list[Server] = []
+
+    def start(bank: str) -> Server:
+        server = Server(bank, tmp_path / f"server-{len(started)}.log")
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def server(server_bank: str, start_server: Callable[[str], Server]) -> Server:
+    """A running server on a fresh bank."""
+    return start_server(server_bank)
+
+
+def add_facilitator(bank: str, name: str) -> str:
+    """A facilitator's token, made by the real ``crossroads facilitator add``."""
+    out = cli("facilitator", "add", name, "--bank", bank)
+    assert out.returncode == 0, out.stderr
+    token = out.stdout.strip()
+    assert token.startswith("crf_") and "\n" not in token
+    return token
+
+
+def now() -> str:
+    """The current time as a client would stamp an event."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def batch(playthrough: str, events: list[dict[str, Any]], first: int = 0,
+          story: str = "floods") -> dict[str, Any]:
+    """A batch as the player's journal writes it (learner and cohort left for the server)."""
+    return {"playthrough": playthrough, "learner": "whoever", "cohort": None, "story_id": story,
+            "story_hash": "h1", "started": now(), "first": first, "events": events}
+
+
+def choice(scene: str, key: str, to: str) -> dict[str, Any]:
+    """A choice event."""
+    return {"type": "choice", "scene": scene, "index": 0, "key": key, "to": to,
+            "meters": {"trust": 50}, "at": now()}
+
+
+def reflection(text: str, visibility: str, anonymous: bool = False,
+               prompt: str = "heard") -> dict[str, Any]:
+    """A reflection event with a client-generated id."""
+    return {"type": "reflection", "id": str(uuid.uuid4()), "scene": "s1", "prompt": prompt,
+            "text": text, "visibility": visibility, "anonymous": anonymous, "at": now()}
