@@ -84,7 +84,7 @@ async def test_plays_every_ending_with_the_keyboard(ending: str, crossroads_home
         expected = Session.replay(story, path)
         shown = screen_text(app)
         assert expected.ending_title() in shown
-        assert "Your path" in shown and "Team trust: 45 →" in shown
+        assert "Your path" in shown and "Team trust\n45 →" in shown
     archived = list((crossroads_home / "saves" / "finished").glob("*.json"))
     assert len(archived) == 1
     events = json.loads(archived[0].read_text())["events"]
@@ -235,7 +235,7 @@ async def test_markup_in_story_and_learner_text_shows_literally() -> None:
         assert isinstance(app.screen, EndingScreen)
         shown = screen_text(app)
         assert "End [bold]x[/] [@click=app.quit]x[/] [/]" in shown
-        assert "Meter [bold]x[/] [/]: 10 →" in shown
+        assert "Meter [bold]x[/] [/]\n10 →" in shown
         assert app.is_running
     assert app.return_code in (None, 0)
 
