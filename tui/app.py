@@ -74,7 +74,7 @@ class CrossroadsApp(App[int]):
         self.set_timer(1.0, resume_gc)  # in case the first screen never says it is ready
         self.theme = self.start_theme
         if self.story is not None:
-            self.post_message(OpenStory(self.story, self.story_path))
+            self._open(self.story, self.story_path)
         else:
             from crossroads.tui.catalog import discover
             from crossroads.tui.screens.picker import PickerScreen
@@ -103,11 +103,13 @@ class CrossroadsApp(App[int]):
             self.switch_screen(screen)
 
     def on_open_story(self, message: OpenStory) -> None:
+        """Open the story a screen asked for."""
+        self._open(message.story, message.path, message.fresh)
+
+    def _open(self, story: Story, path: Path | None, fresh: bool = False) -> None:
         """Open a story as :func:`flow.open_story` decides: explain, ask, or play."""
-        self.story, self.story_path = message.story, message.path or self.story_path
-        opening = flow.open_story(
-            message.story, self.learner, self.store, resume=self.resume, fresh=message.fresh
-        )
+        self.story, self.story_path = story, path or self.story_path
+        opening = flow.open_story(story, self.learner, self.store, resume=self.resume, fresh=fresh)
         if opening.problem:
             from crossroads.tui.screens.dialogs import MessageScreen
 
