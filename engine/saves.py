@@ -114,8 +114,13 @@ class FileSessionStore:
         if path.exists():
             done = self.root / "finished"
             done.mkdir(parents=True, exist_ok=True)
-            stamp = time.strftime("%Y%m%dT%H%M%S")
-            os.replace(path, done / f"{path.stem}-{stamp}-{os.getpid()}.json")
+            stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+            target = done / f"{path.stem}-{stamp}.json"
+            n = 1
+            while target.exists():  # two archives within a second: keep both
+                target = done / f"{path.stem}-{stamp}-{n}.json"
+                n += 1
+            os.replace(path, target)
 
     def progress(self, stories: Iterable[Story], learner: str) -> dict[str, Progress]:
         """An unfinished save means "in progress"; an archived save that reached an ending (of
