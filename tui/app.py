@@ -141,18 +141,11 @@ class CrossroadsApp(App[int]):
 
     def on_ending_reached(self, message: EndingReached) -> None:
         """Show the ending screen, offering the paired stories found in the story folders."""
-        from crossroads.tui.catalog import discover
+        from crossroads.tui.catalog import paired_stories
         from crossroads.tui.screens.ending import EndingScreen
 
-        story = message.player.story
-        wanted = [sid for sid in story.pairs_with if sid != story.id]
-        paired = []
-        if wanted:
-            folders = [*self.folders]
-            if self.story_path is not None:
-                folders.append(self.story_path.parent)
-            catalog = discover(folders)
-            paired = [e for sid in wanted if (e := catalog.find(sid)) is not None]
+        folders = [*self.folders, *([self.story_path.parent] if self.story_path else [])]
+        paired = paired_stories(message.player.story, folders)
         self.switch_screen(EndingScreen(message.player, paired, self._cohort_bank() is not None))
 
     def _cohort_bank(self) -> Bank | None:
