@@ -9,16 +9,31 @@ provides another implementation, which makes the bank the durable record.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 from crossroads.engine.diagnostics import SaveError
 from crossroads.engine.model import Story
 from crossroads.engine.paths import data_dir
 from crossroads.engine.runtime import Session
+
+Progress = Literal["in progress", "finished"]
+"""Where a learner stands with a story: a playthrough under way, or one that reached an ending."""
+
+
+def reached_ending(story: Story, events: Iterable[Mapping[str, Any]]) -> bool:
+    """True when the last choice of these saved events led to one of the story's endings."""
+    last = None
+    for event in events:
+        if event.get("type") == "choice":
+            last = event.get("to")
+    scene = story.scenes.get(last) if isinstance(last, str) else None
+    return scene is not None and scene.ending is not None
 
 
 class SessionStore(Protocol):
@@ -36,6 +51,13 @@ class SessionStore(Protocol):
 
     def discard(self, story: Story, learner: str) -> None:
         """Forget the saved session (after an ending, or when starting over)."""
+
+    def progress(self, stories: Iterable[Story], learner: str) -> dict[str, Progress]:
+        """Which of ``stories`` (by id) the learner has under way or has finished.
+
+        Raises:
+            CrossroadsError: the store cannot be read now (e.g. the story bank is unreachable).
+        """
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -92,5 +114,38 @@ class FileSessionStore:
         if path.exists():
             done = self.root / "finished"
             done.mkdir(parents=True, exist_ok=True)
-            stamp = time.strftime("%Y%m%dT%H%M%S")
-            os.replace(path, done / f"{path.stem}-{stamp}-{os.getpid()}.json")
+            stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+            target = done / f"{path.stem}-{stamp}.json"
+            n = 1
+            while target.exists():  # two archives within a second: keep both
+                target = done / f"{path.stem}-{stamp}-{n}.json"
+                n += 1
+            os.replace(path, target)
+
+    def progress(self, stories: Iterable[Story], learner: str) -> dict[str, Progress]:
+        """An unfinished save means "in progress"; an archived save that reached an ending (of
+        the story as it is now) means "finished". Unreadable files are passed over."""
+        found: dict[str, Progress] = {}
+        for story in stories:
+            current = self.path_for(story.id, learner)
+            archived = sorted((self.root / "finished").glob(f"{current.stem}-*.json"))
+            for path in [current, *archived]:
+                events = _saved_events(path)
+                if events is None:
+                    continue
+                if reached_ending(story, events):
+                    found[story.id] = "finished"
+                elif path == current:
+                    found[story.id] = "in progress"
+                    break
+        return found
+
+
+def _saved_events(path: Path) -> list[Any] | None:
+    """The events of a save file, or None when it is missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    events = data.get("events") if isinstance(data, dict) else None
+    return [e for e in events if isinstance(e, dict)] if isinstance(events, list) else None

@@ -1,15 +1,17 @@
 """The Crossroads player: a thin Textual app that moves between the screens.
 
-The screens live in :mod:`crossroads.tui.screens`, the widgets in :mod:`crossroads.tui.widgets`,
-and what a choice or
-a reflection does (record, then save) in :mod:`crossroads.tui.flow`, shared with ``--plain``.
+Attributes go down, messages come up: each screen (:mod:`crossroads.tui.screens`) gets what it
+needs in its constructor and posts a message (:mod:`crossroads.tui.messages`) when something
+beyond it must happen; the app handles those messages and never is imported by a screen. How a
+story opens, and what a choice or a reflection does (record, then save), is decided in
+:mod:`crossroads.tui.flow`, shared with ``--plain``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -18,10 +20,13 @@ from textual.screen import Screen
 from crossroads.engine.model import Story
 from crossroads.engine.paths import stories_dir
 from crossroads.engine.records import ReflectionReader
-from crossroads.engine.runtime import Session
 from crossroads.engine.saves import FileSessionStore, SessionStore
 from crossroads.tui import flow
+from crossroads.tui.messages import CompareWithCohort, EndingReached, OpenStory, ScreenReady
 from crossroads.tui.startup import resume_gc
+
+if TYPE_CHECKING:
+    from crossroads.engine.bank import Bank
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -66,19 +71,19 @@ class CrossroadsApp(App[int]):
 
     def on_mount(self) -> None:
         """Open the story given, or the picker."""
-        self.set_timer(1.0, resume_gc)  # in case the first screen is not one that calls first_frame
+        self.set_timer(1.0, resume_gc)  # in case the first screen never says it is ready
         self.theme = self.start_theme
         if self.story is not None:
-            self.open_story(self.story, self.story_path)
+            self._open(self.story, self.story_path)
         else:
             from crossroads.tui.catalog import discover
             from crossroads.tui.screens.picker import PickerScreen
 
-            self._show(PickerScreen(discover(self.folders)))
+            self._show(PickerScreen(discover(self.folders), self.store, self.learner))
 
-    def first_frame(self) -> None:
-        """Called by the first interactive screen; benchmarks exit after its first frame."""
-        self.call_after_refresh(resume_gc)  # start-up is over (see tui.startup)
+    def on_screen_ready(self, _: ScreenReady) -> None:
+        """Start-up is over; benchmarks exit after this first frame."""
+        self.call_after_refresh(resume_gc)  # (see tui.startup)
         if self.bench_first_frame:
             self.call_after_refresh(self._bench_exit, self.bench_first_frame)
             self.bench_first_frame = None
@@ -97,63 +102,71 @@ class CrossroadsApp(App[int]):
         else:
             self.switch_screen(screen)
 
-    def open_story(self, story: Story, path: Path | None, fresh: bool = False) -> None:
-        """Start ``story``: offer to resume a saved session, or explain why it cannot be used."""
+    def on_open_story(self, message: OpenStory) -> None:
+        """Open the story a screen asked for."""
+        self._open(message.story, message.path, message.fresh)
+
+    def _open(self, story: Story, path: Path | None, fresh: bool = False) -> None:
+        """Open a story as :func:`flow.open_story` decides: explain, ask, or play."""
         self.story, self.story_path = story, path or self.story_path
-        opening = flow.open_story(story, self.learner, self.store)
+        opening = flow.open_story(story, self.learner, self.store, resume=self.resume, fresh=fresh)
         if opening.problem:
             from crossroads.tui.screens.dialogs import MessageScreen
 
+            then = "The old save was archived, not deleted. " if opening.archived else ""
             self.push_screen(
                 MessageScreen(
                     "Your saved progress could not be used",
-                    f"{opening.problem}.\n\nThe old save was archived, not deleted. "
-                    "The story starts afresh.",
+                    f"{opening.problem}.\n\n{then}The story starts afresh.",
                     "Start afresh",
                 ),
-                lambda _: self.play(Session.start(story, self.learner)),
+                lambda _: self._play(opening.begin(False)),
             )
-        elif opening.saved is not None and not fresh:
-            saved = opening.saved
-            if self.resume:
-                self.play(saved)
-                return
+        elif opening.ask and opening.saved is not None:
             from crossroads.tui.screens.dialogs import ResumeScreen
 
-            def answer(resume: bool | None) -> None:
-                if resume:
-                    self.play(saved)
-                else:
-                    self.store.discard(story, self.learner)
-                    self.play(Session.start(story, self.learner))
-
-            where = flow.scene_heading(story, saved.scene)
-            self.push_screen(ResumeScreen(story.title, where, len(saved.steps)), answer)
+            saved = opening.saved
+            where = flow.scene_heading(saved.story, saved.scene)
+            self.push_screen(
+                ResumeScreen(saved.story.title, where, len(saved.steps)),
+                lambda resume: self._play(opening.begin(bool(resume))),
+            )
         else:
-            if opening.saved is not None:
-                self.store.discard(story, self.learner)
-            self.play(Session.start(story, self.learner))
+            self._play(opening.begin())
 
-    def play(self, session: Session) -> None:
-        """Show the play screen for a session."""
+    def _play(self, player: flow.Player) -> None:
         from crossroads.tui.screens.play import PlayScreen
 
-        self._show(PlayScreen(flow.Player(session, self.store)))
+        self._show(PlayScreen(player, self.reader, in_cohort=self.cohort is not None))
 
-    def show_ending(self, player: flow.Player) -> None:
+    def on_ending_reached(self, message: EndingReached) -> None:
         """Show the ending screen, offering the paired stories found in the story folders."""
-        from crossroads.tui.catalog import discover
+        from crossroads.tui.catalog import paired_stories
         from crossroads.tui.screens.ending import EndingScreen
 
-        wanted = [sid for sid in player.story.pairs_with if sid != player.story.id]
-        paired = []
-        if wanted:
-            folders = [*self.folders]
-            if self.story_path is not None:
-                folders.append(self.story_path.parent)
-            catalog = discover(folders)
-            paired = [e for sid in wanted if (e := catalog.find(sid)) is not None]
-        self.switch_screen(EndingScreen(player, paired))
+        folders = [*self.folders, *([self.story_path.parent] if self.story_path else [])]
+        paired = paired_stories(message.player.story, folders)
+        self.switch_screen(EndingScreen(message.player, paired, self._cohort_bank() is not None))
+
+    def _cohort_bank(self) -> Bank | None:
+        """The open story bank, when the story is played in a cohort."""
+        if not self.cohort:
+            return None
+        from crossroads.engine.bank import Bank
+
+        bank = getattr(self.store, "bank", None)
+        return bank if isinstance(bank, Bank) else None
+
+    def on_compare_with_cohort(self, message: CompareWithCohort) -> None:
+        """Compare the learner's path with their cohort's, choice by choice."""
+        from crossroads.tui.screens.cohort import CohortScreen
+
+        bank = self._cohort_bank()
+        if bank is None or self.cohort is None:
+            self.notify("Play with --cohort CODE to compare paths with your cohort.")
+            return
+        session = message.player.session
+        self.push_screen(CohortScreen(bank, session.story, self.cohort, session.learner))
 
     # ------------------------------------------------------------------ app-wide actions
     def action_help(self) -> None:

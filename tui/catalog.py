@@ -73,3 +73,12 @@ def discover(folders: Iterable[Path]) -> Catalog:
                 catalog.broken.append((path, f"{first.line}:{first.col}: {first.message}"))
     catalog.entries.sort(key=lambda e: e.story.title.lower())
     return catalog
+
+
+def paired_stories(story: Story, folders: Iterable[Path]) -> list[Entry]:
+    """The stories ``story`` pairs with (``pairs_with``) that are found under ``folders``."""
+    wanted = [sid for sid in story.pairs_with if sid != story.id]
+    if not wanted:
+        return []
+    catalog = discover(folders)
+    return [e for sid in wanted if (e := catalog.find(sid)) is not None]

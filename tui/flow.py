@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from crossroads.engine.diagnostics import SaveError
+from crossroads.engine.diagnostics import CrossroadsError, SaveError
 from crossroads.engine.model import Story
 from crossroads.engine.records import Visibility
 from crossroads.engine.runtime import CONTINUE, Session, Step
@@ -26,30 +26,57 @@ Pending = Literal["checkin", "reflect", "choose", "ending"]
 
 @dataclass
 class Opening:
-    """How a story opens for a learner: a saved session to offer, or why the save was refused."""
+    """How a story opens for a learner, as :func:`open_story` decided; :meth:`begin` starts it."""
 
+    story: Story
+    learner: str
+    store: SessionStore
     saved: Session | None = None
     """An unfinished saved session that can be resumed."""
+    ask: bool = False
+    """Ask the learner whether to resume ``saved`` (otherwise it is resumed at once)."""
     problem: str | None = None
-    """Why an existing save cannot be used (the save is archived, never deleted)."""
+    """Why the saved progress could not be used; tell the learner before the story starts."""
+    archived: bool = False
+    """The unusable save was archived (never deleted) and the story starts afresh."""
+
+    def begin(self, resume: bool = True) -> Player:
+        """The player for this opening: the saved session when there is one and ``resume``,
+        else a new session (an unused save is archived first, never deleted)."""
+        if self.saved is not None:
+            if resume:
+                return Player(self.saved, self.store)
+            self.store.discard(self.story, self.learner)
+        return Player(Session.start(self.story, self.learner), self.store)
 
 
-def open_story(story: Story, learner: str, store: SessionStore) -> Opening:
-    """Look for a saved session of ``story``; archive finished or unusable saves.
+def open_story(
+    story: Story, learner: str, store: SessionStore, *, resume: bool = False, fresh: bool = False
+) -> Opening:
+    """Decide how ``story`` opens for ``learner``: the one place that does (full UI and plain).
 
-    A save that no longer fits the story (it changed since) is archived through
-    :meth:`SessionStore.discard` and explained in ``problem``, so the learner starts afresh
-    without losing what they wrote.
+    - ``fresh`` (play again): any save is archived and the story starts afresh.
+    - A save that no longer fits the story (it changed since) is archived through
+      :meth:`SessionStore.discard` and explained in ``problem``; the learner starts afresh
+      without losing what they wrote. A finished save is archived silently.
+    - An unfinished save is resumed at once with ``resume``, else the learner is asked.
+    - A store that cannot be read (the story bank unreachable) is explained in ``problem``;
+      nothing is archived and the story starts afresh.
     """
+    if fresh:
+        store.discard(story, learner)
+        return Opening(story, learner, store)
     try:
         saved = store.load(story, learner)
     except SaveError as err:
         store.discard(story, learner)
-        return Opening(None, str(err))
+        return Opening(story, learner, store, problem=str(err), archived=True)
+    except (CrossroadsError, OSError) as err:
+        return Opening(story, learner, store, problem=f"could not look for a saved session: {err}")
     if saved is not None and saved.finished:
         store.discard(story, learner)
-        return Opening(None, None)
-    return Opening(saved, None)
+        saved = None
+    return Opening(story, learner, store, saved, ask=saved is not None and not resume)
 
 
 @dataclass
@@ -148,7 +175,7 @@ class PathEntry:
 def path_taken(session: Session) -> list[PathEntry]:
     """The scenes visited and the choice texts as the learner saw them (rebuilt by replay)."""
     story = session.story
-    replay = Session.start(story, session.learner)
+    replay = Session.replay(story, (), session.learner)
     out: list[PathEntry] = []
     for step in session.steps:
         text = next(

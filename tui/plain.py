@@ -82,7 +82,7 @@ class PlainPlayer:
         """Play until an ending (exit code 0) or the end of input (:data:`INPUT_ENDED`)."""
         player: flow.Player | None = None
         try:
-            player = flow.Player(self._open(resume), self.store)
+            player = self._open(resume)
             self._play(player)
         except _EndOfInput:
             if player is not None:
@@ -93,27 +93,24 @@ class PlainPlayer:
             return INPUT_ENDED
         return 0
 
-    def _open(self, resume: bool) -> Session:
-        opening = flow.open_story(self.story, self.learner, self.store)
+    def _open(self, resume: bool) -> flow.Player:
+        opening = flow.open_story(self.story, self.learner, self.store, resume=resume)
         if opening.problem:
-            self.note(
-                f"Your saved progress could not be used: {opening.problem}. "
-                "The old save was archived; starting afresh."
-            )
+            then = "The old save was archived; starting afresh." if opening.archived else (
+                "Starting afresh.")
+            self.note(f"Your saved progress could not be used: {opening.problem}. {then}")
         saved = opening.saved
-        if saved is not None and not resume:
+        resuming = saved is not None
+        if saved is not None and opening.ask:
             heading = flow.scene_heading(self.story, saved.scene)
             answer = self.ask(
                 f"You have a saved session of {self.story.title!r} ({len(saved.steps)} choices "
                 f"made, at {heading!r}). Resume? [Y/n] "
             )
-            if answer.strip().lower() in ("n", "no"):
-                self.store.discard(self.story, self.learner)
-                saved = None
-        if saved is not None:
+            resuming = answer.strip().lower() not in ("n", "no")
+        if resuming:
             self.note("Resuming where you left off.")
-            return saved
-        return Session.start(self.story, self.learner)
+        return opening.begin(resuming)
 
     def _play(self, player: flow.Player) -> None:
         s = player.session

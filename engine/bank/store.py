@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from crossroads.engine.bank.base import Bank, BankUnavailable, Batch, Status, now
@@ -18,6 +19,7 @@ from crossroads.engine.bank.journal import Journal, journal_path
 from crossroads.engine.model import Story
 from crossroads.engine.records import SharedReflection
 from crossroads.engine.runtime import SAVE_VERSION, Session
+from crossroads.engine.saves import Progress
 
 
 @dataclass
@@ -159,6 +161,21 @@ class BankSessionStore:
         if pt is not None:
             self._send(Batch(pt.id, learner, pt.cohort, pt.story_id, pt.story_hash, pt.started,
                              status="abandoned", finished=now()))
+
+    def progress(self, stories: Iterable[Story], learner: str) -> dict[str, Progress]:
+        """Stories with an unfinished playthrough ("in progress") or a finished one.
+
+        Raises:
+            BankUnavailable: the bank cannot be reached.
+        """
+        found: dict[str, Progress] = {}
+        for story in stories:
+            if self.bank.unfinished(learner, story.id) is not None:
+                found[story.id] = "in progress"
+            elif any(p.learner == learner and p.status == "finished"
+                     for p in self.bank.playthroughs(story_id=story.id)):
+                found[story.id] = "finished"
+        return found
 
     # ------------------------------------------------------------------ ReflectionReader
     def shared_reflections(

@@ -84,7 +84,7 @@ async def test_plays_every_ending_with_the_keyboard(ending: str, crossroads_home
         expected = Session.replay(story, path)
         shown = screen_text(app)
         assert expected.ending_title() in shown
-        assert "Your path" in shown and "Team trust: 45 →" in shown
+        assert "Your path" in shown and "Team trust\n45 →" in shown
     archived = list((crossroads_home / "saves" / "finished").glob("*.json"))
     assert len(archived) == 1
     events = json.loads(archived[0].read_text())["events"]
@@ -235,7 +235,7 @@ async def test_markup_in_story_and_learner_text_shows_literally() -> None:
         assert isinstance(app.screen, EndingScreen)
         shown = screen_text(app)
         assert "End [bold]x[/] [@click=app.quit]x[/] [/]" in shown
-        assert "Meter [bold]x[/] [/]: 10 →" in shown
+        assert "Meter [bold]x[/] [/]\n10 →" in shown
         assert app.is_running
     assert app.return_code in (None, 0)
 
@@ -399,3 +399,45 @@ async def test_replay_and_paired_story_from_the_ending(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen)
         assert app.screen.player.story.id == "other-view"
+
+
+async def test_picker_marks_stories_in_progress_and_finished(tmp_path: Path) -> None:
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    source = FIRST_WEEK.read_text()
+    (folder / "a.yaml").write_text(source)
+    (folder / "b.yaml").write_text(
+        source.replace("id: first-week", "id: other-view").replace("The First Week", "Other View")
+    )
+    (folder / "c.yaml").write_text(
+        source.replace("id: first-week", "id: third").replace("The First Week", "Third")
+    )
+    from crossroads.engine.loader import load_path
+
+    first, other = load_path(folder / "a.yaml"), load_path(folder / "b.yaml")
+    store = FileSessionStore()
+    store.save(Session.replay(first, [1, 0], "ann"))  # under way
+    store.save(Session.replay(other, ending_paths(other)["mixed"], "ann"))
+    store.discard(other, "ann")  # finished and archived
+    store.save(Session.replay(other, [1], "bo"))  # someone else's
+    app = CrossroadsApp(folders=[folder], learner="ann", store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        ol = app.screen.query_one(OptionList)
+        firsts = [str(ol.get_option(str(i)).prompt).splitlines()[0] for i in range(3)]
+        assert firsts == ["Other View  (finished)", "The First Week  (in progress)", "Third"]
+
+
+@pytest.mark.parametrize("cohort", [None, "TEAM5"])
+async def test_my_cohort_is_offered_only_in_a_cohort(cohort: str | None) -> None:
+    app = CrossroadsApp(story=first_week(), learner="ann", cohort=cohort)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "1", "1")
+        await pilot.pause()
+        assert isinstance(app.screen, ReflectionScreen)
+        labels = [str(b.label) for b in app.screen.query("RadioButton").results()]
+        expected = ["Private", "My cohort", "Everyone"] if cohort else ["Private", "Everyone"]
+        assert labels == expected

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.loader import load_path
 from crossroads.engine.model import Story
 from crossroads.tui.cli import main
 from crossroads.tui.screens.cohort import CohortApp, CohortScreen
@@ -34,6 +35,12 @@ def _text(widget: Static) -> str:
     return str(widget.render())
 
 
+async def loaded(pilot: Pilot[Any]) -> None:
+    """Wait until the view has read the bank (in a worker) and shown what it read."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def _split(app: App[Any], scene: str) -> SplitView:
     return next(v for v in app.screen.query(SplitView) if v.split.scene == scene)
 
@@ -44,7 +51,7 @@ async def test_the_splits_scene_by_scene_with_your_choice_marked(
     bank, story, _ = world
     app = CohortApp(bank, story, COHORT, "di")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         views = list(app.screen.query(SplitView))
         assert [v.split.scene for v in views] == ["gate", "river", "hill", "bridge", "together"]
         gate = _text(_split(app, "gate"))
@@ -64,7 +71,7 @@ async def test_a_cohort_mate_beside_you_with_where_you_parted(
     bank, story, _ = world
     app = CohortApp(bank, story, COHORT, "di")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         mates = app.screen.query_one("#cohort-mates", OptionList)
         assert [str(mates.get_option_at_index(i).prompt) for i in range(mates.option_count)] \
             == ["ana", "bo", "cy", "eve"]
@@ -96,7 +103,7 @@ async def test_who_did_not_play_in_the_cohort_sees_no_paths(
     bank, story, _ = world
     app = CohortApp(bank, story, COHORT, "facilitator")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         assert not app.screen.query("#cohort-mates")
         note = _text(app.screen.query_one("#cohort-mates-note", Static))
         assert "Play it in the cohort to compare" in note
@@ -112,7 +119,7 @@ async def test_names_and_labels_are_never_markup(tmp_path: Path) -> None:
     try:
         app = CohortApp(bank, story, COHORT, "me")
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
+            await loaded(pilot)
             mates = app.screen.query_one("#cohort-mates", OptionList)
             prompts = {str(mates.get_option_at_index(i).prompt)
                        for i in range(mates.option_count)}
@@ -140,11 +147,47 @@ async def test_the_screen_can_be_pushed_from_another_app_and_closed(
     async with app.run_test(size=(100, 30)) as pilot:
         # the player pushes it with its bank location (the screen opens and closes it)
         await app.push_screen(CohortScreen(str(path), story, COHORT, "ana"))
-        await pilot.pause()
+        await loaded(pilot)
+        assert app.screen.query(SplitView)  # read from the bank the screen opened
         assert isinstance(app.screen, CohortScreen)
         await pilot.press("q")
         await pilot.pause()
         assert not isinstance(app.screen, CohortScreen) and app.is_running
+
+
+@pytest.mark.parametrize("where", ["unreachable", "not-a-bank", "no-folder"])
+async def test_a_bank_that_cannot_be_opened_is_a_notice_not_a_crash(
+    where: str, tmp_path: Path
+) -> None:
+    """The player's ending screen pushes the view with a bank location; reading it fails."""
+    location = {
+        "unreachable": "postgresql://nobody@127.0.0.1:1/none",  # nothing listens on port 1
+        "not-a-bank": str(tmp_path / "garbage.sqlite3"),
+        "no-folder": str(tmp_path / "missing" / "bank.sqlite3"),
+    }[where]
+    (tmp_path / "garbage.sqlite3").write_text("not a database\n" * 200)
+    story = load_path(STORY_PATH)
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("host", id="host")
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = CohortScreen(location, story, COHORT, "ana")
+        await app.push_screen(screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and app.screen is screen
+        assert not screen.loaded and screen.problem
+        summary = _text(screen.query_one("#cohort-summary", Static))
+        assert summary.startswith("The cohort's paths could not be read: ")
+        notices = [n.message for n in app._notifications]
+        assert any(n.startswith("Could not read the cohort's paths") for n in notices)
+        await pilot.press("escape", "tab", "q")  # the keys still work on the empty view
+        await pilot.pause()
+        assert not isinstance(app.screen, CohortScreen) and app.is_running
+    assert app.return_code in (None, 0)
 
 
 def test_cohort_json_shows_paths_and_where_they_parted(
@@ -188,6 +231,7 @@ def test_cohort_view_snapshot(snap_compare: Any, size: tuple[int, int],
     bank, story, _ = world
 
     async def run_before(pilot: Pilot[Any]) -> None:
+        await loaded(pilot)
         await pilot.press("down", "down", "down")  # compare with eve
         await pilot.pause()
 

@@ -114,3 +114,61 @@ def test_pov_text_and_change() -> None:
     s.choose(0)
     assert flow.pov_text(s) == "Dana Ruiz, analyst, one of the 80"
     assert flow.pov_changed(s)
+
+
+def test_open_story_decides_resume_ask_or_fresh(tmp_path: Path) -> None:
+    story = first_week()
+    store = FileSessionStore(tmp_path)
+    store.save(Session.replay(story, [1, 0], "ann"))
+    asked = flow.open_story(story, "ann", store)
+    assert asked.ask and asked.saved is not None and asked.problem is None
+    at_once = flow.open_story(story, "ann", store, resume=True)
+    assert not at_once.ask and at_once.begin().session.choices_made == [1, 0]
+    restarted = asked.begin(resume=False)  # "start over": the save is archived
+    assert restarted.session.choices_made == [] and store.load(story, "ann") is None
+    assert len(list((tmp_path / "finished").glob("*.json"))) == 1
+    store.save(Session.replay(story, [1], "ann"))
+    fresh = flow.open_story(story, "ann", store, resume=True, fresh=True)  # play again
+    assert fresh.saved is None and not fresh.ask and fresh.begin().session.steps == []
+    assert len(list((tmp_path / "finished").glob("*.json"))) == 2
+
+
+class UnreachableStore(FileSessionStore):
+    """A store whose bank cannot be reached when a story opens."""
+
+    def load(self, story: Story, learner: str) -> Session | None:
+        from crossroads.engine.bank import BankUnavailable
+
+        raise BankUnavailable("cannot reach the story bank postgresql://bank.example")
+
+
+def test_open_story_with_an_unreachable_bank_starts_afresh_and_archives_nothing(
+    tmp_path: Path,
+) -> None:
+    story = first_week()
+    store = UnreachableStore(tmp_path)
+    store.save(Session.replay(story, [1, 0], "ann"))
+    opening = flow.open_story(story, "ann", store)
+    assert opening.problem is not None and "cannot reach the story bank" in opening.problem
+    assert not opening.archived and opening.saved is None
+    assert opening.begin().session.steps == []
+    assert not (tmp_path / "finished").exists()
+
+
+def test_progress_from_files_and_from_the_bank(tmp_path: Path) -> None:
+    from crossroads.engine.bank import open_session_store
+
+    story = first_week()
+    other = Story.model_validate({**story.model_dump(by_alias=True), "id": "other"})
+    unplayed = Story.model_validate({**story.model_dump(by_alias=True), "id": "unplayed"})
+    finished = ending_paths(story)["mixed"]
+    for store in (FileSessionStore(tmp_path / "saves"),
+                  open_session_store(str(tmp_path / "bank.sqlite3"))):
+        player = flow.Player(Session.replay(other, finished[:-1], "ann"), store)
+        player.choose(finished[-1])
+        player.finish()
+        flow.Player(Session.replay(story, [1], "ann"), store).save()
+        flow.Player(Session.replay(unplayed, [1], "bo"), store).save()
+        assert store.progress([story, other, unplayed], "ann") == {
+            "first-week": "in progress", "other": "finished"}
+        assert store.progress([story, other, unplayed], "bo") == {"unplayed": "in progress"}

@@ -2,15 +2,18 @@
 choice marked, and a cohort-mate's path beside yours with the point where you parted.
 
 Push :class:`CohortScreen` from any app (the player's ending screen does, after a cohort
-playthrough), or run :class:`CohortApp` (``crossroads cohort CODE``). Who may see whose path is
-decided in :mod:`crossroads.engine.cohort.view`, not here.
+playthrough), or run :class:`CohortApp` (``crossroads cohort CODE``). The cohort's paths are read
+from the bank in a worker; a bank that cannot be opened or reached is said so on the screen (and
+in a notice), never a crash. Who may see whose path is decided in
+:mod:`crossroads.engine.cohort.view`, not here.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +25,7 @@ from textual.widgets.option_list import Option
 from crossroads.engine.bank import Bank, open_bank
 from crossroads.engine.cohort import MIN_GROUP, CohortView, LearnerPath, cohort_view
 from crossroads.engine.cohort.analysis import choice_labels
+from crossroads.engine.diagnostics import CrossroadsError
 from crossroads.engine.model import Story
 from crossroads.tui.widgets.cohort_split import PathColumn, SplitView, step_lines
 
@@ -60,18 +64,33 @@ class CohortScreen(Screen[None]):
                  min_group: int = MIN_GROUP) -> None:
         """Show ``cohort_code``'s paths through ``story`` as ``learner`` may see them.
 
-        ``bank`` is an open bank (left open) or a location to open (closed with the screen).
+        ``bank`` is an open bank (left open) or a location to open (closed with the screen);
+        either way it is read in a worker once the screen is up.
         """
         super().__init__()
         self._owns_bank = not isinstance(bank, Bank)
-        self.bank: Bank = bank if isinstance(bank, Bank) else open_bank(bank)
+        self._location = None if isinstance(bank, Bank) else bank
+        self.bank: Bank | None = bank if isinstance(bank, Bank) else None
         self.story = story
         self.cohort_code = cohort_code
         self.learner = learner
         self.min_group = min_group
-        self.view: CohortView = cohort_view(self.bank, story, cohort_code, learner, min_group)
+        self._view: CohortView | None = None
+        self.problem: str | None = None
+        """Why the cohort's paths could not be read (None: not yet tried, or read)."""
         self.labels = {k: v.label for k, v in choice_labels(story).items()}
         self.mate: LearnerPath | None = None
+
+    @property
+    def view(self) -> CohortView:
+        """What the learner may see of the cohort (only once loaded)."""
+        assert self._view is not None, "the cohort view is not loaded yet"
+        return self._view
+
+    @property
+    def loaded(self) -> bool:
+        """True once the cohort's paths are on screen."""
+        return self._view is not None
 
     # ------------------------------------------------------------------ layout
     def _summary(self) -> Content:
@@ -96,35 +115,38 @@ class CohortScreen(Screen[None]):
         return Content(" · ".join(parts))
 
     def compose(self) -> ComposeResult:
-        """Heading, the splits scene by scene, and the cohort-mates to compare with."""
+        """Heading and summary; the body comes once the bank has been read."""
         yield Static(Content.assemble(
             (self.story.title, "bold"), "  ", ("cohort ", "dim"), (self.cohort_code, "bold")),
             id="cohort-head")
-        yield Static(self._summary(), id="cohort-summary")
-        mine = dict(self.view.me.steps) if self.view.me is not None else {}
-        with Horizontal(id="cohort-body"):
-            with VerticalScroll(id="cohort-splits"):
-                yield Static(self._legend(), id="cohort-legend")
-                shown = [s for s in self.view.report.scenes if s.learners]
-                if not shown:
-                    yield Static(Content("No one in this cohort has made a choice yet."))
-                for split in shown:
-                    yield SplitView(split, self.view.report.min_group, mine.get(split.scene))
-            with Vertical(id="cohort-side"):
-                yield Static(self._mates_note(), id="cohort-mates-note")
-                if self.view.mates:
-                    yield OptionList(
-                        *(Option(Content(m.learner), id=str(i))
-                          for i, m in enumerate(self.view.mates)),
-                        id="cohort-mates",
-                    )
-                with VerticalScroll(id="cohort-compare"):
-                    yield Static(Content("Pick a cohort-mate to see their path beside yours."),
-                                 id="cohort-compare-note")
-                    with Horizontal(id="cohort-columns"):
-                        yield PathColumn(id="cohort-you")
-                        yield PathColumn(id="cohort-mate")
+        yield Static(Content("Reading the cohort's paths from the story bank…"),
+                     id="cohort-summary")
         yield Footer()
+
+    def _body(self) -> Horizontal:
+        """The splits scene by scene, and the cohort-mates to compare with."""
+        mine = dict(self.view.me.steps) if self.view.me is not None else {}
+        shown = [s for s in self.view.report.scenes if s.learners]
+        splits: list[Static] = [Static(self._legend(), id="cohort-legend")]
+        if not shown:
+            splits.append(Static(Content("No one in this cohort has made a choice yet.")))
+        splits += [SplitView(sp, self.view.report.min_group, mine.get(sp.scene)) for sp in shown]
+        side: list[Static | OptionList | VerticalScroll] = [
+            Static(self._mates_note(), id="cohort-mates-note")]
+        if self.view.mates:
+            side.append(OptionList(
+                *(Option(Content(m.learner), id=str(i)) for i, m in enumerate(self.view.mates)),
+                id="cohort-mates",
+            ))
+        side.append(VerticalScroll(
+            Static(Content("Pick a cohort-mate to see their path beside yours."),
+                   id="cohort-compare-note"),
+            Horizontal(PathColumn(id="cohort-you"), PathColumn(id="cohort-mate"),
+                       id="cohort-columns"),
+            id="cohort-compare",
+        ))
+        return Horizontal(VerticalScroll(*splits, id="cohort-splits"),
+                          Vertical(*side, id="cohort-side"), id="cohort-body")
 
     def _legend(self, mate: str | None = None) -> Content:
         parts: list[str | tuple[str, str]] = []
@@ -144,7 +166,33 @@ class CohortScreen(Screen[None]):
         return Content("Cohort-mates who shared their path:")
 
     def on_mount(self) -> None:
-        """Focus the cohort-mates when there are any, else the splits."""
+        """Read the cohort's paths in a worker."""
+        self._load()
+
+    @work(exclusive=True, group="cohort-view")
+    async def _load(self) -> None:
+        """Read what the learner may see (in a thread, off the event loop), then show it."""
+        try:
+            view = await asyncio.to_thread(self._read)
+        except CrossroadsError as err:
+            self.problem = str(err)
+            self.query_one("#cohort-summary", Static).update(
+                Content(f"The cohort's paths could not be read: {err}"))
+            self.notify(f"Could not read the cohort's paths: {err}", severity="error",
+                        markup=False)
+            return
+        self._view = view
+        self.query_one("#cohort-summary", Static).update(self._summary())
+        await self.mount(self._body(), before=self.query_one(Footer))
+        self._show_body()
+
+    def _read(self) -> CohortView:
+        if self.bank is None:
+            self.bank = open_bank(self._location)
+        return cohort_view(self.bank, self.story, self.cohort_code, self.learner, self.min_group)
+
+    def _show_body(self) -> None:
+        """Your own path, and focus on the cohort-mates when there are any, else the splits."""
         if self.view.me is not None:
             self.query_one("#cohort-you", PathColumn).show(
                 "You", step_lines(self.story, self.view.me, self.labels), None)
@@ -159,6 +207,8 @@ class CohortScreen(Screen[None]):
 
     def compare(self, mate: LearnerPath | None) -> None:
         """Show ``mate``'s path beside the learner's (None: stop comparing)."""
+        if not self.loaded:
+            return
         self.mate = mate
         me = self.view.me
         parted_step: int | None = None
@@ -200,7 +250,7 @@ class CohortScreen(Screen[None]):
     def action_clear(self) -> None:
         """Stop comparing with a cohort-mate."""
         self.compare(None)
-        if self.view.mates:
+        if self.loaded and self.view.mates:
             self.query_one("#cohort-mates", OptionList).highlighted = None
 
     def action_close(self) -> None:
@@ -212,7 +262,7 @@ class CohortScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         """Close the bank if this screen opened it."""
-        if self._owns_bank:
+        if self._owns_bank and self.bank is not None:
             self.bank.close()
 
 

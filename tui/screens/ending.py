@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,17 +14,13 @@ from textual.widgets import Button, Footer, Sparkline, Static
 
 from crossroads.tui import flow
 from crossroads.tui.catalog import Entry
-
-if TYPE_CHECKING:
-    from crossroads.tui.app import CrossroadsApp
+from crossroads.tui.messages import CompareWithCohort, OpenStory
 
 KIND_TEXT = {"good": "a good ending", "mixed": "a mixed ending", "hard": "a hard ending"}
 
 
 class EndingScreen(Screen[None]):
     """Shown once an ending's passage has been read; the playthrough is archived on mount."""
-
-    app: CrossroadsApp
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "replay", "Play again"),
@@ -33,10 +29,13 @@ class EndingScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, player: flow.Player, paired: list[Entry]) -> None:
+    def __init__(self, player: flow.Player, paired: list[Entry], in_cohort: bool = False) -> None:
+        """The ending of ``player``'s session; offers the ``paired`` stories, and the cohort's
+        paths when the story was played ``in_cohort``."""
         super().__init__()
         self.player = player
         self.paired = paired
+        self.in_cohort = in_cohort
 
     def compose(self) -> ComposeResult:
         """Title, path, meters, buttons."""
@@ -66,11 +65,15 @@ class EndingScreen(Screen[None]):
                 if s.story.show_meters and history:
                     yield Static(Content("How things moved"), classes="ending--heading")
                     for mid, values in history.items():
+                        # the label may wrap; the figures are never cut
                         with Horizontal(classes="ending--meter"):
-                            label = s.story.meters[mid].label
                             yield Static(
-                                Content(f"{label}: {values[0]} → {values[-1]}"),
+                                Content(s.story.meters[mid].label),
                                 classes="ending--meter-label",
+                            )
+                            yield Static(
+                                Content(f"{values[0]} → {values[-1]}"),
+                                classes="ending--meter-figures",
                             )
                             yield Sparkline(values, classes="ending--spark")
             with Horizontal(id="ending-buttons"):
@@ -78,7 +81,7 @@ class EndingScreen(Screen[None]):
                 for i, other in enumerate(self.paired):
                     key = " (p)" if i == 0 else ""
                     yield Button(Content(f"Play {other.story.title}{key}"), id=f"paired-{i}")
-                if self._cohort_bank() is not None:
+                if self.in_cohort:
                     yield Button("Your cohort's paths (c)", id="cohort")
                 yield Button("Quit (q)", id="quit")
         yield Footer()
@@ -93,43 +96,29 @@ class EndingScreen(Screen[None]):
 
     def action_replay(self) -> None:
         """Play the same story again from the start."""
-        self.app.open_story(self.player.story, None, fresh=True)
-
-    def _cohort_bank(self) -> object | None:
-        """The open story bank, when this playthrough was played in a cohort."""
-        if not getattr(self.app, "cohort", None):
-            return None
-        return getattr(self.player.store, "bank", None)
+        self.post_message(OpenStory(self.player.story, fresh=True))
 
     def action_cohort(self) -> None:
         """Compare your path with your cohort's, choice by choice."""
-        bank = self._cohort_bank()
-        cohort = self.app.cohort
-        if bank is None or cohort is None:
+        if not self.in_cohort:
             self.notify("Play with --cohort CODE to compare paths with your cohort.")
             return
-        from crossroads.engine.bank import Bank
-        from crossroads.tui.screens.cohort import CohortScreen
-
-        assert isinstance(bank, Bank)
-        self.app.push_screen(
-            CohortScreen(bank, self.player.story, cohort, self.player.session.learner)
-        )
+        self.post_message(CompareWithCohort(self.player))
 
     def action_paired(self) -> None:
         """Play the first paired story."""
         if self.paired:
-            self.app.open_story(self.paired[0].story, self.paired[0].path)
+            self.post_message(OpenStory(self.paired[0].story, self.paired[0].path))
 
     @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
+    async def _pressed(self, event: Button.Pressed) -> None:
         bid = event.button.id or ""
         if bid == "replay":
             self.action_replay()
         elif bid == "cohort":
             self.action_cohort()
         elif bid == "quit":
-            self.app.exit(0)
+            await self.run_action("app.quit")
         elif bid.startswith("paired-"):
             entry = self.paired[int(bid.split("-")[1])]
-            self.app.open_story(entry.story, entry.path)
+            self.post_message(OpenStory(entry.story, entry.path))

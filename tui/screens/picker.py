@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -13,19 +14,23 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from crossroads.engine.diagnostics import CrossroadsError
 from crossroads.tui.catalog import Catalog, Entry
+from crossroads.tui.messages import OpenStory, ScreenReady
 
 if TYPE_CHECKING:
-    from crossroads.tui.app import CrossroadsApp
+    from crossroads.engine.saves import Progress, SessionStore
 
 
-def entry_prompt(entry: Entry) -> Content:
-    """A picker line: the title, then whose shoes and how long, then the summary."""
+def entry_prompt(entry: Entry, progress: Progress | None = None) -> Content:
+    """A picker line: the title (and whether the learner has it in progress or finished), then
+    whose shoes and how long, then the summary."""
     story = entry.story
     who = f"You are {entry.pov}" if entry.pov else "No fixed point of view"
     return Content.from_markup(
-        "[b]$title[/b]\n[dim]$who · $minutes[/dim]\n$summary",
+        "[b]$title[/b]$mark\n[dim]$who · $minutes[/dim]\n$summary",
         title=story.title,
+        mark=f"  ({progress})" if progress else "",
         who=who,
         minutes=entry.minutes,
         summary=" ".join(story.summary.split()),
@@ -35,13 +40,18 @@ def entry_prompt(entry: Entry) -> Content:
 class PickerScreen(Screen[None]):
     """Lists the stories of a catalog; Enter (or a click) plays one."""
 
-    app: CrossroadsApp
-
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "play", "Play", show=True)]
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(
+        self, catalog: Catalog, store: SessionStore | None = None, learner: str = "you"
+    ) -> None:
+        """List ``catalog``; ``store`` tells which stories ``learner`` has in progress or
+        finished (looked up in a worker once the list is on screen)."""
         super().__init__()
         self.catalog = catalog
+        self.store = store
+        self.learner = learner
+        self.progress: dict[str, Progress] = {}
 
     def compose(self) -> ComposeResult:
         """Heading, the list, and a note about files that could not be loaded."""
@@ -67,7 +77,25 @@ class PickerScreen(Screen[None]):
     def on_mount(self) -> None:
         """Focus the list."""
         self.query_one(OptionList).focus()
-        self.app.first_frame()
+        self.post_message(ScreenReady())
+        if self.store is not None and self.catalog.entries:
+            self._load_progress(self.store)
+
+    @work(exclusive=True, group="picker-progress")
+    async def _load_progress(self, store: SessionStore) -> None:
+        """Mark the stories in progress or finished (looked up in a thread, off the event loop)."""
+        stories = [e.story for e in self.catalog.entries]
+        try:
+            found = await asyncio.to_thread(store.progress, stories, self.learner)
+        except (CrossroadsError, OSError) as err:
+            self.notify(f"Could not tell which stories you have played: {err}",
+                        severity="warning", markup=False)
+            return
+        self.progress = found
+        options = self.query_one("#picker-list", OptionList)
+        for i, entry in enumerate(self.catalog.entries):
+            if entry.story.id in found:
+                options.replace_option_prompt(str(i), entry_prompt(entry, found[entry.story.id]))
 
     def action_play(self) -> None:
         """Play the highlighted story."""
@@ -82,4 +110,4 @@ class PickerScreen(Screen[None]):
 
     def _play(self, index: int) -> None:
         entry = self.catalog.entries[index]
-        self.app.open_story(entry.story, entry.path)
+        self.post_message(OpenStory(entry.story, entry.path))

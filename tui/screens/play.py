@@ -15,13 +15,14 @@ from textual.widgets import Footer, OptionList, Static
 
 from crossroads.engine.diagnostics import CrossroadsError
 from crossroads.tui import flow
+from crossroads.tui.messages import EndingReached, ScreenReady
 from crossroads.tui.widgets.choices import ChoiceList, Item
 from crossroads.tui.widgets.meters import MetersPanel
 from crossroads.tui.widgets.passage import Passage
 from crossroads.tui.widgets.pov import PovBanner
 
 if TYPE_CHECKING:
-    from crossroads.tui.app import CrossroadsApp
+    from crossroads.engine.records import ReflectionReader
     from crossroads.tui.screens.reflection import ReflectionResult
 
 GATE_TEXT = {
@@ -35,17 +36,22 @@ class PlayScreen(Screen[None]):
     """Plays one session; every record goes through :class:`crossroads.tui.flow.Player` (which
     saves)."""
 
-    app: CrossroadsApp
-
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"pick({n})", f"Choice {n}", show=False) for n in range(1, 10)),
         Binding("m", "toggle_meters", "Meters"),
         Binding("o", "others", "Others' stories", show=False),
     ]
 
-    def __init__(self, player: flow.Player) -> None:
+    def __init__(
+        self, player: flow.Player, reader: ReflectionReader | None = None, in_cohort: bool = False
+    ) -> None:
+        """Play ``player``'s session; ``reader`` serves others' shared reflections (None: none
+        offered); ``in_cohort``: the story is played in a cohort (its reflections may be shared
+        with the cohort)."""
         super().__init__()
         self.player = player
+        self.reader = reader
+        self.in_cohort = in_cohort
         self.items: list[Item] = []
         self.shown_at = time.monotonic()
         self.saved = player.saves > 0 or bool(player.session.events)
@@ -68,7 +74,7 @@ class PlayScreen(Screen[None]):
         meters = self.query_one(MetersPanel)
         meters.display = self.player.story.show_meters and bool(self.player.story.meters)
         self.show_scene()
-        self.app.first_frame()
+        self.post_message(ScreenReady())
 
     # ------------------------------------------------------------------ drawing
     def show_scene(self) -> None:
@@ -115,7 +121,7 @@ class PlayScreen(Screen[None]):
     def _others_available(self) -> bool:
         s = self.player.session
         return (
-            self.app.reader is not None
+            self.reader is not None
             and s.current.reflect is not None
             and s.answered_at_scene("reflection")
         )
@@ -177,10 +183,11 @@ class PlayScreen(Screen[None]):
             prompt = s.current.reflect
             assert prompt is not None
             self.app.push_screen(
-                ReflectionScreen(s.render(prompt.prompt), prompt.required), self._reflected
+                ReflectionScreen(s.render(prompt.prompt), prompt.required, self.in_cohort),
+                self._reflected,
             )
         elif pending == "ending":
-            self.app.show_ending(self.player)
+            self.post_message(EndingReached(self.player))
 
     def _checked_in(self, answers: dict[str, int] | None) -> None:
         self._record(lambda: self.player.checkin(answers))
@@ -198,7 +205,7 @@ class PlayScreen(Screen[None]):
 
         s = self.player.session
         prompt = s.current.reflect
-        reader = self.app.reader
+        reader = self.reader
         if prompt is None or reader is None:
             return
         self.app.push_screen(

@@ -41,10 +41,14 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
         Binding("ctrl+d", "dismiss_nudge", "Hide hint", show=False, priority=True),
     ]
 
-    def __init__(self, prompt: str, required: bool = False) -> None:
+    def __init__(self, prompt: str, required: bool = False, in_cohort: bool = False) -> None:
+        """Ask ``prompt``; "my cohort" is offered only ``in_cohort`` (played in a cohort)."""
         super().__init__()
         self.prompt = prompt
         self.required = required
+        self.visibilities: tuple[Visibility, ...] = tuple(
+            v for v in VISIBILITIES if in_cohort or v != "cohort"
+        )
         self.nudged = False
         """True once the story-not-opinion hint was shown (it is shown at most once)."""
 
@@ -57,7 +61,7 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
             with Horizontal(id="reflection-sharing"):
                 yield Static(Content("0 words"), id="reflection-words")
                 with RadioSet(id="reflection-visibility"):
-                    for v in VISIBILITIES:
+                    for v in self.visibilities:
                         yield RadioButton(VISIBILITY_LABELS[v], value=v == "private", name=v)
                 yield Checkbox("Anonymous", id="reflection-anonymous")
             yield Static(id="reflection-nudge")
@@ -86,7 +90,7 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
         """The visibility chosen (private unless another is pressed)."""
         pressed = self.query_one(RadioSet).pressed_button
         name = pressed.name if pressed is not None else "private"
-        for v in VISIBILITIES:
+        for v in self.visibilities:
             if v == name:
                 return v
         return "private"

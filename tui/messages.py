@@ -1,0 +1,43 @@
+"""What the player's screens ask of the app: attributes go down, these messages come up.
+
+A screen gets what it needs in its constructor and posts one of these when something beyond
+itself must happen (open a story, show an ending); :class:`~crossroads.tui.app.CrossroadsApp`
+handles them. So no screen imports the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.message import Message
+
+from crossroads.engine.model import Story
+from crossroads.tui.flow import Player
+
+
+@dataclass
+class OpenStory(Message):
+    """Open a story: resume it, ask, or start it afresh, as ``flow.open_story`` decides."""
+
+    story: Story
+    path: Path | None = None
+    fresh: bool = False
+
+
+@dataclass
+class EndingReached(Message):
+    """The learner read an ending's passage: show the ending screen."""
+
+    player: Player
+
+
+@dataclass
+class CompareWithCohort(Message):
+    """Show the cohort view of the story the player just finished."""
+
+    player: Player
+
+
+class ScreenReady(Message):
+    """The first interactive screen is on show: start-up is over."""
