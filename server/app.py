@@ -24,7 +24,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crossroads import __version__
-from crossroads.engine.bank import Bank, BankUnavailable, access, identity, open_bank
+from crossroads.engine.bank import Bank, BankUnavailable, caller_rules, identity, open_bank
 from crossroads.engine.bank.identity import AuthError, Caller, RateLimited
 from crossroads.engine.diagnostics import BankError
 
@@ -208,18 +208,18 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
 
     async def record(request: Request, bank: Bank, caller: Caller) -> dict[str, Any]:
         data = await _body(request)
-        batch = await run_in_threadpool(access.record, bank, caller, data)
+        batch = await run_in_threadpool(caller_rules.record, bank, caller, data)
         return {"playthrough": batch.playthrough, "first": batch.first,
                 "events": len(batch.events)}
 
     async def reflections(request: Request, bank: Bank, caller: Caller) -> Any:
         q = request.query_params
         return await run_in_threadpool(
-            access.visible_reflections, bank, caller, q.get("story"), q.get("prompt"),
+            caller_rules.visible_reflections, bank, caller, q.get("story"), q.get("prompt"),
             q.get("q"), _int(q.get("limit"), "limit", 20), _int(q.get("offset"), "offset", 0))
 
     async def paths(request: Request, bank: Bank, caller: Caller) -> Any:
-        return await run_in_threadpool(access.cohort_paths, bank, caller,
+        return await run_in_threadpool(caller_rules.cohort_paths, bank, caller,
                                        request.path_params["cohort"],
                                        request.query_params.get("story"))
 

@@ -214,11 +214,6 @@ def test_no_import_time_cycle(modules: dict[str, Path]) -> None:
     assert problem is None, problem
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="tui.app imports its screens inside functions and the screens import tui.app: "
-    "being removed in the tui branch (issue 11)",
-)
 def test_no_import_cycle_inside_tui(graph: nx.DiGraph) -> None:
     tui = graph.subgraph(m for m in graph if _in(m, "tui"))
     problem = describe_cycle(tui)
