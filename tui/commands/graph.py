@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.graphviz import render
-from crossroads.tui.commands._story import load_valid
+from crossroads.tui.commands._common import STORY_HELP, add_output_option, load_valid, write_output
 
 
 def register(sub: Any) -> None:
@@ -19,11 +17,11 @@ def register(sub: Any) -> None:
         description="Print the scene graph: endings by kind, points of view and reflection "
         "scenes marked. SVG needs Graphviz's 'dot' program.",
     )
-    p.add_argument("story", metavar="STORY", help="a story file (or a shipped story's id)")
+    p.add_argument("story", metavar="STORY", help=STORY_HELP)
     p.add_argument(
         "--format", choices=["mermaid", "dot", "svg"], default="mermaid", help="default: mermaid"
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the screen")
+    add_output_option(p, "write to FILE instead of the screen")
     p.set_defaults(func=run)
 
 
@@ -31,11 +29,5 @@ def run(args: argparse.Namespace) -> int:
     """Render the graph to standard output or a file."""
     story = load_valid(args.story)
     text = render(story, args.format)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as err:
-            raise UsageError(f"cannot write {args.output}: {err.strerror}") from None
-    else:
-        print(text, end="")
+    write_output(args.output, text)
     return 0

@@ -20,7 +20,7 @@ from crossroads.engine.explore.playtest import (
 )
 from crossroads.engine.model import Story
 from crossroads.engine.runtime import Session
-from crossroads.tui.commands._story import load_valid
+from crossroads.tui.commands._common import STORY_HELP, load_valid
 from crossroads.tui.progress import progress_bar
 
 
@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
         description="Seeded random playthroughs under the story's rules. Prints the endings "
         "reached and every scene and choice no run reached; --replay K shows run K step by step.",
     )
-    p.add_argument("story", metavar="STORY", help="a story file (or a shipped story's id)")
+    p.add_argument("story", metavar="STORY", help=STORY_HELP)
     p.add_argument("--runs", type=int, default=100, metavar="N", help="playthroughs (default 100)")
     p.add_argument("--seed", default="0", metavar="S", help="the seed (default 0)")
     p.add_argument(

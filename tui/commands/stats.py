@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from crossroads.engine.stats import SAMPLE_RUNS, WORDS_PER_MINUTE, story_stats
-from crossroads.tui.commands._story import load_valid
+from crossroads.tui.commands._common import STORY_HELP, load_valid
 
 
 def register(sub: Any) -> None:
@@ -18,7 +18,7 @@ def register(sub: Any) -> None:
         description="Numbers about a story. Routes are counted on the scene graph with every "
         "loop collapsed (its condensation), never by listing paths.",
     )
-    p.add_argument("story", metavar="STORY", help="a story file (or a shipped story's id)")
+    p.add_argument("story", metavar="STORY", help=STORY_HELP)
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")
     p.set_defaults(func=run)
 
