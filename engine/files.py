@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Literal, overload
+from typing import IO, Any, Literal, overload
 
 from crossroads.engine.diagnostics import OutputError
 
@@ -64,7 +64,7 @@ def open_atomic(
 
 
 @contextlib.contextmanager
-def _atomic(path: Path, mode: str, fsync_folder: bool) -> Iterator[IO[str] | IO[bytes]]:
+def _atomic(path: Path, mode: str, fsync_folder: bool) -> Iterator[Any]:  # IO[str] or IO[bytes]
     if path.is_dir():
         raise OutputError(f"{path}: is a folder, not a file")
     folder = path.parent

@@ -126,8 +126,8 @@ def resolve_story(bank: Bank, cohort: str | None, story: str | None) -> Story:
 
     entry = discover([stories_dir()]).find(wanted)
     if entry is None:
-        raise UsageError(f"{wanted}: no story file or shipped story by that name; give the "
-                         "story's file with --story FILE")
+        raise UsageError(f"{wanted}: no story file or shipped story by that name (in "
+                         f"{stories_dir()}); give the story's file instead")
     return entry.story
 
 
