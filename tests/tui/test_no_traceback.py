@@ -46,10 +46,12 @@ class Case:
     """Needs a folder that is really read-only to this process."""
     must_fail: bool = True
     """False when the command may legitimately succeed (reading a read-only bank)."""
+    home: str = ""
+    """CROSSROADS_HOME, the data folder (default: a fresh writable one)."""
 
     @property
     def id(self) -> str:
-        return " ".join(self.args)
+        return " ".join(self.args) + (f" (CROSSROADS_HOME={self.home})" if self.home else "")
 
 
 def _case(*args: str, **kw: object) -> Case:
@@ -114,6 +116,10 @@ def _cases() -> Iterator[Case]:
         yield _case("themes", missing, "--bank", good)
     for bundle in ["{w}/missing.jsonl", "{w}/empty-folder", "{w}/corrupt.yaml"]:
         yield _case("bank", "import", bundle, "--bank", good)
+    # the data folder (the default bank, saves) cannot be created or written
+    for home in ["/proc/crossroads-home", "{w}/a-file", "{w}/read-only"]:
+        for args in (("play", "first-week", "--plain"), ("bank", "list"), ("themes", COHORT)):
+            yield _case(*args, home=home, read_only="read-only" in home)
     yield _case("classify", stdin=GARBAGE)
     yield _case("classify", stdin=b'{"text": 1}\n')
     yield _case("check", "{w}/corrupt.yaml", "--json")
@@ -143,7 +149,8 @@ def _prepare(work: Path) -> None:
 def _run(case: Case, work: Path, home: Path) -> subprocess.CompletedProcess[str]:
     args = [a.replace("{w}", str(work)) for a in case.args]
     prefix = _AS_OWNER if _ROOT and case.read_only else []
-    env = {**os.environ, "CROSSROADS_HOME": str(home), "COLUMNS": "100"}
+    home_dir = case.home.replace("{w}", str(work)) or str(home)
+    env = {**os.environ, "CROSSROADS_HOME": home_dir, "COLUMNS": "100"}
     env.pop("CROSSROADS_BANK", None)
     return subprocess.run(
         [*prefix, sys.executable, "-m", "crossroads", *args],

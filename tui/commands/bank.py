@@ -11,7 +11,7 @@ from typing import Any
 from crossroads.engine.bank import Bank, open_bank
 from crossroads.engine.diagnostics import BankError, UsageError
 from crossroads.engine.files import describe, open_atomic
-from crossroads.tui.commands._common import STORY_HELP, add_bank_option, story_id
+from crossroads.tui.commands._common import add_bank_option, story_id
 from crossroads.tui.commands._common import printable as _plain
 
 
@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
     ls.add_argument("what", nargs="?", choices=["learners", "cohorts", "playthroughs"],
                     help="what to list (default: a count of every kind of record)")
     ls.add_argument("--story", metavar="STORY",
-                    help=f"only playthroughs of this story ({STORY_HELP}, or its id)")
+                    help="only playthroughs of this story (its id, or its file)")
     ls.add_argument("--cohort", metavar="COHORT", help="only playthroughs in this cohort")
     ls.set_defaults(func=run_list)
 
@@ -46,7 +46,7 @@ def register(sub: Any) -> None:
                 "with the whole bank)")
     se.add_argument("text", metavar="TEXT", help="words to look for")
     se.add_argument("--as", dest="reader", metavar="NAME", help="search as this learner")
-    se.add_argument("--story", metavar="STORY", help=f"only this story ({STORY_HELP}, or its id)")
+    se.add_argument("--story", metavar="STORY", help="only this story (its id, or its file)")
     se.add_argument("--prompt", metavar="ID", help="only this reflection prompt")
     se.add_argument("--limit", type=int, default=20, metavar="N", help="at most N (default 20)")
     se.set_defaults(func=run_search)
