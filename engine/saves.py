@@ -73,7 +73,7 @@ class FileSessionStore:
         except FileNotFoundError:
             return None
         except OSError as err:
-            raise SaveError(f"cannot read the save {path}: {err.strerror}") from None
+            raise SaveError(f"cannot read the save {path}: {err.strerror}") from err
         return Session.loads(story, text)
 
     def discard(self, story: Story, learner: str) -> None:

@@ -177,7 +177,7 @@ def _read_lines(name: str, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            raise BankError(f"{name}:{number}: not a JSON line ({err.msg})") from None
+            raise BankError(f"{name}:{number}: not a JSON line ({err.msg})") from err
         if not isinstance(record, dict):
             raise BankError(f"{name}:{number}: each line must be a JSON object")
         yield record

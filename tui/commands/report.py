@@ -39,8 +39,9 @@ def register(sub: Any) -> None:
                    help=f"{STORY_HELP} (default: the one the cohort played)")
     out = p.add_mutually_exclusive_group(required=True)
     out.add_argument("--html", metavar="FILE", type=Path,
-                     help="write one self-contained HTML page")
-    out.add_argument("--csv", metavar="FILE", type=Path, help="write the report as CSV")
+                     help="write one self-contained HTML page to FILE ('-': standard output)")
+    out.add_argument("--csv", metavar="FILE", type=Path,
+                     help="write the report as CSV to FILE ('-': standard output)")
     out.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--as", dest="reader", metavar="NAME",
                    help="the HTML's themes section reads what this learner may see (default: "
@@ -73,11 +74,11 @@ def run(args: argparse.Namespace) -> int:
     if args.csv is not None:
         from crossroads.engine.export.csv import render_csv
 
-        write_output(args.csv, render_csv(report))
-        print(f"wrote {args.csv}")
+        if write_output(args.csv, render_csv(report)) is not None:
+            print(f"wrote {args.csv}")
         return 0
     from crossroads.engine.export.html import render_html
 
-    write_output(args.html, render_html(report, story, themes, args.reader))
-    print(f"wrote {args.html}")
+    if write_output(args.html, render_html(report, story, themes, args.reader)) is not None:
+        print(f"wrote {args.html}")
     return 0
