@@ -120,6 +120,9 @@ def _cases() -> Iterator[Case]:
     for home in ["/proc/crossroads-home", "{w}/a-file", "{w}/read-only"]:
         for args in (("play", "first-week", "--plain"), ("bank", "list"), ("themes", COHORT)):
             yield _case(*args, home=home, read_only="read-only" in home)
+    yield _case("bank", "import", "-", "--bank", "{w}/bank.sqlite3", stdin=GARBAGE)
+    yield _case("play", "first-week", "--plain", "--bank", "{w}/garbage-in.sqlite3",
+                stdin=GARBAGE, must_fail=False)  # garbage answers are asked again, then EOF
     yield _case("classify", stdin=GARBAGE)
     yield _case("classify", stdin=b'{"text": 1}\n')
     yield _case("check", "{w}/corrupt.yaml", "--json")
