@@ -3,13 +3,34 @@
 Every problem Crossroads reports to a person is a :class:`Diagnostic`: a stable code, a
 severity, a message, a hint on how to fix it, and a position (file, 1-based line and column).
 
-Exception tree (all user-facing errors; anything else escaping the CLI is a bug)::
+Exception tree: every error Crossroads shows a person is a :class:`CrossroadsError`, printed as
+one line (or one line per diagnostic) and never as a traceback; anything else escaping the command
+line is a bug, except an ``OSError``, which the command line prints as ``path: reason``::
 
-    CrossroadsError                 base; carries zero or more diagnostics
+    CrossroadsError                 base; carries zero or more diagnostics (exit code 1)
     ├── StoryError                  a story failed to load or validate (diagnostics say where)
     ├── UsageError                  the command line or an argument is wrong (exit code 2)
     ├── SaveError                   a saved session cannot be used with this story
-    └── BankError                   the story bank cannot be opened, migrated or written
+    ├── BankError                   the story bank cannot be opened, migrated or written
+    │   └── BankUnavailable         the bank cannot be reached right now; try again later
+    │                               (engine.bank.base; the player keeps a journal meanwhile)
+    ├── LrsError                    a Learning Record Store refused statements or cannot be
+    │                               reached (engine.export.lrs)
+    └── OutputError                 an output file or folder cannot be written (engine.files)
+
+Errors that never reach a person: the validator turns them into diagnostics::
+
+    ExpressionSyntaxError           a condition or effect expression does not parse
+                                    (engine.expressions; becomes CR120)
+    TemplateSyntaxError             a passage's {if}…{end} template does not parse
+                                    (engine.templates; becomes CR123)
+
+Private control flow, caught where raised: ``_Fail`` (engine.loader, one reason a value is
+refused) and ``_EndOfInput`` (tui.plain, standard input closed).
+
+Lower-level errors (``sqlite3``, ``psycopg``, ``OSError``, ``urllib``) are translated where they
+happen, with ``raise … from err`` so that the original stays in ``__cause__`` for whoever
+debugs it.
 """
 
 from __future__ import annotations
@@ -197,3 +218,7 @@ class SaveError(CrossroadsError):
 
 class BankError(CrossroadsError):
     """The story bank cannot be opened, migrated or written."""
+
+
+class OutputError(CrossroadsError):
+    """An output file or folder cannot be written; the message is ``path: reason``."""

@@ -232,7 +232,7 @@ def to_svg(story: Story, timeout: float = 60.0) -> str:
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as err:
-        raise CrossroadsError(f"Graphviz 'dot' failed: {err}") from None
+        raise CrossroadsError(f"Graphviz 'dot' failed: {err}") from err
     if done.returncode != 0:
         detail = done.stderr.decode(errors="replace").strip().splitlines()
         raise CrossroadsError(

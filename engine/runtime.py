@@ -417,7 +417,7 @@ class Session:
                     s.events.append(dict(event))
             return s
         except (KeyError, TypeError, ValueError) as err:
-            raise SaveError(f"the save is damaged ({err})") from None
+            raise SaveError(f"the save is damaged ({err})") from err
 
     @classmethod
     def loads(cls, story: Story, text: str) -> Session:
@@ -429,7 +429,7 @@ class Session:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
-            raise SaveError(f"the save is damaged (not JSON: {err.msg})") from None
+            raise SaveError(f"the save is damaged (not JSON: {err.msg})") from err
         if not isinstance(data, dict):
             raise SaveError("the save is damaged")
         return cls.from_json(story, data)

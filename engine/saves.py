@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from crossroads.engine.diagnostics import SaveError
+from crossroads.engine.files import make_folder, write_bytes
 from crossroads.engine.model import Story
 from crossroads.engine.paths import data_dir
 from crossroads.engine.runtime import Session
@@ -61,23 +61,13 @@ class SessionStore(Protocol):
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file.
+
+    Raises:
+        OutputError: the save cannot be written (``path: reason``).
+    """
+    make_folder(path.parent)
+    write_bytes(path, data, fsync_folder=True)
 
 
 class FileSessionStore:
@@ -105,7 +95,7 @@ class FileSessionStore:
         except FileNotFoundError:
             return None
         except OSError as err:
-            raise SaveError(f"cannot read the save {path}: {err.strerror}") from None
+            raise SaveError(f"cannot read the save {path}: {err.strerror}") from err
         return Session.loads(story, text)
 
     def discard(self, story: Story, learner: str) -> None:

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.files import make_folder, write_text
 
 #: Story ids: what the format accepts, and safe as a file name.
 STORY_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
@@ -183,12 +184,12 @@ def write_starter(
 
     Raises:
         UsageError: the id is not valid, or the file exists and ``force`` is false.
+        OutputError: the folder or the file cannot be written.
     """
     check_story_id(story_id)
     target = directory / f"{story_id}.yaml"
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; pass --force to overwrite it")
-    directory.mkdir(parents=True, exist_ok=True)
+    make_folder(directory)
     text = starter_story(story_id, title, str(target), schema_reference(directory))
-    target.write_text(text, encoding="utf-8")
-    return target
+    return write_text(target, text)

@@ -1,10 +1,13 @@
 """The ``crossroads`` command line.
 
 Each subcommand lives in ``tui/commands/<name>.py`` and exposes ``register(subparsers)``, which
-adds its parser and sets ``func`` to a handler ``(args) -> int`` (the exit code). Errors that a
-person can fix are :class:`~crossroads.engine.diagnostics.CrossroadsError`; they are printed as one
-line each
-on standard error, never as a traceback.
+adds its parser and sets ``func`` to a handler ``(args) -> int`` (the exit code). Only the chosen
+command's module is imported; ``--help`` lists the commands from :data:`COMMANDS`, a static table.
+
+This is the one error boundary: an error a person can fix is a
+:class:`~crossroads.engine.diagnostics.CrossroadsError`, printed as one line (one per diagnostic)
+on standard error; an ``OSError`` that escapes a command is printed as ``path: reason``. Neither
+ends in a traceback.
 """
 
 from __future__ import annotations
@@ -14,11 +17,29 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from crossroads import __version__
 from crossroads.engine.diagnostics import CrossroadsError
 
-#: Subcommand modules under ``crossroads.tui.commands``, in the order ``--help`` lists them.
-COMMANDS = ["play", "check", "new", "schema", "playtest", "graph", "stats", "bank", "cohort",
-            "report", "export", "themes", "classify", "serve", "facilitator"]
+#: Every subcommand and its one-line help, in the order ``--help`` lists them. The module
+#: ``crossroads.tui.commands.<name>`` registers the command with the same help (a test checks).
+COMMANDS: dict[str, str] = {
+    "play": "play a story (with no STORY: choose one)",
+    "check": "check stories for broken links, dead ends and other problems",
+    "new": "start a new story from a small, valid template",
+    "schema": "write schema/story.schema.json for editor completion",
+    "playtest": "play a story many times at random; show which scenes and choices were never "
+    "reached",
+    "graph": "draw the scene graph (Mermaid, DOT, or SVG through Graphviz)",
+    "stats": "scenes, words, choices, endings, reading time and routes to each ending",
+    "bank": "list, search, export, import or forget the story bank's records",
+    "cohort": "compare your path with your cohort's, choice by choice",
+    "report": "a cohort's report for the facilitator (HTML, CSV or JSON)",
+    "export": "export playthroughs for other tools (xAPI)",
+    "themes": "group the reflections of a cohort or a story (or one prompt) into themes",
+    "classify": "label reflections (standard input) as stories or opinions, as JSON Lines",
+    "serve": "run the cohort server: the one program that opens a shared story bank",
+    "facilitator": "manage facilitators of a cohort server (run where the bank is)",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,39 +50,34 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """Build the argument parser with every available subcommand (or just ``only``, which keeps
-    start-up lean: ``crossroads play`` does not import the other commands)."""
+    """The argument parser: every command listed, only ``only`` (if it is one) fully registered,
+    so that ``crossroads play`` or ``crossroads --help`` imports no other command's module."""
     parser = _Parser(
         prog="crossroads",
         description="Crossroads: live a story from someone else's point of view.",
+        epilog="Run 'crossroads COMMAND --help' for a command's options.",
     )
+    parser.add_argument("--version", action="version", version=f"crossroads {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    registered = 0
-    for name in [only] if only in COMMANDS else COMMANDS:
-        try:
-            module = importlib.import_module(f"crossroads.tui.commands.{name}")
-        except ModuleNotFoundError as err:
-            if err.name == f"crossroads.tui.commands.{name}":
-                continue  # not built yet
-            raise
-        module.register(sub)
-        registered += 1
-    if only in COMMANDS and not registered:
-        return build_parser()
+    for name, help_text in COMMANDS.items():
+        if name == only:
+            importlib.import_module(f"crossroads.tui.commands.{name}").register(sub)
+        else:
+            sub.add_parser(name, help=help_text, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     words = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(words[0] if words else None)
-    args = parser.parse_args(words)
-    if not getattr(args, "func", None):
-        if args.command is None and "crossroads.tui.commands.play" in sys.modules:
-            return main(["play"])
-        parser.print_help()
-        return 2
+    if not words:
+        words = ["play"]
     try:
+        parser = build_parser(words[0])
+        args = parser.parse_args(words)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
         return int(args.func(args))
     except CrossroadsError as err:
         for line in err.lines():
@@ -71,6 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:
+        from crossroads.engine.files import describe
+
+        text = describe(err)
+        print(text if err.filename is not None else f"crossroads: {text}", file=sys.stderr)
+        return 1
 
 
 def run() -> None:

@@ -172,8 +172,8 @@ def norm_time(value: str | datetime | None) -> str | None:
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
-        except ValueError:
-            raise BankError(f"{value!r} is not an ISO 8601 timestamp") from None
+        except ValueError as err:
+            raise BankError(f"{value!r} is not an ISO 8601 timestamp") from err
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec="milliseconds")

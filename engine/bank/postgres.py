@@ -100,9 +100,9 @@ class PostgresBank(SqlBank):
         except psycopg.OperationalError as err:
             raise BankUnavailable(
                 f"cannot reach the story bank {self.url}: {_first_line(err)}"
-            ) from None
+            ) from err
         except psycopg.ProgrammingError as err:
-            raise BankError(f"the story bank URL {self.url} is wrong: {_first_line(err)}") from None
+            raise BankError(f"the story bank URL {self.url} is wrong: {_first_line(err)}") from err
         return self._conn
 
     def _drop(self) -> None:
@@ -128,11 +128,11 @@ class PostgresBank(SqlBank):
                     self._drop()
                 raise BankUnavailable(
                     f"the story bank {self.url} is unavailable: {_first_line(err)}"
-                ) from None
+                ) from err
             except psycopg.Error as err:
                 raise BankError(
                     f"the story bank {self.url} refused it: {_first_line(err)}"
-                ) from None
+                ) from err
 
     def _write(self) -> Any:
         return self._tx()

@@ -54,6 +54,9 @@ def _error(err: sqlite3.Error, where: str) -> BankError:
     text = str(err)
     if isinstance(err, sqlite3.OperationalError) and any(t in text.lower() for t in _TRANSIENT):
         return BankUnavailable(f"the story bank {where} is unavailable: {text}")
+    if "readonly" in text.lower():
+        return BankError(f"the story bank {where} is read-only ({text}); give one you may "
+                         "write with --bank PATH|URL")
     if isinstance(err, sqlite3.IntegrityError):
         return BankError(f"the story bank {where} refused a record: {text}")
     return BankError(f"the story bank {where} failed: {text}")
@@ -82,15 +85,15 @@ class SQLiteBank(SqlBank):
                 check_same_thread=False,
             )
         except sqlite3.Error as err:
-            raise BankError(f"cannot open the story bank {self.url}: {err}") from None
+            raise BankError(f"cannot open the story bank {self.url}: {err}") from err
         try:
             self._setup()
             self._migrate(LATEST if migrate_to is None else migrate_to)
         except sqlite3.DatabaseError as err:
             self._conn.close()
             if "not a database" in str(err):
-                raise BankError(f"{self.url} is not a story bank (not an SQLite file)") from None
-            raise _error(err, self.url) from None
+                raise BankError(f"{self.url} is not a story bank (not an SQLite file)") from err
+            raise _error(err, self.url) from err
         except BaseException:
             self._conn.close()
             raise
@@ -141,7 +144,7 @@ class SQLiteBank(SqlBank):
             try:
                 conn.execute(begin)
             except sqlite3.Error as err:
-                raise _error(err, self.url) from None
+                raise _error(err, self.url) from err
             try:
                 yield _SqliteTx(conn)
                 conn.execute("COMMIT")
@@ -149,7 +152,7 @@ class SQLiteBank(SqlBank):
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
-                    raise _error(exc, self.url) from None
+                    raise _error(exc, self.url) from exc
                 raise
 
     def _write(self) -> Any:
@@ -179,4 +182,4 @@ class SQLiteBank(SqlBank):
                 )
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error as err:
-                raise _error(err, self.url) from None
+                raise _error(err, self.url) from err

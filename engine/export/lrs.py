@@ -119,7 +119,7 @@ class LrsClient:
                 if err.code != 429 and err.code < 500:
                     what = "refused the credentials" if err.code in (401, 403) else "refused"
                     raise LrsError(f"the LRS at {self.url} {what} ({err.code}): "
-                                   f"{detail.strip() or err.reason}") from None
+                                   f"{detail.strip() or err.reason}") from err
                 retry_after = err.headers.get("Retry-After") if err.headers else None
                 if retry_after and retry_after.isdigit():
                     wait = float(retry_after)
@@ -149,9 +149,9 @@ class LrsClient:
             if status == 200:
                 try:
                     ids = json.loads(answer or b"[]")
-                except ValueError:
+                except ValueError as err:
                     raise LrsError(f"the LRS at {self.url} answered with something other "
-                                   "than a list of statement ids") from None
+                                   "than a list of statement ids") from err
                 result.stored += len(ids) if isinstance(ids, list) else 0
         return result
 

@@ -212,7 +212,8 @@ def test_cohort_command_errors_are_one_line(
     _, _, path = world
     assert main(["cohort", "nope", "--bank", str(path)]) == 2
     assert capsys.readouterr().err.strip() == (
-        f"no cohort with the code 'nope' in the story bank {path}")
+        f"no cohort with the code 'nope' in the story bank {path} "
+        "(see 'crossroads bank list cohorts')")
     # the cohort played a story that is not shipped: ask for its file
     assert main(["cohort", COHORT, "--bank", str(path), "--json"]) == 2
     assert "give the story's file instead" in capsys.readouterr().err

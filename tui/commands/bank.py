@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from crossroads.engine.bank import Bank, open_bank
 from crossroads.engine.diagnostics import BankError, UsageError
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _plain(text: str) -> str:
-    """Text safe to print on a terminal: control characters (escape sequences) made visible."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+from crossroads.engine.files import describe, open_atomic
+from crossroads.tui.commands._common import add_bank_option, story_id
+from crossroads.tui.commands._common import printable as _plain
 
 
 def register(sub: Any) -> None:
@@ -29,13 +21,14 @@ def register(sub: Any) -> None:
         "bank",
         help="list, search, export, import or forget the story bank's records",
         description="Look after the story bank: by default the SQLite file in your data folder; "
-        "--bank PATH or a postgresql:// URL (or CROSSROADS_BANK) selects another.",
+        "--bank PATH|URL (an SQLite file or a postgresql:// URL) or CROSSROADS_BANK selects "
+        "another.",
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     def action(name: str, help_text: str, data: bool = True) -> argparse.ArgumentParser:
         a: argparse.ArgumentParser = actions.add_parser(name, help=help_text, description=help_text)
-        a.add_argument("--bank", metavar="PATH|URL", help="the bank (a file or postgresql:// URL)")
+        add_bank_option(a)
         if data:
             a.add_argument("--json", action="store_true", help="print the result as JSON")
         return a
@@ -44,15 +37,16 @@ def register(sub: Any) -> None:
                 "playthroughs")
     ls.add_argument("what", nargs="?", choices=["learners", "cohorts", "playthroughs"],
                     help="what to list (default: a count of every kind of record)")
-    ls.add_argument("--story", metavar="ID", help="only playthroughs of this story")
-    ls.add_argument("--cohort", metavar="CODE", help="only playthroughs in this cohort")
+    ls.add_argument("--story", metavar="STORY",
+                    help="only playthroughs of this story (its id, or its file)")
+    ls.add_argument("--cohort", metavar="COHORT", help="only playthroughs in this cohort")
     ls.set_defaults(func=run_list)
 
     se = action("search", "search the reflections a reader may see (default: only those shared "
                 "with the whole bank)")
     se.add_argument("text", metavar="TEXT", help="words to look for")
     se.add_argument("--as", dest="reader", metavar="NAME", help="search as this learner")
-    se.add_argument("--story", metavar="ID", help="only this story")
+    se.add_argument("--story", metavar="STORY", help="only this story (its id, or its file)")
     se.add_argument("--prompt", metavar="ID", help="only this reflection prompt")
     se.add_argument("--limit", type=int, default=20, metavar="N", help="at most N (default 20)")
     se.set_defaults(func=run_search)
@@ -71,6 +65,10 @@ def register(sub: Any) -> None:
     fo.add_argument("learner", metavar="LEARNER", help="the learner's display name")
     fo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     fo.set_defaults(func=run_forget)
+
+
+def _story_id(arg: str | None) -> str | None:
+    return None if arg is None else story_id(arg)
 
 
 def _dump(data: Any) -> None:
@@ -96,7 +94,7 @@ def run_list(args: argparse.Namespace) -> int:
             rows = [{"id": p.id, "learner": p.learner, "cohort": p.cohort, "story": p.story_id,
                      "status": p.status, "ending": p.ending, "started": p.started,
                      "finished": p.finished}
-                    for p in bank.playthroughs(args.story, args.cohort)]
+                    for p in bank.playthroughs(_story_id(args.story), args.cohort)]
             columns = ["learner", "story", "cohort", "status", "ending", "started"]
     if args.json:
         _dump(rows)
@@ -133,7 +131,7 @@ def run_search(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     with open_bank(args.bank) as bank:
-        found = bank.search(args.text, reader=args.reader, story_id=args.story,
+        found = bank.search(args.text, reader=args.reader, story_id=_story_id(args.story),
                             prompt_id=args.prompt, limit=args.limit)
     if args.json:
         _dump([{"id": r.id, "text": r.text, "author": r.author, "created": r.created,
@@ -158,20 +156,9 @@ def run_export(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             print(f"exported {n} records", file=sys.stderr)
             return 0
-        path = Path(args.file)
-        if not path.parent.is_dir():
-            raise UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                n = _write_lines(fh, records)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    print(f"exported {n} records to {_plain(str(path))}")
+        with open_atomic(args.file) as fh:
+            n = _write_lines(fh, records)
+    print(f"exported {n} records to {_plain(args.file)}")
     return 0
 
 
@@ -190,7 +177,7 @@ def _read_lines(name: str, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            raise BankError(f"{name}:{number}: not a JSON line ({err.msg})") from None
+            raise BankError(f"{name}:{number}: not a JSON line ({err.msg})") from err
         if not isinstance(record, dict):
             raise BankError(f"{name}:{number}: each line must be a JSON object")
         yield record
@@ -206,9 +193,10 @@ def run_import(args: argparse.Namespace) -> int:
                 with open(args.file, encoding="utf-8") as fh:
                     counts = bank.import_records(_read_lines(args.file, iter(fh)))
             except OSError as err:
-                raise UsageError(f"cannot read {args.file}: {err.strerror}") from None
-            except UnicodeDecodeError:
-                raise BankError(f"{args.file} is not a UTF-8 bundle") from None
+                raise UsageError(describe(err, args.file)) from err
+            except UnicodeDecodeError as err:
+                raise BankError(f"{args.file}: not a UTF-8 bundle ({err.reason} at byte "
+                                f"{err.start})") from err
     if args.json:
         _dump(counts)
         return 0

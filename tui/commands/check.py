@@ -9,6 +9,7 @@ from typing import Any
 
 from crossroads.engine.check import FileReport, check_paths
 from crossroads.engine.diagnostics import StoryError
+from crossroads.tui.commands._common import check_arg
 
 
 def register(sub: Any) -> None:
@@ -19,7 +20,8 @@ def register(sub: Any) -> None:
         description="Check story files or folders. Exit 0 when there are no errors, 1 when "
         "there are, 2 for usage errors.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="story files or folders")
+    p.add_argument("paths", nargs="+", metavar="STORY",
+                   help="story files, folders of them, or shipped stories' ids (e.g. first-week)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument(
         "--deep",
@@ -49,7 +51,8 @@ def _deep() -> Any:
 def run(args: argparse.Namespace) -> int:
     """Check the paths; print one line per diagnostic and a summary."""
     try:
-        reports = check_paths(args.paths, deep=_deep() if args.deep else None)
+        paths = [check_arg(a) for a in args.paths]
+        reports = check_paths(paths, deep=_deep() if args.deep else None)
     except StoryError as err:
         if args.json:
             print(json.dumps({"diagnostics": [d.to_json() for d in err.diagnostics]}, indent=2))

@@ -45,8 +45,8 @@ def read_reflections(lines: Iterable[bytes]) -> Iterator[tuple[str, dict[str, An
     for number, raw in enumerate(lines, start=1):
         try:
             line = raw.decode("utf-8").strip()
-        except UnicodeDecodeError:
-            raise CrossroadsError(f"line {number}: not valid UTF-8") from None
+        except UnicodeDecodeError as err:
+            raise CrossroadsError(f"line {number}: not valid UTF-8") from err
         if not line:
             continue
         if not line.startswith("{"):
@@ -57,7 +57,7 @@ def read_reflections(lines: Iterable[bytes]) -> Iterator[tuple[str, dict[str, An
         except json.JSONDecodeError as err:
             raise CrossroadsError(
                 f"line {number}: starts with '{{' but is not valid JSON ({err.msg})"
-            ) from None
+            ) from err
         text = obj.get("text") if isinstance(obj, dict) else None
         if not isinstance(text, str):
             raise CrossroadsError(f"line {number}: JSON line has no \"text\" string field")

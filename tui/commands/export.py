@@ -6,14 +6,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
-from pathlib import Path
 from typing import Any
 
 from crossroads.engine.bank import open_bank
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.export.xapi import DEFAULT_BASE, statements
-from crossroads.tui.commands.cohort import resolve_story
+from crossroads.tui.commands._common import (
+    COHORT_HELP,
+    STORY_HELP,
+    add_bank_option,
+    add_output_option,
+    resolve_story,
+    write_output,
+)
 
 AUTH_ENV = "CROSSROADS_LRS_AUTH"
 
@@ -31,15 +36,14 @@ def register(sub: Any) -> None:
         "--lrs they are written as JSON; with it they are sent in batches (idempotent: "
         "sending again stores nothing twice).",
     )
-    x.add_argument("cohort", metavar="COHORT", help="the cohort's join code")
-    x.add_argument("--story", metavar="ID",
-                   help="a story file or shipped story id (default: the one the cohort played)")
-    x.add_argument("--bank", metavar="URL", help="the story bank (default: yours)")
+    x.add_argument("cohort", metavar="COHORT", help=COHORT_HELP)
+    x.add_argument("--story", metavar="STORY",
+                   help=f"{STORY_HELP} (default: the one the cohort played)")
+    add_bank_option(x)
     x.add_argument("--lrs", metavar="URL", help="the Learning Record Store's base URL")
     x.add_argument("--auth", metavar="USER:PASSWORD",
                    help=f"the LRS's basic-auth credentials (or set {AUTH_ENV})")
-    x.add_argument("-o", "--output", metavar="FILE", type=Path,
-                   help="write the statements here (default: standard output)")
+    add_output_option(x, "write the statements to FILE (default: standard output)")
     x.add_argument("--base", metavar="IRI", default=DEFAULT_BASE,
                    help=f"the IRI naming activities and accounts (default {DEFAULT_BASE})")
     x.set_defaults(func=run)
@@ -68,12 +72,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bank.close()
     text = json.dumps(items, indent=2, ensure_ascii=False) + "\n"
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"cannot write {args.output}: {err.strerror or err}") from None
-    print(f"wrote {len(items)} statements to {args.output}")
+    if write_output(args.output, text) is not None:
+        print(f"wrote {len(items)} statements to {args.output}")
     return 0

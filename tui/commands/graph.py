@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.graphviz import render
-from crossroads.tui.commands._lenient import load_despite_errors
+from crossroads.tui.commands._common import (
+    STORY_HELP,
+    add_output_option,
+    load_despite_errors,
+    write_output,
+)
 
 
 def register(sub: Any) -> None:
@@ -21,11 +24,11 @@ def register(sub: Any) -> None:
         "missing scene as a red dashed 'missing: ID' node, unreachable scenes grey and dashed, "
         "dead ends with a red border. SVG needs Graphviz's 'dot' program.",
     )
-    p.add_argument("story", metavar="STORY", help="a story file (or a shipped story's id)")
+    p.add_argument("story", metavar="STORY", help=STORY_HELP)
     p.add_argument(
         "--format", choices=["mermaid", "dot", "svg"], default="mermaid", help="default: mermaid"
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the screen")
+    add_output_option(p, "write to FILE instead of the screen")
     p.set_defaults(func=run)
 
 
@@ -33,11 +36,5 @@ def run(args: argparse.Namespace) -> int:
     """Render the graph (problems marked) to standard output or a file."""
     story, _ = load_despite_errors(args.story, "graph", play=False)
     text = render(story, args.format)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as err:
-            raise UsageError(f"cannot write {args.output}: {err.strerror}") from None
-    else:
-        print(text, end="")
+    write_output(args.output, text)
     return 0

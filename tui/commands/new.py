@@ -19,9 +19,8 @@ def register(sub: Any) -> None:
     )
     p.add_argument("story_id", metavar="STORY-ID", help="the story's id, e.g. 'night-shift'")
     p.add_argument("--title", help="the title learners see (default: from the id)")
-    p.add_argument(
-        "--dir", type=Path, default=Path("stories"), help="folder to write to (default: stories)"
-    )
+    p.add_argument("--dir", type=Path, default=Path("stories"), metavar="FOLDER",
+                   help="the folder to write to, created if missing (default: stories)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=run)
 

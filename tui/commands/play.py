@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crossroads.engine.diagnostics import UsageError
+from crossroads.tui.commands._common import add_bank_option, story_path
 from crossroads.tui.startup import pause_gc, resume_gc
 
 if TYPE_CHECKING:  # imported in run(), with the collector paused (see tui.startup)
@@ -34,7 +35,7 @@ def register(sub: Any) -> None:
         "story",
         nargs="?",
         metavar="STORY",
-        help="a story file, a folder of stories, or a story id from the shipped stories",
+        help="a story file, a folder of stories, or a shipped story's id (e.g. first-week)",
     )
     p.add_argument("--as", dest="learner", metavar="NAME", help="your name (default: your login)")
     p.add_argument("--resume", action="store_true", help="continue your saved session at once")
@@ -44,8 +45,8 @@ def register(sub: Any) -> None:
         help="no full-screen UI: text in, text out (screen readers, logs, scripts); when input "
         "ends before an ending, progress is saved and the exit code is 3",
     )
-    p.add_argument("--cohort", metavar="CODE", help="the cohort you play with")
-    p.add_argument("--bank", metavar="URL", help="the story bank to record to")
+    p.add_argument("--cohort", metavar="COHORT", help="the join code of the cohort you play with")
+    add_bank_option(p)
     p.set_defaults(func=run)
 
 
@@ -90,19 +91,8 @@ def _resolve(arg: str | None) -> tuple[Path | None, Path | None]:
 
     if arg is None:
         return None, stories_dir()
-    path = Path(arg)
-    if path.is_dir():
-        return None, path
-    if path.exists():
-        return path, None
-    for suffix in (".yaml", ".yml"):
-        shipped = stories_dir() / f"{arg}{suffix}"
-        if shipped.exists():
-            return shipped, None
-    raise UsageError(
-        f"no story file, folder or shipped story named {arg!r} (see the stories in "
-        f"{stories_dir()})"
-    )
+    path = story_path(arg, folder_ok=True)
+    return (None, path) if path.is_dir() else (path, None)
 
 
 def _pick_plain(folder: Path) -> tuple[Story, Path] | None:

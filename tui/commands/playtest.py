@@ -20,7 +20,7 @@ from crossroads.engine.explore.playtest import (
 )
 from crossroads.engine.model import Story
 from crossroads.engine.runtime import Session
-from crossroads.tui.commands._lenient import load_despite_errors
+from crossroads.tui.commands._common import STORY_HELP, load_despite_errors
 from crossroads.tui.progress import progress_bar
 
 
@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
         "A story whose scene graph has errors is played as it is, its errors printed first: a "
         "choice to a missing scene is never taken, a run with no other way on is stuck.",
     )
-    p.add_argument("story", metavar="STORY", help="a story file (or a shipped story's id)")
+    p.add_argument("story", metavar="STORY", help=STORY_HELP)
     p.add_argument("--runs", type=int, default=100, metavar="N", help="playthroughs (default 100)")
     p.add_argument("--seed", default="0", metavar="S", help="the seed (default 0)")
     p.add_argument(

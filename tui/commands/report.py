@@ -15,7 +15,13 @@ from typing import Any
 from crossroads.engine.bank import open_bank
 from crossroads.engine.cohort import analyse
 from crossroads.engine.diagnostics import UsageError
-from crossroads.tui.commands.cohort import add_bank_args, resolve_story
+from crossroads.tui.commands._common import (
+    COHORT_HELP,
+    STORY_HELP,
+    add_cohort_options,
+    resolve_story,
+    write_output,
+)
 
 
 def register(sub: Any) -> None:
@@ -28,26 +34,20 @@ def register(sub: Any) -> None:
         "were shared at each reflection prompt (in HTML, with the themes in what was shared). "
         "Splits of small groups are withheld.",
     )
-    p.add_argument("cohort", metavar="COHORT", help="the cohort's join code")
-    p.add_argument("--story", metavar="ID",
-                   help="a story file or shipped story id (default: the one the cohort played)")
+    p.add_argument("cohort", metavar="COHORT", help=COHORT_HELP)
+    p.add_argument("--story", metavar="STORY",
+                   help=f"{STORY_HELP} (default: the one the cohort played)")
     out = p.add_mutually_exclusive_group(required=True)
     out.add_argument("--html", metavar="FILE", type=Path,
-                     help="write one self-contained HTML page")
-    out.add_argument("--csv", metavar="FILE", type=Path, help="write the report as CSV")
+                     help="write one self-contained HTML page to FILE ('-': standard output)")
+    out.add_argument("--csv", metavar="FILE", type=Path,
+                     help="write the report as CSV to FILE ('-': standard output)")
     out.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--as", dest="reader", metavar="NAME",
                    help="the HTML's themes section reads what this learner may see (default: "
                    "only reflections shared with the whole bank); never private ones")
-    add_bank_args(p)
+    add_cohort_options(p)
     p.set_defaults(func=run)
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,11 +74,11 @@ def run(args: argparse.Namespace) -> int:
     if args.csv is not None:
         from crossroads.engine.export.csv import render_csv
 
-        _write(args.csv, render_csv(report))
-        print(f"wrote {args.csv}")
+        if write_output(args.csv, render_csv(report)) is not None:
+            print(f"wrote {args.csv}")
         return 0
     from crossroads.engine.export.html import render_html
 
-    _write(args.html, render_html(report, story, themes, args.reader))
-    print(f"wrote {args.html}")
+    if write_output(args.html, render_html(report, story, themes, args.reader)) is not None:
+        print(f"wrote {args.html}")
     return 0

@@ -7,17 +7,24 @@ import json
 from pathlib import Path
 from typing import Any
 
+from crossroads.engine.files import make_folder
 from crossroads.engine.schema import story_schema
+from crossroads.tui.commands._common import write_output
 
 DEFAULT_PATH = Path("schema/story.schema.json")
 
 
 def register(sub: Any) -> None:
     """Add the ``schema`` subcommand."""
-    p = sub.add_parser("schema", help="write schema/story.schema.json for editor completion")
-    p.add_argument(
-        "-o", "--output", type=Path, default=DEFAULT_PATH, help="where to write (- for stdout)"
+    p = sub.add_parser(
+        "schema",
+        help="write schema/story.schema.json for editor completion",
+        description="Write the story format's JSON Schema, which editors use to complete and "
+        "check stories (point at it from a story's first line).",
     )
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, default=DEFAULT_PATH,
+                   help=f"where to write ('-' for standard output; default {DEFAULT_PATH}; "
+                   "missing folders are created)")
     p.set_defaults(func=run)
 
 
@@ -25,9 +32,9 @@ def run(args: argparse.Namespace) -> int:
     """Write the schema."""
     text = json.dumps(story_schema(), indent=2, ensure_ascii=False) + "\n"
     if str(args.output) == "-":
-        print(text, end="")
+        write_output(None, text)
         return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+    make_folder(args.output.parent)
+    write_output(args.output, text)
     print(f"wrote {args.output}")
     return 0

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from crossroads.engine.stats import SAMPLE_RUNS, WORDS_PER_MINUTE, story_stats
-from crossroads.tui.commands._lenient import load_despite_errors
+from crossroads.tui.commands._common import STORY_HELP, load_despite_errors
 
 
 def register(sub: Any) -> None:
@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
         "has errors (missing, unreachable or dead-end scenes) is measured as it is, its errors "
         "printed first.",
     )
-    p.add_argument("story", metavar="STORY", help="a story file (or a shipped story's id)")
+    p.add_argument("story", metavar="STORY", help=STORY_HELP)
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")
     p.set_defaults(func=run)
 

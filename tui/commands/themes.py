@@ -1,4 +1,4 @@
-"""``crossroads themes (COHORT | --story ID) [--prompt ID]``: the themes in the reflections a
+"""``crossroads themes (COHORT | --story STORY) [--prompt ID]``: the themes in the reflections a
 reader may see.
 
 Reads the bank through its access rules and groups what it reads into themes, printing each with a
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import textwrap
 from typing import Any
@@ -28,8 +27,14 @@ from crossroads.engine.bank import Bank, open_bank
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.reflections import ThemeReport, find_themes
 from crossroads.engine.reflections.source import visible_reflections
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from crossroads.tui.commands._common import (
+    COHORT_HELP,
+    STORY_HELP,
+    add_bank_option,
+    require_cohort,
+    story_id,
+)
+from crossroads.tui.commands._common import printable as _plain
 
 
 def register(sub: Any) -> None:
@@ -44,20 +49,15 @@ def register(sub: Any) -> None:
         "cohort also sees its cohort-only reflections).",
     )
     p.add_argument("cohort", nargs="?", metavar="COHORT",
-                   help="a cohort's join code: only reflections written in its playthroughs")
-    p.add_argument("--story", metavar="ID",
-                   help="the story (default with COHORT: the one story the cohort played)")
+                   help=f"{COHORT_HELP}: only reflections written in its playthroughs")
+    p.add_argument("--story", metavar="STORY",
+                   help=f"{STORY_HELP} (default with COHORT: the one story the cohort played)")
     p.add_argument("--prompt", metavar="ID", help="only this reflection prompt")
     p.add_argument("--as", dest="reader", metavar="NAME", help="read as this learner")
-    p.add_argument("--bank", metavar="PATH|URL", help="the bank (a file or postgresql:// URL)")
+    add_bank_option(p)
     p.add_argument("--seed", type=int, default=0, help="grouping seed (default 0)")
     p.add_argument("--json", action="store_true", help="print the themes as JSON")
     p.set_defaults(func=run)
-
-
-def _plain(text: str) -> str:
-    """Text safe for a terminal: control characters (escape sequences) made visible."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _story(bank: Bank, cohort: str | None, story: str | None) -> str:
@@ -68,19 +68,18 @@ def _story(bank: Bank, cohort: str | None, story: str | None) -> str:
     """
     if cohort is None:
         if story is None:
-            raise UsageError("give a cohort's join code or --story ID "
-                             "(crossroads themes (COHORT | --story ID) [--prompt ID])")
-        return story
-    if bank.cohort(cohort) is None:
-        raise UsageError(f"no cohort with the code {cohort!r} in the story bank {bank.url}")
+            raise UsageError("give a cohort's join code or --story STORY "
+                             "(crossroads themes (COHORT | --story STORY) [--prompt ID])")
+        return story_id(story)
+    require_cohort(bank, cohort)
     if story is not None:
-        return story
+        return story_id(story)
     played = sorted({p.story_id for p in bank.playthroughs(cohort=cohort)})
     if not played:
         raise UsageError(f"cohort {cohort!r} has no playthroughs yet")
     if len(played) > 1:
         raise UsageError(f"cohort {cohort!r} played {len(played)} stories "
-                         f"({', '.join(played)}): name one with --story ID")
+                         f"({', '.join(played)}): name one with --story STORY")
     return played[0]
 
 

@@ -107,7 +107,7 @@ def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code, _, err = run(capsys, "bank", "import", str(bad), "--bank", str(tmp_path / "b.sqlite3"))
     assert code == 1 and err.strip().startswith(f"{bad}:2: not a JSON line")
     code, _, err = run(capsys, "bank", "import", str(tmp_path / "missing.jsonl"))
-    assert code == 2 and "cannot read" in err
+    assert code == 2 and err == f"{tmp_path / 'missing.jsonl'}: no such file or directory\n"
     code, _, err = run(capsys, "bank", "search", "x", "--limit", "0")
     assert code == 2
 

@@ -113,13 +113,13 @@ def test_a_cohort_of_several_stories_asks_which(capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith(f"cohort {COHORT!r} played 2 stories (a-second-story, first-week): "
-                          "name one with --story ID")
+                          "name one with --story STORY")
     assert main(["themes", COHORT, "--story", "a-second-story"]) == 0
     assert capsys.readouterr().out.rstrip().endswith("1 of 1 voices represented")
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["themes"], "give a cohort's join code or --story ID"),
+    (["themes"], "give a cohort's join code or --story STORY"),
     (["themes", "NOPE"], "no cohort with the code 'NOPE'"),
     (["themes", "--story", STORY, "--as", "Nobody"], "no learner named 'Nobody'"),
 ])
