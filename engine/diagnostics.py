@@ -12,8 +12,11 @@ line is a bug, except an ``OSError``, which the command line prints as ``path: r
     ├── UsageError                  the command line or an argument is wrong (exit code 2)
     ├── SaveError                   a saved session cannot be used with this story
     ├── BankError                   the story bank cannot be opened, migrated or written
-    │   └── BankUnavailable         the bank cannot be reached right now; try again later
-    │                               (engine.bank.base; the player keeps a journal meanwhile)
+    │   ├── BankUnavailable         the bank cannot be reached right now; try again later
+    │   │                           (engine.bank.base; the player keeps a journal meanwhile)
+    │   └── AuthError               a cohort server's caller is unknown or may not do this
+    │       │                       (engine.bank.identity; HTTP 401 or 403)
+    │       └── RateLimited         too many failed invitation codes; try again later (HTTP 429)
     ├── LrsError                    a Learning Record Store refused statements or cannot be
     │                               reached (engine.export.lrs)
     └── OutputError                 an output file or folder cannot be written (engine.files)

@@ -38,7 +38,7 @@ COMMANDS: dict[str, str] = {
     "themes": "group the reflections of a cohort or a story (or one prompt) into themes",
     "classify": "label reflections (standard input) as stories or opinions, as JSON Lines",
     "serve": "run the cohort server: the one program that opens a shared story bank",
-    "facilitator": "manage facilitators of a cohort server (run where the bank is)",
+    "facilitator": "add a facilitator to a cohort server's bank (prints their token once)",
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from crossroads.engine.bank import open_bank
 from crossroads.engine.bank.identity import add_facilitator
+from crossroads.tui.commands._common import add_bank_option
 
 
 def register(sub: Any) -> None:
@@ -24,8 +25,7 @@ def register(sub: Any) -> None:
     add = actions.add_parser("add", help="add a facilitator and print their token once",
                              description="Add a facilitator and print their token once.")
     add.add_argument("name", metavar="NAME", help="the facilitator's display name")
-    add.add_argument("--bank", metavar="PATH|URL", help="the server's bank (a file or "
-                     "postgresql:// URL; default CROSSROADS_BANK or the data folder's bank)")
+    add_bank_option(add)
     add.set_defaults(func=run_add)
 
 

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from crossroads.engine.diagnostics import UsageError
+from crossroads.tui.commands._common import add_bank_option
 
 
 def register(sub: Any) -> None:
@@ -19,8 +20,7 @@ def register(sub: Any) -> None:
         "tokens it issued. Off this machine it needs TLS (--certfile/--keyfile) or a reverse "
         "proxy in front of it.",
     )
-    p.add_argument("--bank", metavar="PATH|URL", help="the bank (a file or postgresql:// URL; "
-                   "default CROSSROADS_BANK or the data folder's bank)")
+    add_bank_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
                    "127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
