@@ -7,7 +7,6 @@ hover text in an author's editor through ``schema/story.schema.json``.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -22,6 +21,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from crossroads.engine.playable import _EFFECT
 from crossroads.engine.sourcemap import SourceMap
 
 FORMAT = "crossroads/1"
@@ -34,9 +34,6 @@ Identifier = Annotated[
 
 SceneId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
 """A scene, story or prompt id: letters, digits, ``_``, ``-`` and ``.``."""
-
-_EFFECT = re.compile(r"^([+=-]?)\s*(\d+)$")
-
 
 def _check_effect(value: object) -> int | str:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -54,18 +51,6 @@ EffectValue = Annotated[
     ),
 ]
 """``+n`` / ``-n`` (or a plain integer) change a meter by n; ``=n`` sets it."""
-
-
-def parse_effect(value: int | str) -> tuple[str, int]:
-    """Split an effect into ``("+", n)`` (a change, n may be negative) or ``("=", n)``."""
-    if isinstance(value, int):
-        return "+", value
-    match = _EFFECT.match(value.strip())
-    assert match is not None  # validated on load
-    sign, digits = match.groups()
-    if sign == "=":
-        return "=", int(digits)
-    return "+", -int(digits) if sign == "-" else int(digits)
 
 
 class Base(BaseModel):

@@ -13,12 +13,15 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from crossroads.engine.diagnostics import SaveError
-from crossroads.engine.model import Story
 from crossroads.engine.paths import data_dir
 from crossroads.engine.runtime import Session
+
+if TYPE_CHECKING:
+    from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
 
 
 class SessionStore(Protocol):
@@ -27,14 +30,14 @@ class SessionStore(Protocol):
     def save(self, session: Session) -> None:
         """Persist the session; durable when this returns."""
 
-    def load(self, story: Story, learner: str) -> Session | None:
+    def load(self, story: Story | PlayStory, learner: str) -> Session | None:
         """Return the saved unfinished session, None when there is none.
 
         Raises:
             SaveError: a save exists but cannot be used with this story (explain it).
         """
 
-    def discard(self, story: Story, learner: str) -> None:
+    def discard(self, story: Story | PlayStory, learner: str) -> None:
         """Forget the saved session (after an ending, or when starting over)."""
 
 
@@ -75,7 +78,7 @@ class FileSessionStore:
             self.path_for(session.story.id, session.learner), session.dumps().encode("utf-8")
         )
 
-    def load(self, story: Story, learner: str) -> Session | None:
+    def load(self, story: Story | PlayStory, learner: str) -> Session | None:
         """Return the saved session, or None."""
         path = self.path_for(story.id, learner)
         try:
@@ -86,7 +89,7 @@ class FileSessionStore:
             raise SaveError(f"cannot read the save {path}: {err.strerror}") from None
         return Session.loads(story, text)
 
-    def discard(self, story: Story, learner: str) -> None:
+    def discard(self, story: Story | PlayStory, learner: str) -> None:
         """Move the save to ``saves/finished/`` (nothing a learner wrote is deleted)."""
         path = self.path_for(story.id, learner)
         if path.exists():

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from crossroads.engine.model import Story
 from crossroads.engine.paths import stories_dir
 from crossroads.engine.records import ReflectionReader
 from crossroads.engine.runtime import Session
 from crossroads.engine.saves import FileSessionStore, SessionStore
 from crossroads.tui import flow
 from crossroads.tui.startup import resume_gc
+
+if TYPE_CHECKING:
+    from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -39,7 +42,7 @@ class CrossroadsApp(App[int]):
     def __init__(
         self,
         *,
-        story: Story | None = None,
+        story: Story | PlayStory | None = None,
         story_path: Path | None = None,
         folders: Sequence[Path] = (),
         learner: str = "you",
@@ -97,7 +100,7 @@ class CrossroadsApp(App[int]):
         else:
             self.switch_screen(screen)
 
-    def open_story(self, story: Story, path: Path | None, fresh: bool = False) -> None:
+    def open_story(self, story: Story | PlayStory, path: Path | None, fresh: bool = False) -> None:
         """Start ``story``: offer to resume a saved session, or explain why it cannot be used."""
         self.story, self.story_path = story, path or self.story_path
         opening = flow.open_story(story, self.learner, self.store)

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from crossroads.engine.diagnostics import SaveError
-from crossroads.engine.model import Story
 from crossroads.engine.records import Visibility
 from crossroads.engine.runtime import CONTINUE, Session, Step
 from crossroads.engine.saves import SessionStore
+
+if TYPE_CHECKING:
+    from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
 
 Pending = Literal["checkin", "reflect", "choose", "ending"]
 """What the learner has to do next at the current scene."""
@@ -34,7 +37,7 @@ class Opening:
     """Why an existing save cannot be used (the save is archived, never deleted)."""
 
 
-def open_story(story: Story, learner: str, store: SessionStore) -> Opening:
+def open_story(story: Story | PlayStory, learner: str, store: SessionStore) -> Opening:
     """Look for a saved session of ``story``; archive finished or unusable saves.
 
     A save that no longer fits the story (it changed since) is archived through
@@ -64,7 +67,7 @@ class Player:
     """Scenes whose check-in the learner skipped (not recorded, not asked again)."""
 
     @property
-    def story(self) -> Story:
+    def story(self) -> PlayStory:
         """The story being played."""
         return self.session.story
 
@@ -131,7 +134,7 @@ def pov_changed(session: Session) -> bool:
     return story.pov_of(session.steps[-1].scene) != story.pov_of(session.scene)
 
 
-def scene_heading(story: Story, scene_id: str) -> str:
+def scene_heading(story: Story | PlayStory, scene_id: str) -> str:
     """A scene's title, or its id when it has none."""
     return story.scenes[scene_id].title or scene_id
 

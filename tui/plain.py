@@ -9,14 +9,17 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from crossroads.engine.diagnostics import SaveError
-from crossroads.engine.model import Story
 from crossroads.engine.records import VISIBILITIES, ReflectionReader, Visibility
 from crossroads.engine.runtime import Session
 from crossroads.engine.saves import SessionStore
 from crossroads.tui import flow
+
+if TYPE_CHECKING:
+    from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
 
 
 class _EndOfInput(Exception):
@@ -27,7 +30,7 @@ class _EndOfInput(Exception):
 class PlainPlayer:
     """Plays one story on text streams."""
 
-    story: Story
+    story: Story | PlayStory
     learner: str
     store: SessionStore
     inp: TextIO = field(default_factory=lambda: sys.stdin)
@@ -158,7 +161,7 @@ class PlainPlayer:
         self._saved()
 
     def _checkin(self, player: flow.Player) -> None:
-        items = player.session.current.checkin or []
+        items = player.session.current.checkin or ()
         self.say("A short check-in: how true is each statement for you, from 1 (not at all) to 5 "
                  "(completely)? An empty answer skips it.")
         answers: dict[str, int] = {}
@@ -264,7 +267,7 @@ class PlainPlayer:
 
 
 def run_plain(
-    story: Story,
+    story: Story | PlayStory,
     learner: str,
     store: SessionStore,
     *,

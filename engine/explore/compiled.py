@@ -1,7 +1,7 @@
 """A story compiled for fast stepping: options per scene, and the projected state layout.
 
 Conditions and effects come from the runtime's own compiled form
-(:func:`crossroads.engine.runtime._compile`),
+(:func:`crossroads.engine.runtime.compile_rules`),
 so exploration and playtests follow exactly the rules a learner plays by.
 
 The *projected* state the explorer memoises is a flat tuple::
@@ -33,7 +33,7 @@ from crossroads.engine.explore.abstraction import (
     plan,
 )
 from crossroads.engine.model import Choice, Story
-from crossroads.engine.runtime import CONTINUE, _compile
+from crossroads.engine.runtime import CONTINUE, compile_rules
 from crossroads.engine.sourcemap import Path
 
 Numeric = tuple[int, str, int, int, int]
@@ -258,7 +258,7 @@ def _count_vs_const(node: ex.Compare) -> tuple[str, int] | None:
 
 
 def _build(story: Story) -> Compiled:
-    runtime = _compile(story)
+    runtime = compile_rules(story)
     declared_flags = set(story.flags)
     blocks_by_path: dict[Path, tuple[Block, ...]] = {}
     for path, text in _texts(story):
