@@ -199,8 +199,10 @@ def playable(story: Story | PlayStory) -> PlayStory:
     """The plain form of ``story`` (itself when it is one already; built once per Story)."""
     if isinstance(story, PlayStory):
         return story
+    # ``model_copy`` shares the derived cache between copies: keep the story it was built from
     cached = story.derived.get("playable")
-    if cached is None:
+    if cached is None or cached[0] is not story:
         data = story.model_dump(by_alias=True, exclude_unset=True)
-        cached = story.derived["playable"] = PlayStory.from_data(data, story.content_hash)
-    return cached
+        cached = story.derived["playable"] = (story, PlayStory.from_data(data, story.content_hash))
+    plain: PlayStory = cached[1]
+    return plain
