@@ -5,7 +5,9 @@ validated :class:`~crossroads.engine.model.Story` (:func:`playable`) or straight
 dump of a story that already validated (:meth:`PlayStory.from_data`), so ``crossroads play`` of a
 known-valid file imports neither the YAML parser, the validator nor pydantic. The attribute names
 are the pydantic models' (``scene.choices[0].if_``, ``story.meters["trust"].initial``…); defaults
-too, since a cached dump leaves unset fields out.
+too, since a cached dump leaves unset fields out. The parts are named tuples, the story a slotted
+dataclass: on Python 3.11 each frozen dataclass costs about 0.4 ms to define, a named tuple a
+tenth of that, and every millisecond counts before the first frame.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from crossroads.engine.model import Story
 
 _EFFECT = re.compile(r"^([+=-]?)\s*(\d+)$")
+_NO_EFFECTS: Mapping[str, int | str] = MappingProxyType({})
 
 
 def parse_effect(value: int | str) -> tuple[str, int]:
@@ -33,8 +37,7 @@ def parse_effect(value: int | str) -> tuple[str, int]:
     return "+", -int(digits) if sign == "-" else int(digits)
 
 
-@dataclass(frozen=True, slots=True)
-class PlayCastMember:
+class PlayCastMember(NamedTuple):
     """A person whose shoes a scene can put the learner in."""
 
     name: str
@@ -42,8 +45,7 @@ class PlayCastMember:
     about: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class PlayMeter:
+class PlayMeter(NamedTuple):
     """A bounded number the story tracks."""
 
     label: str
@@ -58,22 +60,20 @@ class PlayMeter:
         return self.min if self.start is None else self.start
 
 
-@dataclass(frozen=True, slots=True)
-class PlayChoice:
+class PlayChoice(NamedTuple):
     """One thing the learner can do in a scene."""
 
     say: str
     to: str
     if_: str | None = None
-    effects: Mapping[str, int | str] = field(default_factory=dict)
+    effects: Mapping[str, int | str] = _NO_EFFECTS
     set: tuple[str, ...] = ()
     clear: tuple[str, ...] = ()
     once: bool = False
     id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PlayReflect:
+class PlayReflect(NamedTuple):
     """A reflection prompt."""
 
     id: str
@@ -81,24 +81,21 @@ class PlayReflect:
     required: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class PlayEnding:
+class PlayEnding(NamedTuple):
     """Marks a scene as an ending."""
 
     kind: Literal["good", "mixed", "hard"]
     title: str
 
 
-@dataclass(frozen=True, slots=True)
-class PlayCheckinItem:
+class PlayCheckinItem(NamedTuple):
     """One 1–5 self-assessment statement."""
 
     id: str
     statement: str
 
 
-@dataclass(frozen=True, slots=True)
-class PlayScene:
+class PlayScene(NamedTuple):
     """A passage of the story and what the learner can do next."""
 
     title: str = ""
