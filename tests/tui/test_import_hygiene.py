@@ -72,14 +72,28 @@ def test_playing_a_checked_story_imports_no_validation_machinery(tmp_path: Path)
 
 
 def test_the_full_screen_player_imports_no_validation_machinery() -> None:
+    """Nor does the full-screen player's code (markdown-it only for passages that need it)."""
     code = (
         "import sys\n"
         "import crossroads.tui.app, crossroads.tui.screens.play, crossroads.tui.commands.play\n"
         "import crossroads.tui.checked, crossroads.engine.bank, crossroads.engine.bank.sqlite\n"
-        f"bad = {{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r}\n"
+        f"bad = {{m.split('.')[0] for m in sys.modules}} & {{*{HEAVY!r}, 'markdown_it'}}\n"
         "print(','.join(sorted(bad)))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == ""
+
+
+def test_the_engine_package_imports_the_model_on_first_use() -> None:
+    code = (
+        "import sys, crossroads.engine as engine\n"
+        "before = 'pydantic' in sys.modules\n"
+        "from crossroads.engine.model import Story\n"
+        "print(before, engine.Story is Story)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "True"]
