@@ -7,8 +7,6 @@ hover text in an author's editor through ``schema/story.schema.json``.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -22,6 +20,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from crossroads.engine.playable import _EFFECT
 from crossroads.engine.sourcemap import SourceMap
 
 FORMAT = "crossroads/1"
@@ -34,9 +33,6 @@ Identifier = Annotated[
 
 SceneId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")]
 """A scene, story or prompt id: letters, digits, ``_``, ``-`` and ``.``."""
-
-_EFFECT = re.compile(r"^([+=-]?)\s*(\d+)$")
-
 
 def _check_effect(value: object) -> int | str:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -56,24 +52,11 @@ EffectValue = Annotated[
 """``+n`` / ``-n`` (or a plain integer) change a meter by n; ``=n`` sets it."""
 
 
-def parse_effect(value: int | str) -> tuple[str, int]:
-    """Split an effect into ``("+", n)`` (a change, n may be negative) or ``("=", n)``."""
-    if isinstance(value, int):
-        return "+", value
-    match = _EFFECT.match(value.strip())
-    assert match is not None  # validated on load
-    sign, digits = match.groups()
-    if sign == "=":
-        return "=", int(digits)
-    return "+", -int(digits) if sign == "-" else int(digits)
-
-
 class Base(BaseModel):
     """Shared configuration: unknown keys are errors, models are immutable."""
 
     # defer_build: pydantic builds a model's validator on its first use, not at import — so a
-    # story rebuilt with :meth:`Story.trusted` (``crossroads play`` of a known-valid file) never
-    # pays for it.
+    # command that imports the model without validating a story does not pay for it.
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
@@ -227,40 +210,3 @@ class Story(Base):
     def pov_of(self, scene_id: str) -> str | None:
         """Return the cast id whose shoes the scene puts the learner in."""
         return self.scenes[scene_id].pov or self.pov
-
-    @classmethod
-    def trusted(
-        cls,
-        data: Mapping[str, Any],
-        content_hash: str | None = None,
-        source: SourceMap | None = None,
-    ) -> Story:
-        """Rebuild a story from ``model_dump(by_alias=True, exclude_unset=True)`` of a valid one.
-
-        Nothing is validated: use it only for data this code dumped from a story that validated
-        (``crossroads play`` caches known-valid files so). Unset fields stay unset, so the result
-        equals the validated story; ``content_hash``, when given, is that story's hash.
-        """
-        d = dict(data)
-        d["cast"] = {k: CastMember.model_construct(**v) for k, v in d.get("cast", {}).items()}
-        d["meters"] = {k: Meter.model_construct(**v) for k, v in d.get("meters", {}).items()}
-        d["scenes"] = {k: _trusted_scene(v) for k, v in d["scenes"].items()}
-        fields = set(data)
-        story = cls.model_construct(fields, **d)
-        if source is not None:
-            story._source = source
-        if content_hash is not None:
-            story.__dict__["content_hash"] = content_hash  # what the cached_property would store
-        return story
-
-
-def _trusted_scene(data: Mapping[str, Any]) -> Scene:
-    d = dict(data)
-    d["choices"] = [Choice.model_construct(**c) for c in d.get("choices", ())]
-    if d.get("reflect") is not None:
-        d["reflect"] = Reflect.model_construct(**d["reflect"])
-    if d.get("checkin") is not None:
-        d["checkin"] = [CheckinItem.model_construct(**c) for c in d["checkin"]]
-    if d.get("ending") is not None:
-        d["ending"] = Ending.model_construct(**d["ending"])
-    return Scene.model_construct(set(data), **d)

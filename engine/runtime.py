@@ -4,6 +4,10 @@ A :class:`Session` is pure: a story plus the same list of choices always gives t
 (scene, meters clamped to their bounds, flags, visit counts, point of view). It records every
 event (choices, reflections, check-in answers), serialises to JSON together with the story's
 content hash, and refuses — with an explanation — a save made against another version of the story.
+
+A session plays the story's plain form (:class:`~crossroads.engine.playable.PlayStory`); it may be
+given a validated :class:`~crossroads.engine.model.Story` or that plain form. This module never
+imports pydantic, so neither does ``crossroads play`` of a known-valid story.
 """
 
 from __future__ import annotations
@@ -13,12 +17,23 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from crossroads.engine import expressions as ex
 from crossroads.engine import templates as tp
 from crossroads.engine.diagnostics import SaveError
-from crossroads.engine.model import CastMember, Choice, Ending, Scene, Story, parse_effect
+from crossroads.engine.playable import (
+    PlayCastMember,
+    PlayChoice,
+    PlayEnding,
+    PlayScene,
+    PlayStory,
+    parse_effect,
+    playable,
+)
+
+if TYPE_CHECKING:
+    from crossroads.engine.model import Story
 
 SAVE_VERSION = 1
 CONTINUE = -1
@@ -45,7 +60,7 @@ class Option:
     enabled: bool
     """False for a locked choice shown because the story sets ``show_locked``."""
     to: str
-    choice: Choice | None
+    choice: PlayChoice | None
     """The choice itself (None for Continue)."""
 
     @property
@@ -69,20 +84,26 @@ class Step:
     at: str = ""
 
 
-@dataclass
-class _Compiled:
+@dataclass(frozen=True, slots=True)
+class CompiledRules:
+    """A story's conditions and effects, compiled once, by (scene id, choice index)."""
+
     conditions: dict[tuple[str, int], ex.Evaluator | None]
+    """Each choice's ``if`` as an evaluator of a session (None: always available)."""
     effects: dict[tuple[str, int], tuple[tuple[str, str, int], ...]]
+    """Each choice's effects as ``(meter, "+" or "=", amount)``."""
 
 
-def _compile(story: Story) -> _Compiled:
-    cached = story.derived.get("runtime")
+def compile_rules(story: Story | PlayStory) -> CompiledRules:
+    """The story's compiled conditions and effects (built once per story, then cached)."""
+    plain = playable(story)
+    cached: CompiledRules | None = plain.derived.get("runtime")
     if cached is None:
-        cached = story.derived["runtime"] = _build(story)
+        cached = plain.derived["runtime"] = _build(plain)
     return cached
 
 
-def _build(story: Story) -> _Compiled:
+def _build(story: PlayStory) -> CompiledRules:
     flags = set(story.flags)
     conditions: dict[tuple[str, int], ex.Evaluator | None] = {}
     effects: dict[tuple[str, int], tuple[tuple[str, str, int], ...]] = {}
@@ -94,7 +115,7 @@ def _build(story: Story) -> _Compiled:
             effects[(sid, i)] = tuple(
                 (meter, *parse_effect(value)) for meter, value in choice.effects.items()
             )
-    return _Compiled(conditions, effects)
+    return CompiledRules(conditions, effects)
 
 
 def _now() -> str:
@@ -109,7 +130,7 @@ class Session:
     :meth:`reflect` and check-ins with :meth:`checkin`.
     """
 
-    story: Story
+    story: PlayStory
     learner: str = "you"
     scene: str = ""
     meters: dict[str, int] = field(default_factory=dict)
@@ -119,19 +140,22 @@ class Session:
     steps: list[Step] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     started_at: str = ""
-    _compiled: _Compiled | None = field(default=None, init=False, repr=False, compare=False)
+    _compiled: CompiledRules | None = field(default=None, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ creation
     @classmethod
-    def start(cls, story: Story, learner: str = "you") -> Session:
+    def start(cls, story: Story | PlayStory, learner: str = "you") -> Session:
         """Begin a new playthrough at the story's start scene."""
+        story = playable(story)
         s = cls(story=story, learner=learner, started_at=_now())
         s.meters = {mid: m.initial for mid, m in story.meters.items()}
         s._enter(story.start)
         return s
 
     @classmethod
-    def replay(cls, story: Story, choices: Sequence[int], learner: str = "you") -> Session:
+    def replay(
+        cls, story: Story | PlayStory, choices: Sequence[int], learner: str = "you"
+    ) -> Session:
         """Rebuild a session from option indices (deterministic).
 
         Raises:
@@ -149,7 +173,7 @@ class Session:
         return State(dict(self.meters), frozenset(self.flags), dict(self.visits))
 
     @property
-    def current(self) -> Scene:
+    def current(self) -> PlayScene:
         """The current scene."""
         return self.story.scenes[self.scene]
 
@@ -159,13 +183,13 @@ class Session:
         return self.story.pov_of(self.scene)
 
     @property
-    def pov_member(self) -> CastMember | None:
+    def pov_member(self) -> PlayCastMember | None:
         """The cast member whose shoes the learner is in now."""
         who = self.pov
         return self.story.cast.get(who) if who else None
 
     @property
-    def ending(self) -> Ending | None:
+    def ending(self) -> PlayEnding | None:
         """The ending reached, if the current scene is one."""
         return self.current.ending
 
@@ -217,7 +241,7 @@ class Session:
         scene = self.current
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = _compile(self.story)
+            compiled = self._compiled = compile_rules(self.story)
         out: list[Option] = []
         any_enabled = False
         for i, choice in enumerate(scene.choices):
@@ -267,8 +291,8 @@ class Session:
         )
         return step
 
-    def _apply(self, scene: str, index: int, choice: Choice) -> None:
-        compiled = self._compiled or _compile(self.story)
+    def _apply(self, scene: str, index: int, choice: PlayChoice) -> None:
+        compiled = self._compiled or compile_rules(self.story)
         for meter, op, amount in compiled.effects[(scene, index)]:
             spec = self.story.meters[meter]
             value = amount if op == "=" else self.meters[meter] + amount
@@ -379,7 +403,7 @@ class Session:
         return json.dumps(self.to_json(), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, story: Story, data: Mapping[str, Any]) -> Session:
+    def from_json(cls, story: Story | PlayStory, data: Mapping[str, Any]) -> Session:
         """Rebuild a session from :meth:`to_json` output.
 
         Raises:
@@ -420,7 +444,7 @@ class Session:
             raise SaveError(f"the save is damaged ({err})") from err
 
     @classmethod
-    def loads(cls, story: Story, text: str) -> Session:
+    def loads(cls, story: Story | PlayStory, text: str) -> Session:
         """Rebuild a session from :meth:`dumps` output.
 
         Raises:

@@ -14,13 +14,16 @@ import os
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from crossroads.engine.diagnostics import SaveError
 from crossroads.engine.files import make_folder, write_bytes
-from crossroads.engine.model import Story
 from crossroads.engine.paths import data_dir
 from crossroads.engine.runtime import Session
+
+if TYPE_CHECKING:
+    from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
 
 Progress = Literal["in progress", "finished"]
 """Where a learner stands with a story: a playthrough under way, or one that reached an ending."""
@@ -42,14 +45,14 @@ class SessionStore(Protocol):
     def save(self, session: Session) -> None:
         """Persist the session; durable when this returns."""
 
-    def load(self, story: Story, learner: str) -> Session | None:
+    def load(self, story: Story | PlayStory, learner: str) -> Session | None:
         """Return the saved unfinished session, None when there is none.
 
         Raises:
             SaveError: a save exists but cannot be used with this story (explain it).
         """
 
-    def discard(self, story: Story, learner: str) -> None:
+    def discard(self, story: Story | PlayStory, learner: str) -> None:
         """Forget the saved session (after an ending, or when starting over)."""
 
     def progress(self, stories: Iterable[Story], learner: str) -> dict[str, Progress]:
@@ -87,7 +90,7 @@ class FileSessionStore:
             self.path_for(session.story.id, session.learner), session.dumps().encode("utf-8")
         )
 
-    def load(self, story: Story, learner: str) -> Session | None:
+    def load(self, story: Story | PlayStory, learner: str) -> Session | None:
         """Return the saved session, or None."""
         path = self.path_for(story.id, learner)
         try:
@@ -98,7 +101,7 @@ class FileSessionStore:
             raise SaveError(f"cannot read the save {path}: {err.strerror}") from err
         return Session.loads(story, text)
 
-    def discard(self, story: Story, learner: str) -> None:
+    def discard(self, story: Story | PlayStory, learner: str) -> None:
         """Move the save to ``saves/finished/`` (nothing a learner wrote is deleted)."""
         path = self.path_for(story.id, learner)
         if path.exists():

@@ -17,7 +17,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from crossroads.engine.model import Story
 from crossroads.engine.paths import stories_dir
 from crossroads.engine.records import ReflectionReader
 from crossroads.engine.saves import FileSessionStore, SessionStore
@@ -27,6 +26,8 @@ from crossroads.tui.startup import resume_gc
 
 if TYPE_CHECKING:
     from crossroads.engine.bank import Bank
+    from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -44,7 +45,7 @@ class CrossroadsApp(App[int]):
     def __init__(
         self,
         *,
-        story: Story | None = None,
+        story: Story | PlayStory | None = None,
         story_path: Path | None = None,
         folders: Sequence[Path] = (),
         learner: str = "you",
@@ -106,7 +107,7 @@ class CrossroadsApp(App[int]):
         """Open the story a screen asked for."""
         self._open(message.story, message.path, message.fresh)
 
-    def _open(self, story: Story, path: Path | None, fresh: bool = False) -> None:
+    def _open(self, story: Story | PlayStory, path: Path | None, fresh: bool = False) -> None:
         """Open a story as :func:`flow.open_story` decides: explain, ask, or play."""
         self.story, self.story_path = story, path or self.story_path
         opening = flow.open_story(story, self.learner, self.store, resume=self.resume, fresh=fresh)

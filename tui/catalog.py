@@ -13,6 +13,7 @@ from crossroads.engine.check import check_story_file
 from crossroads.engine.diagnostics import StoryError
 from crossroads.engine.loader import find_story_files
 from crossroads.engine.model import Story
+from crossroads.engine.playable import PlayStory
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def discover(folders: Iterable[Path]) -> Catalog:
     return catalog
 
 
-def paired_stories(story: Story, folders: Iterable[Path]) -> list[Entry]:
+def paired_stories(story: Story | PlayStory, folders: Iterable[Path]) -> list[Entry]:
     """The stories ``story`` pairs with (``pairs_with``) that are found under ``folders``."""
     wanted = [sid for sid in story.pairs_with if sid != story.id]
     if not wanted:

@@ -4,9 +4,9 @@
 validation (YAML parsing with positions, pydantic, the scene graph) costs more start-up time than
 everything else the player does; so once a file's exact bytes have validated without errors, the
 validated story is cached under the data folder — as its pydantic dump and content hash, in a file
-named after those bytes' hash and the validating code's version — and the next start rebuilds it
-with :meth:`~crossroads.engine.model.Story.trusted`, importing neither the YAML parser nor the
-validator.
+named after those bytes' hash and the validating code's version — and the next start builds the
+plain form the player plays (:class:`~crossroads.engine.playable.PlayStory`) from that dump,
+importing neither the YAML parser, the validator nor pydantic.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crossroads.engine.model import Story
 from crossroads.engine.paths import data_dir
-from crossroads.engine.sourcemap import SourceMap
+from crossroads.engine.playable import PlayStory
 
 if TYPE_CHECKING:
     from crossroads.engine.check import FileReport
+    from crossroads.engine.model import Story
 
 _ENGINE = Path(__file__).resolve().parent.parent / "engine"
 _VALIDATING = ("validate.py", "loader.py", "model.py", "expressions.py", "templates.py",
-               "sourcemap.py", "check.py", "diagnostics.py")
+               "sourcemap.py", "check.py", "diagnostics.py", "playable.py")
 
 
 def _engine_stamp() -> bytes:
@@ -46,14 +46,13 @@ def _marker(data: bytes) -> Path:
     return data_dir() / "cache" / "checked" / key
 
 
-def cached_story(path: Path) -> Story | None:
-    """The story in ``path`` if these exact bytes already validated without errors, else None.
-
-    Nothing is parsed or validated: the story is rebuilt from the cache.
+def cached_story(path: Path) -> PlayStory | None:
+    """The story in ``path``, ready to play, if these exact bytes already validated without
+    errors; else None. Nothing is parsed or validated: the story is rebuilt from the cache.
     """
     try:
         entry = json.loads(_marker(path.read_bytes()).read_text(encoding="utf-8"))
-        return Story.trusted(entry["story"], entry["hash"], SourceMap(str(path)))
+        return PlayStory.from_data(entry["story"], entry["hash"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # not cached (or an unreadable cache entry): validate
 
@@ -79,13 +78,9 @@ def check_story_file(path: Path) -> FileReport:
     return check(path)
 
 
-def check_for_play(path: Path) -> FileReport:
-    """Load ``path``; validate it unless these exact bytes already validated without errors."""
-    from crossroads.engine.check import FileReport
-
-    story = cached_story(path)
-    if story is not None:
-        return FileReport(path, story)
+def check_and_remember(path: Path) -> FileReport:
+    """Validate ``path`` fully; when it has no errors, remember its exact bytes as checked, so
+    :func:`cached_story` finds it next time."""
     try:
         data = path.read_bytes()
     except OSError:

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from crossroads.engine.diagnostics import CrossroadsError, SaveError
-from crossroads.engine.model import Story
 from crossroads.engine.records import Visibility
 from crossroads.engine.runtime import CONTINUE, Session, Step
 from crossroads.engine.saves import SessionStore
+
+if TYPE_CHECKING:
+    from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
 
 Pending = Literal["checkin", "reflect", "choose", "ending"]
 """What the learner has to do next at the current scene."""
@@ -28,7 +31,7 @@ Pending = Literal["checkin", "reflect", "choose", "ending"]
 class Opening:
     """How a story opens for a learner, as :func:`open_story` decided; :meth:`begin` starts it."""
 
-    story: Story
+    story: Story | PlayStory
     learner: str
     store: SessionStore
     saved: Session | None = None
@@ -51,7 +54,8 @@ class Opening:
 
 
 def open_story(
-    story: Story, learner: str, store: SessionStore, *, resume: bool = False, fresh: bool = False
+    story: Story | PlayStory, learner: str, store: SessionStore, *, resume: bool = False,
+    fresh: bool = False,
 ) -> Opening:
     """Decide how ``story`` opens for ``learner``: the one place that does (full UI and plain).
 
@@ -91,7 +95,7 @@ class Player:
     """Scenes whose check-in the learner skipped (not recorded, not asked again)."""
 
     @property
-    def story(self) -> Story:
+    def story(self) -> PlayStory:
         """The story being played."""
         return self.session.story
 
@@ -158,7 +162,7 @@ def pov_changed(session: Session) -> bool:
     return story.pov_of(session.steps[-1].scene) != story.pov_of(session.scene)
 
 
-def scene_heading(story: Story, scene_id: str) -> str:
+def scene_heading(story: Story | PlayStory, scene_id: str) -> str:
     """A scene's title, or its id when it has none."""
     return story.scenes[scene_id].title or scene_id
 

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from crossroads.engine.model import Story
-from crossroads.tui.flow import Player
+if TYPE_CHECKING:
+    from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
+    from crossroads.tui.flow import Player
 
 
 @dataclass
 class OpenStory(Message):
     """Open a story: resume it, ask, or start it afresh, as ``flow.open_story`` decides."""
 
-    story: Story
+    story: Story | PlayStory
     path: Path | None = None
     fresh: bool = False
 

@@ -17,10 +17,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from crossroads.engine.diagnostics import SaveError
-from crossroads.engine.model import Story
 from crossroads.engine.records import VISIBILITIES, ReflectionReader, Visibility
 from crossroads.engine.runtime import Session
 from crossroads.engine.saves import SessionStore
@@ -29,6 +28,10 @@ from crossroads.tui.plain_text import markdown_to_text, safe
 
 INPUT_ENDED = 3
 """Exit code when standard input ends before an ending (progress is saved first)."""
+
+if TYPE_CHECKING:
+    from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
 
 
 class _EndOfInput(Exception):
@@ -39,7 +42,7 @@ class _EndOfInput(Exception):
 class PlainPlayer:
     """Plays one story on text streams."""
 
-    story: Story
+    story: Story | PlayStory
     learner: str
     store: SessionStore
     inp: TextIO = field(default_factory=lambda: sys.stdin)
@@ -176,7 +179,7 @@ class PlainPlayer:
         self._saved()
 
     def _checkin(self, player: flow.Player) -> None:
-        items = player.session.current.checkin or []
+        items = player.session.current.checkin or ()
         self.say("A short check-in: how true is each statement for you, from 1 (not at all) to 5 "
                  "(completely)? An empty answer skips it.")
         answers: dict[str, int] = {}
@@ -282,7 +285,7 @@ class PlainPlayer:
 
 
 def run_plain(
-    story: Story,
+    story: Story | PlayStory,
     learner: str,
     store: SessionStore,
     *,
@@ -301,7 +304,9 @@ def run_plain(
         return 1
 
 
-def resume_command(args: argparse.Namespace, story: Story, story_file: Path | None) -> list[str]:
+def resume_command(
+    args: argparse.Namespace, story: Story | PlayStory, story_file: Path | None
+) -> list[str]:
     """The ``crossroads play`` command that continues this playthrough: the learner's own options
     (``--plain``, ``--as``, ``--cohort``, ``--bank``) and the story as they typed it, plus
     ``--resume``. A story picked from a folder is named by its path (by its id when shipped).

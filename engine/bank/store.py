@@ -13,13 +13,17 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crossroads.engine.bank.base import Bank, BankUnavailable, Batch, Status, now
 from crossroads.engine.bank.journal import Journal, journal_path
-from crossroads.engine.model import Story
 from crossroads.engine.records import SharedReflection
 from crossroads.engine.runtime import SAVE_VERSION, Session
 from crossroads.engine.saves import Progress
+
+if TYPE_CHECKING:
+    from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
 
 
 @dataclass
@@ -125,7 +129,7 @@ class BankSessionStore:
         self._send(self._batch(t, status))
         t.saved, t.status = len(session.events), status
 
-    def load(self, story: Story, learner: str) -> Session | None:
+    def load(self, story: Story | PlayStory, learner: str) -> Session | None:
         """Rebuild the learner's unfinished playthrough of the story from the bank.
 
         Raises:
@@ -148,7 +152,7 @@ class BankSessionStore:
         self._tracked[id(session)] = _Tracked(session, pt.id, len(events), "playing", pt.cohort)
         return session
 
-    def discard(self, story: Story, learner: str) -> None:
+    def discard(self, story: Story | PlayStory, learner: str) -> None:
         """Mark the learner's unfinished playthrough abandoned (nothing is deleted)."""
         for key, t in list(self._tracked.items()):
             s = t.session

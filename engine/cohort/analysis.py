@@ -30,13 +30,14 @@ from crossroads.engine.cohort.model import (
 from crossroads.engine.cohort.paths import similarity_matrix, split_pairs
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.model import Story
+from crossroads.engine.playable import PlayStory
 from crossroads.engine.runtime import Session
 
 SIMILARITY_LIMIT = 60
 """Largest group for which the report lists the pairwise similarity matrix."""
 
 
-def scene_order(story: Story) -> list[tuple[str, int]]:
+def scene_order(story: Story | PlayStory) -> list[tuple[str, int]]:
     """Every scene with its distance from the start, in story order: by distance, then in the
     order the author wrote them; scenes not reachable come last."""
     depth = {story.start: 0}
@@ -61,11 +62,11 @@ class _Choice:
     to: str
 
 
-def choice_labels(story: Story) -> dict[tuple[str, str], _Choice]:
+def choice_labels(story: Story | PlayStory) -> dict[tuple[str, str], _Choice]:
     """(scene, choice key) → the choice's text (rendered for the opening state) and target."""
     renderer = Session.start(story, learner="you")
     out: dict[tuple[str, str], _Choice] = {}
-    for sid, scene in story.scenes.items():
+    for sid, scene in renderer.story.scenes.items():
         for i, c in enumerate(scene.choices):
             try:
                 label = renderer.render(c.say)
@@ -86,7 +87,7 @@ def _mean(values: Sequence[int]) -> float | None:
 
 
 def build_report(
-    story: Story,
+    story: Story | PlayStory,
     playthroughs: Sequence[Playthrough],
     steps: Iterable[StepRow],
     final_meters: Iterable[tuple[str, dict[str, int]]] = (),
@@ -192,7 +193,7 @@ def _tally_steps(steps: Iterable[StepRow], learner_of: dict[str, str]) -> _StepT
 
 
 def _scene_splits(
-    story: Story,
+    story: Story | PlayStory,
     order: Sequence[tuple[str, int]],
     titles: dict[str, str],
     tally: _StepTally,
@@ -255,7 +256,7 @@ def _scene_splits(
 
 
 def _endings(
-    story: Story, order: Sequence[tuple[str, int]], finished: Sequence[Playthrough],
+    story: Story | PlayStory, order: Sequence[tuple[str, int]], finished: Sequence[Playthrough],
     min_group: int,
 ) -> tuple[tuple[EndingCount, ...], bool]:
     """How many finished playthroughs reached each ending (in story order), and whether the
@@ -271,7 +272,7 @@ def _endings(
 
 
 def _stops(
-    story: Story,
+    story: Story | PlayStory,
     order: Sequence[tuple[str, int]],
     titles: dict[str, str],
     playthroughs: Sequence[Playthrough],
@@ -295,7 +296,7 @@ def _stops(
 
 
 def _meter_summaries(
-    story: Story, finished: Sequence[Playthrough],
+    story: Story | PlayStory, finished: Sequence[Playthrough],
     final_meters: Iterable[tuple[str, dict[str, int]]], min_group: int,
 ) -> tuple[MeterSummary, ...]:
     """Each meter at the end of finished playthroughs (withheld when too few finished)."""
@@ -317,7 +318,8 @@ def _meter_summaries(
     )
 
 
-def _checkins(story: Story, order: Sequence[tuple[str, int]], learner_of: dict[str, str],
+def _checkins(story: Story | PlayStory, order: Sequence[tuple[str, int]],
+              learner_of: dict[str, str],
               rows: Iterable[CheckinRow], min_group: int) -> tuple[CheckinChange, ...]:
     """Per item: first and last answers per playthrough, and the mean change between them."""
     asked: dict[str, list[str]] = {}
@@ -361,7 +363,7 @@ def _checkins(story: Story, order: Sequence[tuple[str, int]], learner_of: dict[s
     return tuple(out)
 
 
-def _prompts(story: Story, order: Sequence[tuple[str, int]], learner_of: dict[str, str],
+def _prompts(story: Story | PlayStory, order: Sequence[tuple[str, int]], learner_of: dict[str, str],
              rows: Iterable[ReflectionRow]) -> tuple[PromptCount, ...]:
     """Counts of shared, private and skipped reflections at each prompt (never text)."""
     prompts: dict[str, str] = {}
@@ -393,7 +395,7 @@ def _similarity(path_of: dict[str, tuple[int, ...]], learner_of: dict[str, str],
             tuple(f"#{i + 1}" for i in range(len(ids))))
 
 
-def analyse(bank: Bank, story: Story, cohort: str | None = None,
+def analyse(bank: Bank, story: Story | PlayStory, cohort: str | None = None,
             min_group: int = MIN_GROUP) -> CohortReport:
     """The report for the story's playthroughs in the bank (one cohort's, or all of them).
 

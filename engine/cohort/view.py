@@ -20,6 +20,7 @@ from crossroads.engine.cohort.analysis import analyse
 from crossroads.engine.cohort.model import MIN_GROUP, CohortReport
 from crossroads.engine.cohort.paths import Step, first_divergence
 from crossroads.engine.model import Story
+from crossroads.engine.playable import PlayStory
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,7 @@ def _pick(playthroughs: list[Playthrough]) -> dict[str, Playthrough]:
     return best
 
 
-def shared_paths(bank: Bank, story: Story, cohort: str, reader: str
+def shared_paths(bank: Bank, story: Story | PlayStory, cohort: str, reader: str
                  ) -> tuple[LearnerPath | None, tuple[LearnerPath, ...]]:
     """The reader's own path in the cohort and the paths cohort-mates shared with them.
 
@@ -89,7 +90,7 @@ def shared_paths(bank: Bank, story: Story, cohort: str, reader: str
     return me, tuple(sorted(paths.values(), key=lambda lp: lp.learner.casefold()))
 
 
-def cohort_view(bank: Bank, story: Story, cohort: str, learner: str,
+def cohort_view(bank: Bank, story: Story | PlayStory, cohort: str, learner: str,
                 min_group: int = MIN_GROUP) -> CohortView:
     """The cohort's report plus what ``learner`` may see of individual paths.
 

@@ -1,7 +1,7 @@
 """Compile a story for fast stepping: options per scene, and the projected state layout.
 
 Conditions and effects come from the runtime's own compiled form
-(:func:`crossroads.engine.runtime._compile`), so exploration and playtests follow exactly the
+(:func:`crossroads.engine.runtime.compile_rules`), so exploration and playtests follow exactly the
 rules a learner plays by. The compiled form itself (:class:`Compiled` and its parts, the
 projected state layout) is described in :mod:`crossroads.engine.explore.form`.
 """
@@ -13,7 +13,7 @@ from crossroads.engine import templates as tp
 from crossroads.engine.explore.abstraction import canonical, canonicalisers, plan
 from crossroads.engine.explore.form import FIRST_NUMERIC, Block, Compiled, Opt, SceneInfo
 from crossroads.engine.model import Story
-from crossroads.engine.runtime import CONTINUE, _compile
+from crossroads.engine.runtime import CONTINUE, compile_rules
 from crossroads.engine.sourcemap import Path
 
 __all__ = ["MAX_GROUP", "compile_story", "visit_caps"]
@@ -84,7 +84,7 @@ def _count_vs_const(node: ex.Compare) -> tuple[str, int] | None:
 
 
 def _build(story: Story) -> Compiled:
-    runtime = _compile(story)
+    runtime = compile_rules(story)
     declared_flags = set(story.flags)
     blocks_by_path: dict[Path, tuple[Block, ...]] = {}
     for path, text in _texts(story):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crossroads.engine import load_path, load_text, validate
+from crossroads.engine import load_path, load_text
 from crossroads.engine.diagnostics import Diagnostic
 from crossroads.engine.explore import DEFAULT_MAX_STATES, deep_check, explore
 from crossroads.engine.explore.abstraction import meter_cuts
@@ -15,6 +15,7 @@ from crossroads.engine.explore.compiled import compile_story
 from crossroads.engine.explore.explorer import Explorer
 from crossroads.engine.explore.step import step
 from crossroads.engine.runtime import Session
+from crossroads.engine.validate import validate
 from tests.conftest import FIXTURES, STORIES
 
 BROKEN = FIXTURES / "explore_broken.yaml"

@@ -10,7 +10,8 @@ import pytest
 from crossroads.engine.diagnostics import SaveError
 from crossroads.engine.loader import load_text
 from crossroads.engine.model import Story
-from crossroads.engine.runtime import CONTINUE, Session
+from crossroads.engine.playable import PlayChoice, PlayStory, playable
+from crossroads.engine.runtime import CONTINUE, Session, compile_rules
 
 HUB = """\
 format: crossroads/1
@@ -202,3 +203,17 @@ def test_a_hub_asks_its_prompt_and_checkin_once_per_playthrough(story: Story) ->
     assert not s.answered_here("reflection")  # not on this visit...
     assert s.answered_at_scene("reflection")  # ...but already on this playthrough
     assert s.answered_at_scene("checkin")
+
+
+def test_a_session_plays_the_plain_form(story: Story) -> None:
+    session = Session.start(story, "ann")
+    assert isinstance(session.story, PlayStory) and session.story is playable(story)
+    assert all(isinstance(o.choice, PlayChoice) for o in session.options() if o.choice)
+    assert Session.start(session.story, "bo").state == session.state
+
+
+def test_rules_are_compiled_once_per_story(story: Story) -> None:
+    rules = compile_rules(story)
+    assert compile_rules(playable(story)) is rules
+    effects = {key: value for key, value in rules.effects.items() if value}
+    assert effects and all(op in "+=" for ops in effects.values() for _, op, _ in ops)

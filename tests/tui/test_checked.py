@@ -4,61 +4,44 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
+from crossroads.engine.loader import load_path
+from crossroads.engine.playable import PlayStory, playable
 from crossroads.tui import checked
 from tests.tui.helpers import FIRST_WEEK
 
 
-def test_validates_once_then_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validates_once_then_loads(tmp_path: Path) -> None:
     story = tmp_path / "s.yaml"
     story.write_text(FIRST_WEEK.read_text())
-    first = checked.check_for_play(story)
+    assert checked.cached_story(story) is None  # never validated
+    first = checked.check_and_remember(story)
     assert first.story is not None and not first.errors
-    calls: list[Path] = []
-    real = checked.check_story_file
-
-    def counting(path: Path) -> checked.FileReport:
-        calls.append(path)
-        return real(path)
-
-    monkeypatch.setattr(checked, "check_story_file", counting)
-    again = checked.check_for_play(story)
-    assert again.story is not None and again.story.id == "first-week" and calls == []
+    again = checked.cached_story(story)
+    assert again is not None and again.id == "first-week"
     story.write_text(FIRST_WEEK.read_text().replace("to: dana-invite\n", "to: nowhere\n", 1))
-    broken = checked.check_for_play(story)
-    assert calls == [story] and broken.errors and broken.story is not None
-    assert checked.check_for_play(story).errors and calls == [story, story]
+    assert checked.cached_story(story) is None  # other bytes: validate again
+    broken = checked.check_and_remember(story)
+    assert broken.errors and broken.story is not None
+    assert checked.cached_story(story) is None  # errors are never remembered
 
 
 def test_cached_story_is_the_validated_story(tmp_path: Path) -> None:
     story = tmp_path / "s.yaml"
     story.write_text(FIRST_WEEK.read_text())
-    assert checked.cached_story(story) is None  # never validated
-    first = checked.check_for_play(story)
+    first = checked.check_and_remember(story)
     assert first.story is not None
     cached = checked.cached_story(story)
-    assert cached is not None and cached.source.file == str(story)
-    assert cached.model_dump() == first.story.model_dump()
+    assert isinstance(cached, PlayStory)
+    assert cached == playable(first.story) == playable(load_path(FIRST_WEEK))
     assert cached.content_hash == first.story.content_hash
 
 
-def test_unreadable_cache_entry_means_validating_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unreadable_cache_entry_means_validating_again(tmp_path: Path) -> None:
     story = tmp_path / "s.yaml"
     story.write_text(FIRST_WEEK.read_text())
-    checked.check_for_play(story)
+    checked.check_and_remember(story)
     checked._marker(story.read_bytes()).write_text('{"hash": "x", "story": [1]}')
     assert checked.cached_story(story) is None
-    calls: list[Path] = []
-    real = checked.check_story_file
-
-    def counting(path: Path) -> checked.FileReport:
-        calls.append(path)
-        return real(path)
-
-    monkeypatch.setattr(checked, "check_story_file", counting)
-    again = checked.check_for_play(story)
-    assert calls == [story] and again.story is not None and not again.errors
+    again = checked.check_and_remember(story)
+    assert again.story is not None and not again.errors
     assert checked.cached_story(story) is not None  # the entry was rewritten

@@ -16,6 +16,7 @@ from crossroads.tui.startup import pause_gc, resume_gc
 if TYPE_CHECKING:  # imported in run(), with the collector paused (see tui.startup)
     from crossroads.engine.check import FileReport
     from crossroads.engine.model import Story
+    from crossroads.engine.playable import PlayStory
     from crossroads.engine.records import ReflectionReader
     from crossroads.engine.saves import SessionStore
 
@@ -126,14 +127,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from crossroads.tui.checked import cached_story, check_for_play
+    from crossroads.tui.checked import cached_story, check_and_remember
 
     story_file, folder = _resolve(args.story)
-    story: Story | None = None
+    story: Story | PlayStory | None = None
     if story_file is not None:
-        story = cached_story(story_file)  # known valid: no parsing, no validation
+        story = cached_story(story_file)  # known valid: no parsing, no validation, no pydantic
         if story is None:
-            report = check_for_play(story_file)
+            report = check_and_remember(story_file)
             if report.story is None or report.errors:
                 return _report_failure(report)
             story = report.story

@@ -27,6 +27,7 @@ from crossroads.engine.cohort import MIN_GROUP, CohortView, LearnerPath, cohort_
 from crossroads.engine.cohort.analysis import choice_labels
 from crossroads.engine.diagnostics import CrossroadsError
 from crossroads.engine.model import Story
+from crossroads.engine.playable import PlayStory
 from crossroads.tui.widgets.cohort_split import PathColumn, SplitView, step_lines
 
 
@@ -60,8 +61,8 @@ class CohortScreen(Screen[None]):
         Binding("q", "close", "Close"),
     ]
 
-    def __init__(self, bank: Bank | str | None, story: Story, cohort_code: str, learner: str,
-                 min_group: int = MIN_GROUP) -> None:
+    def __init__(self, bank: Bank | str | None, story: Story | PlayStory, cohort_code: str,
+                 learner: str, min_group: int = MIN_GROUP) -> None:
         """Show ``cohort_code``'s paths through ``story`` as ``learner`` may see them.
 
         ``bank`` is an open bank (left open) or a location to open (closed with the screen);
@@ -271,8 +272,8 @@ class CohortApp(App[None]):
 
     TITLE = "Crossroads — cohort"
 
-    def __init__(self, bank: Bank | str | None, story: Story, cohort_code: str, learner: str,
-                 min_group: int = MIN_GROUP, theme: str = "textual-dark") -> None:
+    def __init__(self, bank: Bank | str | None, story: Story | PlayStory, cohort_code: str,
+                 learner: str, min_group: int = MIN_GROUP, theme: str = "textual-dark") -> None:
         super().__init__()
         self._screen = CohortScreen(bank, story, cohort_code, learner, min_group)
         self.start_theme = theme

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from crossroads.engine.cohort import LearnerPath, SceneSplit
 from crossroads.engine.model import Story
+from crossroads.engine.playable import PlayStory
 
 BAR = 20
 YOU = "◆"
@@ -82,7 +83,7 @@ class SplitView(Static):
                                   parted))
 
 
-def step_lines(story: Story, path: LearnerPath, labels: dict[tuple[str, str], str]
+def step_lines(story: Story | PlayStory, path: LearnerPath, labels: dict[tuple[str, str], str]
                ) -> list[tuple[Content, Content]]:
     """Two lines per choice of a path (the scene's title, then the choice), then the ending."""
     out = []

@@ -6,7 +6,9 @@ player's start-up. Most passages are paragraphs of text with emphasis, so :class
 the passage with the same parser (markdown-it, ``gfm-like``) and, when it finds nothing else,
 shows each paragraph in a ``Static`` exactly as ``Markdown`` would (same spans, same spacing).
 Anything more (lists, quotes, headings, code, links, tables…) goes to a real ``Markdown`` widget,
-created on first need.
+created on first need. The commonest passages — paragraphs of words with ``*emphasis*`` — are
+recognised without markdown-it at all (:func:`_simple_paragraphs`), which keeps the parser and
+its link detector out of the player's start-up.
 """
 
 from __future__ import annotations
@@ -14,25 +16,66 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
 from textual.containers import Vertical
 from textual.content import Content, Span
 from textual.widgets import Static
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
     from textual.widgets import Markdown
 
 _STYLES = {"em_open": "italic", "strong_open": "bold", "s_open": "strike"}
 _CLOSE = {"em_close", "strong_close", "s_close"}
 _SPACE = re.compile(r"\s+")
 _parser: MarkdownIt | None = None
+# Anything that could make markdown-it see more than paragraphs, words and single-``*`` emphasis:
+# other inline syntax, entities, HTML, tables, tabs and odd spaces, links the linkifier would
+# find (``x.com``, ``a@b``, ``//``), two spaces before a line break (a hard break).
+_NOT_SIMPLE = re.compile(r"[\\`_\[\]<>&~|#@\t\r\f\v]|[^\S \n]|\.\w|//|  \n|\*\*")
+# A line that could start a block: a list, a heading, a quote, a rule, setext underline, code.
+_BLOCK_START = re.compile(r"^(?: {4}| {0,3}(?:[-+=>0-9]|\* ))", re.MULTILINE)
+_OPENER = re.compile(r"(?:^| )\*(?=[^\s*])")
+_CLOSER = re.compile(r"(?<=[^\s*])\*(?=$| |[.,;:!?)](?<=\w\*[.,;:!?)]))")
+
+
+def _simple_paragraphs(markdown: str) -> list[Content] | None:
+    """The paragraphs of a passage of words and single-``*`` emphasis, as markdown-it would parse
+    them; None for anything else (even what may only look special)."""
+    if _NOT_SIMPLE.search(markdown) or _BLOCK_START.search(markdown):
+        return None
+    paragraphs: list[Content] = []
+    for block in re.split(r"\n *\n", markdown.strip("\n")):
+        text = _SPACE.sub(" ", " ".join(line.strip(" ") for line in block.split("\n")).strip())
+        if not text:
+            continue
+        pieces = text.split("*")
+        if len(pieces) % 2 == 0:
+            return None
+        openers = [m.start() + (text[m.start()] == " ") for m in _OPENER.finditer(text)]
+        closers = [m.start() for m in _CLOSER.finditer(text)]
+        stars = [i for i, c in enumerate(text) if c == "*"]
+        if stars != sorted(openers + closers) or stars[::2] != openers or stars[1::2] != closers:
+            return None
+        spans: list[Span] = []
+        position = 0
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                spans.append(Span(position, position + len(piece), "italic"))
+            position += len(piece)
+        paragraphs.append(Content("".join(pieces), spans=spans))
+    return paragraphs
 
 
 def plain_paragraphs(markdown: str) -> list[Content] | None:
     """The passage's paragraphs, as ``Markdown`` renders them, if it is only paragraphs of text,
     emphasis, strong, strike and line breaks; else None."""
+    simple = _simple_paragraphs(markdown)
+    if simple is not None:
+        return simple
     global _parser
     if _parser is None:
+        from markdown_it import MarkdownIt
+
         _parser = MarkdownIt("gfm-like")  # what textual's Markdown uses
     paragraphs: list[Content] = []
     for token in _parser.parse(markdown):
