@@ -20,7 +20,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from crossroads.engine.playable import _EFFECT
+from crossroads.engine.effects import EFFECT_PATTERN as _EFFECT
 from crossroads.engine.sourcemap import SourceMap
 
 FORMAT = "crossroads/1"

@@ -12,7 +12,6 @@ tenth of that, and every millisecond counts before the first frame.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -21,20 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 if TYPE_CHECKING:
     from crossroads.engine.model import Story
 
-_EFFECT = re.compile(r"^([+=-]?)\s*(\d+)$")
 _NO_EFFECTS: Mapping[str, int | str] = MappingProxyType({})
-
-
-def parse_effect(value: int | str) -> tuple[str, int]:
-    """Split an effect into ``("+", n)`` (a change, n may be negative) or ``("=", n)``."""
-    if isinstance(value, int):
-        return "+", value
-    match = _EFFECT.match(value.strip())
-    assert match is not None  # validated on load
-    sign, digits = match.groups()
-    if sign == "=":
-        return "=", int(digits)
-    return "+", -int(digits) if sign == "-" else int(digits)
 
 
 class PlayCastMember(NamedTuple):

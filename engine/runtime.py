@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from crossroads.engine import expressions as ex
 from crossroads.engine import templates as tp
 from crossroads.engine.diagnostics import SaveError
+from crossroads.engine.effects import parse_effect
 from crossroads.engine.playable import (
     PlayCastMember,
     PlayChoice,
     PlayEnding,
     PlayScene,
     PlayStory,
-    parse_effect,
     playable,
 )
 
