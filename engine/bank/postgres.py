@@ -22,6 +22,7 @@ import psycopg
 from crossroads.engine.bank.base import BankUnavailable, norm_time
 from crossroads.engine.bank.migrations import LATEST
 from crossroads.engine.bank.sql import SqlBank, Tx
+from crossroads.engine.bank.identity_context import current_settings
 from crossroads.engine.diagnostics import BankError
 
 CONNECT_TIMEOUT_S = 5
@@ -122,6 +123,8 @@ class PostgresBank(SqlBank):
             conn = self._connection()
             try:
                 with conn.transaction():
+                    for name, value in current_settings().items():  # who the server acts for
+                        conn.execute("SELECT set_config(%s, %s, true)", [name, value])
                     yield _PgTx(conn)
             except (psycopg.OperationalError, psycopg.InterfaceError) as err:
                 if conn.broken or conn.closed:
