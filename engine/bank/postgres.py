@@ -20,9 +20,9 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from crossroads.engine.bank.base import BankUnavailable, norm_time
+from crossroads.engine.bank.identity_context import current_settings
 from crossroads.engine.bank.migrations import LATEST
 from crossroads.engine.bank.sql import SqlBank, Tx
-from crossroads.engine.bank.identity_context import current_settings
 from crossroads.engine.diagnostics import BankError
 
 CONNECT_TIMEOUT_S = 5
