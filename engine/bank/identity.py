@@ -417,6 +417,7 @@ def _learner_cohort(tx: Tx, learner_id: str) -> str | None:
 
 def revoke_learner(bank: Bank, facilitator: Caller, learner_id: str) -> None:
     """Shut a learner of one of the facilitator's cohorts out: their code and sessions end."""
+    _need_facilitator(facilitator)
     with _tx_bank(bank)._write() as tx:
         cohort = _learner_cohort(tx, learner_id)
         if cohort is None:
@@ -433,6 +434,7 @@ def _shut_out(tx: Tx, learner_id: str) -> None:
 
 def revoke_invitation(bank: Bank, facilitator: Caller, invitation_id: str) -> None:
     """Revoke one code; the learner it signed in (if any) is shut out too."""
+    _need_facilitator(facilitator)
     with _tx_bank(bank)._write() as tx:
         rows = (tx.rows("SELECT cohort_id, learner_id FROM invitations WHERE id = ?",
                         [invitation_id]) if _is_uuid(invitation_id) else [])

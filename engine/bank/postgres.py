@@ -151,8 +151,10 @@ class PostgresBank(SqlBank):
                                 "(check search_path)")
             tx.rows("SELECT pg_advisory_xact_lock(hashtext('crossroads-bank:' "
                     "|| current_schema()))")
-            tx.run("CREATE TABLE IF NOT EXISTS bank_schema "
-                   "(version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())")
+            if tx.rows("SELECT to_regclass('bank_schema')")[0][0] is None:  # (a role that
+                # may not create tables, such as the cohort server's, opens a made bank)
+                tx.run("CREATE TABLE IF NOT EXISTS bank_schema "
+                       "(version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())")
             self._apply_migrations(tx, target, "INSERT INTO bank_schema (version) VALUES (?)")
 
     def schema_version(self) -> int:
