@@ -40,9 +40,9 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 class Server:
     """``crossroads serve`` in a subprocess; :meth:`client` talks to it."""
 
-    def __init__(self, bank: str, log: Path) -> None:
+    def __init__(self, bank: str, log: Path, port: int | None = None) -> None:
         self.bank = bank
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._log_file = log.open("w")
@@ -134,12 +134,12 @@ def server_bank(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
 
 
 @pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[Callable[[str], Server]]:
-    """Start servers on given banks; all are stopped after the test."""
+def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Start servers on given banks (and ports); all are stopped after the test."""
     started: list[Server] = []
 
-    def start(bank: str) -> Server:
-        server = Server(bank, tmp_path / f"server-{len(started)}.log")
+    def start(bank: str, port: int | None = None) -> Server:
+        server = Server(bank, tmp_path / f"server-{len(started)}.log", port)
         started.append(server)
         return server
 
