@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from crossroads.engine.paths import stories_dir
+from tests.engine.bank.conftest import bank_url, pg_url  # noqa: F401 (fixtures)
 from tests.server.conftest import (
     Server,
     add_facilitator,
@@ -173,3 +174,27 @@ def test_the_server_role_connecting_directly_cannot_act_as_another_learner(
         assert {r["text"] for r in http.get("/api/reflections").json()} == {
             "Ana private", "Ana cohort", "Ana anonymous"}
     assert _rows(pg_role, "SELECT status FROM playthroughs") == [("playing",)]
+
+
+def test_anonymous_reflections_written_before_version_5_are_sealed(
+    bank_url: str, start_server: Callable[..., Server],
+) -> None:
+    from crossroads.engine.bank import Batch, open_bank
+    from crossroads.engine.bank import identity as ident
+
+    with open_bank(bank_url, migrate_to=4) as old:
+        fac = ident.authenticate(old, ident.add_facilitator(old, "Fay"))
+        made = ident.create_cohort(old, fac, "c", 1)
+        token, ana = ident.redeem_code(old, made.invitations[0]["code"], "127.0.0.1", "Ana")
+        old.write(Batch(str(uuid.uuid4()), ana.id, made.id, "floods", "h", "2025-03-04T10:11:12Z",
+                        0, [reflection("old anonymous", "bank", True),
+                            reflection("old named", "bank")]))
+    server = start_server(bank_url)  # migrates (PostgreSQL seals there), then seals (SQLite)
+    rows = _rows(bank_url, "SELECT text, learner_id, playthrough_id, author_key FROM reflections "
+                           "ORDER BY text")
+    assert [(r[0], r[1] is None, r[2] is None, r[3] is None) for r in rows] == [
+        ("old anonymous", True, True, False), ("old named", False, False, True)]
+    with server.client(token) as http:
+        mine = http.get("/api/reflections").json()
+    assert sorted((r["text"], r["mine"]) for r in mine) == [("old anonymous", True),
+                                                           ("old named", True)]
