@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from crossroads.engine.paths import stories_dir
-from tests.engine.bank.conftest import bank_url, pg_url  # noqa: F401 (fixtures)
+from tests.engine.bank.conftest import bank_url, pg_url  # noqa: F401,F811 (fixtures)
 from tests.server.conftest import (
     Server,
     add_facilitator,
@@ -177,7 +177,7 @@ def test_the_server_role_connecting_directly_cannot_act_as_another_learner(
 
 
 def test_anonymous_reflections_written_before_version_5_are_sealed(
-    bank_url: str, start_server: Callable[..., Server],
+    bank_url: str, start_server: Callable[..., Server],  # noqa: F811 (the fixture)
 ) -> None:
     from crossroads.engine.bank import Batch, open_bank
     from crossroads.engine.bank import identity as ident
