@@ -14,15 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from crossroads.engine.bank.base import Bank, Batch, norm_time, now
-from crossroads.engine.bank.identity import Tx as IdentityTx
-from crossroads.engine.bank.identity import _tx_bank
 from crossroads.engine.bank.sql import SqlBank
 from crossroads.engine.diagnostics import BankError
 from crossroads.engine.records import VISIBILITIES
+
+
+class Rows(Protocol):
+    """What :func:`author_key` needs of a transaction."""
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
 
 def keyed_hash(key: str, learner_id: str) -> str:
@@ -30,7 +35,7 @@ def keyed_hash(key: str, learner_id: str) -> str:
     return hashlib.sha256(f"{key}:{learner_id}".encode()).hexdigest()
 
 
-def author_key(tx: IdentityTx, dialect: str, learner_id: str) -> str:
+def author_key(tx: Rows, dialect: str, learner_id: str) -> str:
     """The author key of ``learner_id``. On PostgreSQL the bank computes it, and only for the
     caller themself or their cohort's facilitator.
 
@@ -106,9 +111,9 @@ def write_sealed(bank: Bank, batch: Batch) -> None:
 def seal_anonymous(bank: Bank) -> int:
     """Seal the anonymous reflections server learners wrote before schema version 5 (SQLite;
     PostgreSQL's migration sealed them). Returns how many; run when the server starts."""
-    if getattr(bank, "dialect", None) != "sqlite":
+    if not isinstance(bank, SqlBank) or bank.dialect != "sqlite":
         return 0
-    with _tx_bank(bank)._write() as tx:
+    with bank._write() as tx:
         rows = tx.rows("SELECT r.id, r.learner_id, r.created FROM reflections r "
                        "JOIN profiles p ON p.learner_id = r.learner_id WHERE r.anonymous")
         if not rows:
