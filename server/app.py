@@ -24,8 +24,17 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crossroads import __version__
-from crossroads.engine.bank import Bank, BankUnavailable, caller_rules, identity, open_bank
+from crossroads.engine.bank import (
+    Bank,
+    BankUnavailable,
+    caller_rules,
+    identity,
+    identity_stories,
+    open_bank,
+)
 from crossroads.engine.bank.identity import AuthError, Caller, RateLimited
+from crossroads.engine.bank.identity_context import acting_as
+from crossroads.engine.bank.identity_secret import seal_anonymous
 from crossroads.engine.diagnostics import BankError
 
 log = logging.getLogger("crossroads.server")
@@ -112,14 +121,19 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
         BankError: the bank cannot be opened.
     """
     bank = open_bank(bank_url)
+    seal_anonymous(bank)  # what an SQLite bank held before schema version 5
     per_client, overall = join_limits or (identity.PER_CLIENT_ATTEMPTS,
                                           identity.GLOBAL_ATTEMPTS)
 
     def authed(handler: Handler, ok: int = 200) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             async def call() -> Response:
-                caller = await run_in_threadpool(identity.authenticate, bank, _token(request))
-                result = await handler(request, bank, caller)
+                token = _token(request)
+                with acting_as(token=token):  # PostgreSQL: the policies' caller, per transaction
+                    caller = await run_in_threadpool(identity.authenticate, bank, token)
+                    result = await handler(request, bank, caller)
+                if isinstance(result, Response):
+                    return result
                 return JSONResponse(result, status_code=ok)
             return await _guarded(call)
         return endpoint
@@ -176,6 +190,8 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
             identity.create_cohort, bank, caller, name, _int(data.get("invitations"),
                                                              "invitations", 0),
             stories, float(days))
+        await run_in_threadpool(identity_stories.add_shipped_stories, bank, caller, made.id,
+                                made.stories)
         return {"id": made.id, "name": made.name, "stories": made.stories,
                 "expires": made.expires, "invitations": made.invitations}
 
@@ -223,6 +239,24 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
                                        request.path_params["cohort"],
                                        request.query_params.get("story"))
 
+    async def add_story(request: Request, bank: Bank, caller: Caller) -> dict[str, Any]:
+        raw = await request.body()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("a story must be UTF-8 YAML") from None
+        return await run_in_threadpool(identity_stories.add_story, bank, caller,
+                                       request.path_params["cohort"], text)
+
+    async def cohort_stories(request: Request, bank: Bank, caller: Caller) -> Any:
+        return await run_in_threadpool(identity_stories.cohort_versions, bank, caller,
+                                       request.path_params["cohort"])
+
+    async def story(request: Request, bank: Bank, caller: Caller) -> Response:
+        text = await run_in_threadpool(identity_stories.story_text, bank, caller,
+                                       request.path_params["hash"])
+        return Response(text, media_type="application/yaml; charset=utf-8")
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
@@ -239,6 +273,10 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
         Route("/api/cohorts/{cohort}/invitations", authed(invite, 201), methods=["POST"]),
         Route("/api/cohorts/{cohort}/revoke", authed(revoke_cohort), methods=["POST"]),
         Route("/api/cohorts/{cohort}/paths", authed(paths)),
+        Route("/api/cohorts/{cohort}/stories", authed(cohort_stories)),
+        Route("/api/cohorts/{cohort}/stories", authed(add_story, 201), methods=["POST"],
+              max_body_size=identity_stories.MAX_STORY_BYTES),
+        Route("/api/stories/{hash}", authed(story)),
         Route("/api/invitations/{invitation}/revoke", authed(revoke_invitation),
               methods=["POST"]),
         Route("/api/learners/{learner}/revoke", authed(revoke_learner), methods=["POST"]),

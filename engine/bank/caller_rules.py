@@ -6,7 +6,8 @@
 - A facilitator reads the ``cohort`` reflections of the cohorts they own and everyone's ``bank``
   ones, and the paths (choices) played in their cohorts.
 - Nobody reads another person's ``private`` reflection. What anyone but its author reads of an
-  anonymous reflection has no author, no playthrough and a time cut to the day.
+  anonymous reflection has no author, no playthrough and a time cut to the day; in the bank its
+  row holds none of these either (:mod:`crossroads.engine.bank.identity_secret`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from crossroads.engine.bank.base import Bank, Batch, norm_time
 from crossroads.engine.bank.identity import AuthError, Caller, _tx_bank
+from crossroads.engine.bank.identity_secret import author_key, write_sealed
 from crossroads.engine.diagnostics import BankError
 
 BATCH_FIELDS = frozenset(
@@ -91,7 +93,7 @@ def record(bank: Bank, caller: Caller, data: Any) -> Batch:
         rows = tx.rows("SELECT learner_id FROM playthroughs WHERE id = ?", [batch.playthrough])
     if rows and str(rows[0][0]) != caller.id:
         raise AuthError("this playthrough is not yours", 403)
-    bank.write(batch)
+    write_sealed(bank, batch)
     return batch
 
 
@@ -111,10 +113,13 @@ def visible_reflections(
     """The written reflections ``caller`` may read, newest first, optionally at one story or
     prompt and matching ``text`` (full-text, as the bank searches)."""
     limit, offset = max(0, min(int(limit), MAX_PAGE)), max(0, int(offset))
+    key = None
     if caller.role == "learner":
-        rule = ("(r.learner_id = ? OR r.visibility = 'bank' "
+        with _tx_bank(bank)._read() as tx:
+            key = author_key(tx, _tx_bank(bank).dialect, caller.id)
+        rule = ("(r.learner_id = ? OR r.author_key = ? OR r.visibility = 'bank' "
                 "OR (r.visibility = 'cohort' AND r.cohort_id = ?))")
-        params: list[Any] = [caller.id, caller.cohort_id]
+        params: list[Any] = [caller.id, key, caller.cohort_id]
     else:
         rule = ("(r.visibility = 'bank' OR (r.visibility = 'cohort' AND r.cohort_id IN "
                 "(SELECT cohort_id FROM cohort_owners WHERE facilitator_id = ?)))")
@@ -131,16 +136,20 @@ def visible_reflections(
         where.append(match[0])
         params += match[1]
     sql = ("SELECT r.id, r.text, r.visibility, r.anonymous, r.created, r.learner_id, "
-           "r.story_id, r.prompt_id, r.scene, coalesce(p.display_name, l.name) "
+           "r.story_id, r.prompt_id, r.scene, coalesce(p.display_name, l.name), r.author_key "
            "FROM reflections r LEFT JOIN profiles p ON p.learner_id = r.learner_id "
            "LEFT JOIN learners l ON l.id = r.learner_id WHERE " + " AND ".join(where)
            + " ORDER BY r.created DESC, r.id DESC LIMIT ? OFFSET ?")
     with _tx_bank(bank)._read() as tx:
         rows = tx.rows(sql, [*params, limit, offset])
     out = []
-    for rid, body, visibility, anonymous, created, author, story, prompt, scene, name in rows:
-        mine = caller.role == "learner" and author is not None and str(author) == caller.id
+    for rid, body, visibility, anonymous, created, author, story, prompt, scene, name, akey \
+            in rows:
+        mine = caller.role == "learner" and (
+            (author is not None and str(author) == caller.id) or (akey is not None and akey == key))
         hidden = bool(anonymous) and not mine
+        if mine and author is None:  # sealed: the author is the caller
+            author, name = caller.id, caller.name
         out.append({
             "id": str(rid),
             "text": body,

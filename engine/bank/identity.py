@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from crossroads.engine.bank.base import Bank, norm_time, now
+from crossroads.engine.bank.identity_context import acting_as
 from crossroads.engine.diagnostics import BankError
 
 Role = Literal["learner", "facilitator"]
@@ -355,7 +356,7 @@ def redeem_code(
     digest = secret_hash(normalise_code(code))
     moment = time.time()
     token = new_token("learner")
-    with _tx_bank(bank)._write() as tx:
+    with acting_as(code=normalise_code(code)), _tx_bank(bank)._write() as tx:
         tx.run("DELETE FROM code_attempts WHERE at < ?", [moment - window])
         mine = int(tx.rows("SELECT count(*) FROM code_attempts WHERE client = ? AND at >= ?",
                            [client, moment - window])[0][0])
@@ -416,6 +417,7 @@ def _learner_cohort(tx: Tx, learner_id: str) -> str | None:
 
 def revoke_learner(bank: Bank, facilitator: Caller, learner_id: str) -> None:
     """Shut a learner of one of the facilitator's cohorts out: their code and sessions end."""
+    _need_facilitator(facilitator)
     with _tx_bank(bank)._write() as tx:
         cohort = _learner_cohort(tx, learner_id)
         if cohort is None:
@@ -432,6 +434,7 @@ def _shut_out(tx: Tx, learner_id: str) -> None:
 
 def revoke_invitation(bank: Bank, facilitator: Caller, invitation_id: str) -> None:
     """Revoke one code; the learner it signed in (if any) is shut out too."""
+    _need_facilitator(facilitator)
     with _tx_bank(bank)._write() as tx:
         rows = (tx.rows("SELECT cohort_id, learner_id FROM invitations WHERE id = ?",
                         [invitation_id]) if _is_uuid(invitation_id) else [])
@@ -457,8 +460,12 @@ def erase_learner(bank: Bank, caller: Caller, learner_id: str) -> dict[str, int]
     """Erase every record of a learner: the learner themself, or their cohort's facilitator.
 
     The code is revoked (it must not sign a new learner in on the erased one's seat), the
-    sessions are deleted, then the bank forgets every row (and purges its indexes and WAL).
+    learner's other sessions end, their sealed anonymous reflections go, then the bank forgets
+    every other row (and purges its indexes and WAL) and, last, the caller's own session if the
+    learner erased themself (on PostgreSQL the rows are deleted as that session's holder).
     """
+    from crossroads.engine.bank.identity_secret import author_key
+
     with _tx_bank(bank)._write() as tx:
         if caller.role == "learner":
             if caller.id != learner_id:
@@ -468,8 +475,16 @@ def erase_learner(bank: Bank, caller: Caller, learner_id: str) -> dict[str, int]
             if cohort is None:
                 raise AuthError("no such learner in your cohorts", 404)
             _owned_cohort(tx, caller, cohort)
-        _shut_out(tx, learner_id)
-        sessions = tx.run("DELETE FROM sessions WHERE subject_id = ?", [learner_id])
+        tx.run("UPDATE invitations SET revoked = ? WHERE learner_id = ?", [True, learner_id])
+        tx.run("UPDATE profiles SET revoked = ? WHERE learner_id = ?", [True, learner_id])
+        sessions = tx.run("DELETE FROM sessions WHERE subject_id = ? AND token_hash <> ?",
+                          [learner_id, caller.token_hash])
+        sealed = tx.run("DELETE FROM reflections WHERE author_key = ?",
+                        [author_key(tx, _tx_bank(bank).dialect, learner_id)])
     removed = bank.forget(learner_id)
+    removed["reflections"] = removed.get("reflections", 0) + sealed
+    if caller.id == learner_id:
+        with _tx_bank(bank)._write() as tx:
+            sessions += tx.run("DELETE FROM sessions WHERE token_hash = ?", [caller.token_hash])
     removed["sessions"] = sessions
     return removed

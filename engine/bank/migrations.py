@@ -7,7 +7,7 @@ an older bank applies the missing ones, and a bank newer than :data:`LATEST` is 
 
 from __future__ import annotations
 
-from crossroads.engine.bank.identity_schema import PG_V4, SQLITE_V4
+from crossroads.engine.bank.identity_schema import PG_V4, PG_V5, SQLITE_V4, SQLITE_V5
 
 _SQLITE_V1 = [
     """CREATE TABLE learners (
@@ -222,10 +222,10 @@ _PG_V3 = [
 ]
 
 MIGRATIONS: dict[str, list[list[str]]] = {
-    "sqlite": [_SQLITE_V1, _SQLITE_V2, _SQLITE_V3, SQLITE_V4],
-    "postgresql": [_PG_V1, _PG_V2, _PG_V3, PG_V4],
+    "sqlite": [_SQLITE_V1, _SQLITE_V2, _SQLITE_V3, SQLITE_V4, SQLITE_V5],
+    "postgresql": [_PG_V1, _PG_V2, _PG_V3, PG_V4, PG_V5],
 }
-LATEST = 4
+LATEST = 5
 """The schema version this version of Crossroads writes."""
 
 assert all(len(steps) == LATEST for steps in MIGRATIONS.values())

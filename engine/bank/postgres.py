@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from crossroads.engine.bank.base import BankUnavailable, norm_time
+from crossroads.engine.bank.identity_context import current_settings
 from crossroads.engine.bank.migrations import LATEST
 from crossroads.engine.bank.sql import SqlBank, Tx
 from crossroads.engine.diagnostics import BankError
@@ -122,6 +123,8 @@ class PostgresBank(SqlBank):
             conn = self._connection()
             try:
                 with conn.transaction():
+                    for name, value in current_settings().items():  # who the server acts for
+                        conn.execute("SELECT set_config(%s, %s, true)", [name, value])
                     yield _PgTx(conn)
             except (psycopg.OperationalError, psycopg.InterfaceError) as err:
                 if conn.broken or conn.closed:
@@ -148,8 +151,10 @@ class PostgresBank(SqlBank):
                                 "(check search_path)")
             tx.rows("SELECT pg_advisory_xact_lock(hashtext('crossroads-bank:' "
                     "|| current_schema()))")
-            tx.run("CREATE TABLE IF NOT EXISTS bank_schema "
-                   "(version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())")
+            if tx.rows("SELECT to_regclass('bank_schema')")[0][0] is None:  # (a role that
+                # may not create tables, such as the cohort server's, opens a made bank)
+                tx.run("CREATE TABLE IF NOT EXISTS bank_schema "
+                       "(version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())")
             self._apply_migrations(tx, target, "INSERT INTO bank_schema (version) VALUES (?)")
 
     def schema_version(self) -> int:

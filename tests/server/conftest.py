@@ -40,9 +40,9 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 class Server:
     """``crossroads serve`` in a subprocess; :meth:`client` talks to it."""
 
-    def __init__(self, bank: str, log: Path) -> None:
+    def __init__(self, bank: str, log: Path, port: int | None = None) -> None:
         self.bank = bank
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._log_file = log.open("w")
@@ -99,21 +99,47 @@ def pg_bank_url() -> Iterator[str]:
         conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def server_bank(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh bank location for a server: a file, or a PostgreSQL URL with its own schema."""
+ADMIN_OF: dict[str, str] = {}
+"""The owner's URL of a bank a server reaches through its own role (see :func:`server_role`)."""
+
+
+def server_role(admin_url: str) -> Iterator[str]:
+    """A fresh least-privilege server role on the bank at ``admin_url`` (made by the real
+    ``crossroads server-role create``); yields its URL and drops the role afterwards."""
+    import psycopg
+
+    name = f"srv_{uuid.uuid4().hex[:10]}"
+    out = cli("server-role", "create", name, "--bank", admin_url)
+    assert out.returncode == 0, out.stderr
+    url = out.stdout.strip()
+    ADMIN_OF[url] = admin_url
+    yield url
+    ADMIN_OF.pop(url, None)
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f"DROP OWNED BY {name}")
+        conn.execute(f"DROP ROLE {name}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres),
+                        pytest.param("postgresql-role", marks=pytest.mark.postgres)])
+def server_bank(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh bank location for a server: a file, a PostgreSQL URL with its own schema, or
+    that schema reached through the server's own role (row-level security applies)."""
     if request.param == "sqlite":
-        return str(tmp_path / "server-bank.sqlite3")
-    return str(request.getfixturevalue("pg_bank_url"))
+        yield str(tmp_path / "server-bank.sqlite3")
+    elif request.param == "postgresql":
+        yield str(request.getfixturevalue("pg_bank_url"))
+    else:
+        yield from server_role(str(request.getfixturevalue("pg_bank_url")))
 
 
 @pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[Callable[[str], Server]]:
-    """Start servers on given banks; all are stopped after the test."""
+def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Start servers on given banks (and ports); all are stopped after the test."""
     started: list[Server] = []
 
-    def start(bank: str) -> Server:
-        server = Server(bank, tmp_path / f"server-{len(started)}.log")
+    def start(bank: str, port: int | None = None) -> Server:
+        server = Server(bank, tmp_path / f"server-{len(started)}.log", port)
         started.append(server)
         return server
 
@@ -130,7 +156,7 @@ def server(server_bank: str, start_server: Callable[[str], Server]) -> Server:
 
 def add_facilitator(bank: str, name: str) -> str:
     """A facilitator's token, made by the real ``crossroads facilitator add``."""
-    out = cli("facilitator", "add", name, "--bank", bank)
+    out = cli("facilitator", "add", name, "--bank", ADMIN_OF.get(bank, bank))
     assert out.returncode == 0, out.stderr
     token = out.stdout.strip()
     assert token.startswith("crf_") and "\n" not in token

@@ -1,0 +1,201 @@
+"""Cohort server speed: 100 simulated learners play at once against the server on loopback.
+
+    python benchmarks/bench_server.py                      # SQLite, one and two server processes
+    python benchmarks/bench_server.py --pg URL             # PostgreSQL as well (a scratch schema)
+    python benchmarks/bench_server.py --learners 50 --saves 10
+
+Each learner signs in with an invitation code, then saves its playthrough one event at a time
+(a choice; every fifth save a reflection), waiting for each acknowledgement as the player does.
+Printed per bank and number of server processes: p50 and p99 of an acknowledged save, saves per
+second, and records lost (acknowledged but not in the bank afterwards: must be 0). The baseline is
+a bare round trip to ``/api/health`` under the same concurrency, measured in the same run.
+Goal (issue 13): p99 ≤ 50 ms on a 2-core machine with PostgreSQL. Not a CI test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crossroads.engine.bank import open_bank  # noqa: E402
+from crossroads.engine.bank.identity import add_facilitator  # noqa: E402
+
+COHORT_SIZE = 25
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def servers(bank: str, n: int) -> Iterator[list[str]]:
+    """``n`` server processes on one bank; yields their base URLs."""
+    procs, urls = [], []
+    try:
+        for _ in range(n):
+            port = _port()
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "crossroads", "serve", "--bank", bank, "--port", str(port)],
+                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url, proc in zip(urls, procs, strict=True):
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(url + "/api/health", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the server on {bank} did not start")
+                time.sleep(0.05)
+        yield urls
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(10)
+
+
+@contextmanager
+def pg_schema(url: str) -> Iterator[str]:
+    """A fresh schema on the scratch database (dropped afterwards)."""
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _event(seq: int) -> dict[str, Any]:
+    if seq % 5 == 4:
+        return {"type": "reflection", "id": str(uuid.uuid4()), "scene": f"s{seq}",
+                "prompt": f"p{seq}", "text": f"what I heard at step {seq}",
+                "visibility": ("private", "cohort", "bank")[seq % 3], "anonymous": seq % 2 == 0,
+                "at": _now()}
+    return {"type": "choice", "scene": f"s{seq}", "index": 0, "key": "go", "to": f"s{seq + 1}",
+            "meters": {"trust": 50}, "at": _now()}
+
+
+async def _learner(http: httpx.AsyncClient, url: str, token: str, saves: int,
+                   lat: list[float]) -> int:
+    """Play ``saves`` saves; return how many were acknowledged."""
+    pid, acked, headers = str(uuid.uuid4()), 0, {"Authorization": f"Bearer {token}"}
+    started = _now()
+    while acked < saves:
+        body = {"playthrough": pid, "story_id": "bench", "story_hash": "h", "started": started,
+                "first": acked, "events": [_event(acked)]}
+        t = time.perf_counter()
+        r = await http.post(url + "/api/batches", json=body, headers=headers)
+        if r.status_code == 200:
+            lat.append(time.perf_counter() - t)
+            acked += 1
+    return acked
+
+
+async def _health(http: httpx.AsyncClient, url: str, n: int, lat: list[float]) -> None:
+    for _ in range(n):
+        t = time.perf_counter()
+        r = await http.get(url + "/api/health")
+        assert r.status_code == 200
+        lat.append(time.perf_counter() - t)
+
+
+def _pct(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100)[int(p) - 1] * 1000 if len(values) > 1 else 0.0
+
+
+async def _run(urls: list[str], tokens: list[str], saves: int) -> dict[str, float]:
+    limits = httpx.Limits(max_connections=len(tokens) + 10, max_keepalive_connections=len(tokens))
+    async with httpx.AsyncClient(limits=limits, timeout=60) as http:
+        base: list[float] = []
+        await asyncio.gather(*(_health(http, urls[i % len(urls)], 10, base)
+                               for i in range(len(tokens))))
+        lat: list[float] = []
+        t = time.perf_counter()
+        acked = await asyncio.gather(*(_learner(http, urls[i % len(urls)], tok, saves, lat)
+                                       for i, tok in enumerate(tokens)))
+        wall = time.perf_counter() - t
+    return {"base50": _pct(base, 50), "base99": _pct(base, 99), "p50": _pct(lat, 50),
+            "p99": _pct(lat, 99), "rate": len(lat) / wall, "acked": float(sum(acked))}
+
+
+def bench(bank: str, processes: int, learners: int, saves: int) -> dict[str, float]:
+    """One run: sign the learners in, play, then count what the bank holds."""
+    with open_bank(bank) as b:
+        fac = add_facilitator(b, "Bench")
+    with servers(bank, processes) as urls:
+        tokens: list[str] = []
+        with httpx.Client(base_url=urls[0], timeout=60,
+                          headers={"Authorization": f"Bearer {fac}"}) as http:
+            while len(tokens) < learners:
+                n = min(COHORT_SIZE, learners - len(tokens))
+                made = http.post("/api/cohorts", json={"name": "c", "invitations": n}).json()
+                for seat in made["invitations"]:
+                    joined = httpx.post(urls[0] + "/api/join", json={"code": seat["code"]},
+                                        timeout=60).json()
+                    tokens.append(joined["token"])
+        out = asyncio.run(_run(urls, tokens, saves))
+    with open_bank(bank) as b:
+        counts = b.counts()
+    out["lost"] = out["acked"] - counts["steps"] - counts["reflections"]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pg", metavar="URL", help="a scratch PostgreSQL database as well")
+    ap.add_argument("--learners", type=int, default=100)
+    ap.add_argument("--saves", type=int, default=20, help="saves per learner")
+    args = ap.parse_args()
+    print(f"{args.learners} learners × {args.saves} saves each, {os.cpu_count()} cores")
+    print(f"{'bank':<11} {'servers':>7} {'health p50/p99 ms':>18} {'save p50 ms':>11} "
+          f"{'save p99 ms':>11} {'saves/s':>8} {'lost':>5}")
+    runs: list[tuple[str, Any]] = [("sqlite", None)] + ([("postgresql", args.pg)]
+                                                         if args.pg else [])
+    for kind, url in runs:
+        for processes in (1, 2):
+            with tempfile.TemporaryDirectory() as tmp:
+                if kind == "sqlite":
+                    r = bench(str(Path(tmp) / "bank.sqlite3"), processes, args.learners,
+                              args.saves)
+                else:
+                    with pg_schema(url) as bank:
+                        r = bench(bank, processes, args.learners, args.saves)
+            print(f"{kind:<11} {processes:>7} {r['base50']:>8.1f} / {r['base99']:<7.1f} "
+                  f"{r['p50']:>11.1f} {r['p99']:>11.1f} {r['rate']:>8.0f} {r['lost']:>5.0f}",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
