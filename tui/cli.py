@@ -21,7 +21,8 @@ from crossroads import __version__
 from crossroads.engine.diagnostics import CrossroadsError
 
 #: Every subcommand and its one-line help, in the order ``--help`` lists them. The module
-#: ``crossroads.tui.commands.<name>`` registers the command with the same help (a test checks).
+#: ``crossroads.tui.commands.<name>`` (``-`` spelt ``_``) registers the command with the same
+#: help (a test checks).
 COMMANDS: dict[str, str] = {
     "play": "play a story (with no STORY: choose one)",
     "check": "check stories for broken links, dead ends and other problems",
@@ -39,6 +40,8 @@ COMMANDS: dict[str, str] = {
     "classify": "label reflections (standard input) as stories or opinions, as JSON Lines",
     "serve": "run the cohort server: the one program that opens a shared story bank",
     "facilitator": "add a facilitator to a cohort server's bank (prints their token once)",
+    "server-role": "make the cohort server's least-privilege PostgreSQL role (run as the bank's "
+    "owner)",
 }
 
 
@@ -61,7 +64,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, help_text in COMMANDS.items():
         if name == only:
-            importlib.import_module(f"crossroads.tui.commands.{name}").register(sub)
+            module = name.replace("-", "_")
+            importlib.import_module(f"crossroads.tui.commands.{module}").register(sub)
         else:
             sub.add_parser(name, help=help_text, add_help=False)
     return parser

@@ -33,19 +33,6 @@ def register(sub: Any) -> None:
                    help="trust X-Forwarded-For from a reverse proxy on 127.0.0.1 (the client "
                    "address that rate limits count by)")
     p.set_defaults(func=run_serve)
-    role = sub.add_parser(
-        "server-role",
-        help="make the cohort server's least-privilege PostgreSQL role (run as the bank's owner)",
-        description="Create or update the PostgreSQL role `crossroads serve` connects as: it "
-        "owns nothing and row-level security applies to it. Prints the URL to serve with.",
-    )
-    actions = role.add_subparsers(dest="action", metavar="ACTION", required=True)
-    create = actions.add_parser("create", help="create or update the role; print its URL once",
-                                description="Create or update the role; print its URL once.")
-    create.add_argument("name", metavar="NAME", help="the role's name (e.g. crossroads_server)")
-    create.add_argument("--bank", metavar="URL", required=True,
-                        help="the bank's postgresql:// URL as the owner of its tables")
-    create.set_defaults(func=run_server_role)
 
 
 def is_loopback(host: str) -> bool:
@@ -82,15 +69,4 @@ def run_serve(args: Any) -> int:
     uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.certfile,
                 ssl_keyfile=args.keyfile, access_log=False, proxy_headers=args.proxy_headers,
                 log_level="info", server_header=False)
-    return 0
-
-
-def run_server_role(args: Any) -> int:
-    """Make the role; print its URL (with a new password) on standard output only."""
-    from crossroads.server.pg_role import create_server_role
-
-    url = create_server_role(args.bank, args.name)
-    print(f"Server role {args.name!r} ready. Serve with --bank and this URL (its password is "
-          "shown once; keep it secret):", file=sys.stderr)
-    print(url)
     return 0
