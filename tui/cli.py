@@ -18,7 +18,7 @@ from crossroads.engine.diagnostics import CrossroadsError
 
 #: Subcommand modules under ``crossroads.tui.commands``, in the order ``--help`` lists them.
 COMMANDS = ["play", "check", "new", "schema", "playtest", "graph", "stats", "bank", "cohort",
-            "report", "export", "themes", "classify"]
+            "report", "export", "themes", "classify", "twee"]
 
 
 class _Parser(argparse.ArgumentParser):

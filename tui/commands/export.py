@@ -20,7 +20,7 @@ AUTH_ENV = "CROSSROADS_LRS_AUTH"
 
 def register(sub: Any) -> None:
     """Add the ``export`` subcommand and its formats."""
-    p = sub.add_parser("export", help="export playthroughs for other tools (xAPI)",
+    p = sub.add_parser("export", help="export playthroughs (xAPI) or a story (Twee) for other tools",
                        description="Export a cohort's playthroughs for other tools.")
     formats = p.add_subparsers(dest="format", metavar="FORMAT", required=True)
     x = formats.add_parser(
@@ -43,6 +43,9 @@ def register(sub: Any) -> None:
     x.add_argument("--base", metavar="IRI", default=DEFAULT_BASE,
                    help=f"the IRI naming activities and accounts (default {DEFAULT_BASE})")
     x.set_defaults(func=run)
+    from crossroads.tui.commands.twee import add_export
+
+    add_export(formats)
 
 
 def run(args: argparse.Namespace) -> int:
