@@ -53,8 +53,8 @@ def condition(node: ex.Expr) -> str:
         return f"-{_atom(node.operand)}"
     if isinstance(node, ex.BoolOp):
         return f" {node.op} ".join(_atom(o) for o in node.operands)
-    op = _CMP.get(node.op, node.op)  # type: ignore[union-attr]
-    return f"{_atom(node.left)} {op} {_atom(node.right)}"  # type: ignore[union-attr]
+    op = _CMP.get(node.op, node.op)
+    return f"{_atom(node.left)} {op} {_atom(node.right)}"
 
 
 def _atom(node: ex.Expr) -> str:

@@ -81,7 +81,7 @@ def _hook_after(text: str, pos: int, end: int) -> tuple[int, int] | None:
     j = pos
     while j < end and text[j] in " \t":
         j += 1
-    if j < end and text[j] == "[" and not text.startswith("[[", j) or \
+    if (j < end and text[j] == "[" and not text.startswith("[[", j)) or \
             text.startswith("[[[", j):
         close = matching(text, j, "[", "]", quotes="")
         if 0 < close <= end:

@@ -36,7 +36,7 @@ _INLINE_OTHER = {"include", "display"}
 
 
 class _Tok:
-    __slots__ = ("kind", "name", "args", "offset", "text", "link")
+    __slots__ = ("args", "kind", "link", "name", "offset", "text")
 
     def __init__(self, kind: str, offset: int, name: str = "", args: str = "",
                  text: str = "", link: Link | None = None) -> None:

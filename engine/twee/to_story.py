@@ -10,6 +10,7 @@ an ``if`` around a link becomes the choice's condition. A passage with no way on
 from __future__ import annotations
 
 import bisect
+import contextlib
 import difflib
 import re
 from collections.abc import Callable
@@ -521,10 +522,8 @@ def _all_changes(imp: _Importer, p: Passage) -> list[Change]:
                 s.setters if isinstance(s, Link) else []
             for src, _ in sources:
                 for part in split_assignments(src):
-                    try:
+                    with contextlib.suppress(Unmappable):
                         out.append(parse_change(part))
-                    except Unmappable:
-                        pass
             if isinstance(s, Cond):
                 for b in s.branches:
                     walk(b.body)

@@ -20,7 +20,7 @@ AUTH_ENV = "CROSSROADS_LRS_AUTH"
 
 def register(sub: Any) -> None:
     """Add the ``export`` subcommand and its formats."""
-    p = sub.add_parser("export", help="export playthroughs (xAPI) or a story (Twee) for other tools",
+    p = sub.add_parser("export", help="export playthroughs for other tools (xAPI)",
                        description="Export a cohort's playthroughs for other tools.")
     formats = p.add_subparsers(dest="format", metavar="FORMAT", required=True)
     x = formats.add_parser(

@@ -7,7 +7,7 @@ import pytest
 
 from crossroads.engine.diagnostics import Diagnostic
 from crossroads.engine.loader import load_text
-from crossroads.engine.model import Story
+from crossroads.engine.model import Choice, Story
 from crossroads.engine.twee import import_twee, parse_twee
 from crossroads.engine.twee.links import split_link
 from crossroads.engine.validate import validate
@@ -21,7 +21,7 @@ def imported(name: str) -> tuple[Story, list[Diagnostic], list[Diagnostic]]:
     return story, result.diagnostics, validate(story)
 
 
-def choice(story: Story, scene: str, say: str):  # noqa: ANN201 - a Choice
+def choice(story: Story, scene: str, say: str) -> Choice:
     return next(c for c in story.scenes[scene].choices if c.say == say)
 
 
