@@ -95,6 +95,20 @@ CODES: dict[str, str] = {
     "CR407": "state-space-sampled",
     "CR408": "stuck-under-rules",
     "CR409": "ending-witness",
+    # Twine interop (crossroads import twee): positions are in the Twee file
+    "CR501": "no-passages",
+    "CR502": "bad-passage-header",
+    "CR503": "unknown-start-passage",
+    "CR510": "computed-target",
+    "CR511": "javascript",
+    "CR512": "unsupported-macro",
+    "CR513": "unmapped-state",
+    "CR514": "unmapped-condition",
+    "CR515": "conditional-state",
+    "CR520": "broken-link",
+    "CR521": "special-passage",
+    "CR522": "unreached-passage",
+    "CR523": "duplicate-passage",
 }
 
 
@@ -142,6 +156,18 @@ DEFAULT_HINTS: dict[str, str] = {
     "CR405": "add a reflect: prompt on the paths that have too few",
     "CR406": "give the other choices a real advantage, or a cost to this one",
     "CR407": "raise the exploration bound, or simplify the meters the conditions read",
+    "CR501": "a Twee 3 passage starts with a line ':: Name'",
+    "CR502": "escape [ ] { } in passage names with a backslash; metadata is a JSON object",
+    "CR503": "set 'start' in StoryData, or name a passage 'Start'",
+    "CR510": "link to a literal passage name so the link can be followed statically",
+    "CR511": "JavaScript does not come over; rewrite it as choices, effects and conditions",
+    "CR512": "rewrite it with links, <<set>>/(set:) and <<if>>/(if:), or add it by hand",
+    "CR513": "only numbers and true/false with literal changes become meters and flags",
+    "CR514": "write the condition with variables, numbers, comparisons and and/or/not",
+    "CR515": "move the change onto the links that lead on",
+    "CR520": "add the passage or fix the link's target (spaces count)",
+    "CR522": "link to it from a passage that is reached, or delete it",
+    "CR523": "rename or remove one of them",
 }
 
 

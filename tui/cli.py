@@ -21,8 +21,7 @@ from crossroads import __version__
 from crossroads.engine.diagnostics import CrossroadsError
 
 #: Every subcommand and its one-line help, in the order ``--help`` lists them. The module
-#: ``crossroads.tui.commands.<name>`` (``-`` spelt ``_``) registers the command with the same
-#: help (a test checks).
+#: :func:`module_of` registers the command with the same help (a test checks).
 COMMANDS: dict[str, str] = {
     "play": "play a story (with no STORY: choose one)",
     "check": "check stories for broken links, dead ends and other problems",
@@ -42,7 +41,16 @@ COMMANDS: dict[str, str] = {
     "facilitator": "add a facilitator to a cohort server's bank (prints their token once)",
     "server-role": "make the cohort server's least-privilege PostgreSQL role (run as the bank's "
     "owner)",
+    "import": "import a story from another tool (Twine's Twee 3)",
 }
+
+#: Commands whose module is not named after them (``import`` is a Python keyword).
+_MODULES = {"import": "twee"}
+
+
+def module_of(name: str) -> str:
+    """The module under ``crossroads.tui.commands`` that registers the command ``name``."""
+    return _MODULES.get(name, name.replace("-", "_"))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,8 +72,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, help_text in COMMANDS.items():
         if name == only:
-            module = name.replace("-", "_")
-            importlib.import_module(f"crossroads.tui.commands.{module}").register(sub)
+            importlib.import_module(f"crossroads.tui.commands.{module_of(name)}").register(sub)
         else:
             sub.add_parser(name, help=help_text, add_help=False)
     return parser

@@ -69,7 +69,7 @@ def _command_modules() -> list[str]:
 
 
 def test_the_static_table_lists_every_command_with_its_own_help() -> None:
-    assert sorted(n.replace("-", "_") for n in cli.COMMANDS) == _command_modules()
+    assert sorted(cli.module_of(n) for n in cli.COMMANDS) == _command_modules()
     for name, help_text in cli.COMMANDS.items():
         parser = cli.build_parser(name)
         sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

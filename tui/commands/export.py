@@ -47,6 +47,9 @@ def register(sub: Any) -> None:
     x.add_argument("--base", metavar="IRI", default=DEFAULT_BASE,
                    help=f"the IRI naming activities and accounts (default {DEFAULT_BASE})")
     x.set_defaults(func=run)
+    from crossroads.tui.commands.twee import add_export
+
+    add_export(formats)
 
 
 def run(args: argparse.Namespace) -> int:
