@@ -52,6 +52,8 @@ class PlainPlayer:
     command: list[str] = field(default_factory=list)
     """The ``crossroads play …`` command (with ``--resume``) that continues; see
     :func:`resume_command`. Default: ``crossroads play STORY-ID --plain --resume``."""
+    in_cohort: bool = False
+    """Played in a cohort: only then is "cohort" offered as a reflection's audience."""
     _pov: str | None = field(default=None, init=False)
     """The cast id last announced as the learner's point of view."""
 
@@ -231,19 +233,20 @@ class PlainPlayer:
             self._saved()
             self._others(player, prompt.id)
             return
-        choices = ", ".join(f"{i} {v}" for i, v in enumerate(VISIBILITIES, 1))
+        offered = [v for v in VISIBILITIES if self.in_cohort or v != "cohort"]
+        choices = ", ".join(f"{i} {v}" for i, v in enumerate(offered, 1))
         visibility: Visibility = "private"
         while True:
             answer = self.ask(f"Who may read it? {choices} (empty: private): ").strip().lower()
             if not answer:
                 break
-            if answer.isdigit() and 1 <= int(answer) <= len(VISIBILITIES):
-                visibility = VISIBILITIES[int(answer) - 1]
+            if answer.isdigit() and 1 <= int(answer) <= len(offered):
+                visibility = offered[int(answer) - 1]
                 break
-            if answer in VISIBILITIES:
+            if answer in offered:
                 visibility = answer
                 break
-            self.say("Please answer 1, 2 or 3.")
+            self.say(f"Please answer a number from 1 to {len(offered)}.")
         anonymous = False
         if visibility != "private":
             anonymous = self.ask("Share it anonymously? [y/N] ").strip().lower() in ("y", "yes")
@@ -292,12 +295,14 @@ def run_plain(
     resume: bool = False,
     reader: ReflectionReader | None = None,
     command: list[str] | None = None,
+    in_cohort: bool = False,
 ) -> int:
     """Play ``story`` on standard input/output; return the exit code (0 at an ending,
     :data:`INPUT_ENDED` when input ends first). ``command`` continues it (:func:`resume_command`).
     """
     try:
-        player = PlainPlayer(story, learner, store, reader=reader, command=list(command or []))
+        player = PlainPlayer(story, learner, store, reader=reader, command=list(command or []),
+                             in_cohort=in_cohort)
         return player.run(resume)
     except SaveError as err:  # pragma: no cover - defensive: a choice vanished mid-play
         print(f"crossroads: {err}", file=sys.stderr)

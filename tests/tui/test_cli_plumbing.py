@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -147,3 +148,25 @@ def test_an_os_error_that_escapes_a_command_is_one_line(
     monkeypatch.setattr(stats, "run", fails)  # register() reads it when main() builds the parser
     assert cli.main(["stats", "first-week"]) == 1
     assert capsys.readouterr().err == "/some/file: permission denied\n"
+
+
+def test_a_reader_that_goes_away_gets_silence_not_a_traceback(tmp_path: Path) -> None:
+    """``crossroads play first-week --plain | head -3``: once the reader has gone, the player
+    stops quietly (no "Exception ignored … BrokenPipeError" when Python flushes at exit)."""
+    env = {**os.environ, "CROSSROADS_HOME": str(tmp_path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crossroads", "play", "first-week", "--plain", "--as", "kim"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    seen = b""
+    while b"Your choice" not in seen:
+        chunk = proc.stdout.read1(4096)
+        assert chunk, proc.stderr.read().decode()
+        seen += chunk
+    proc.stdout.close()  # the reader goes away; the next scene has nowhere to go
+    proc.stdin.write(b"1\n")
+    proc.stdin.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err and "Exception ignored" not in err, err

@@ -33,9 +33,11 @@ def script(story_path: list[int], reflection: str = "I remember.") -> str:
     return "\n".join(lines) + "\n"
 
 
-def play(text: str, learner: str = "ann", resume: bool = False) -> tuple[int, str, str]:
+def play(text: str, learner: str = "ann", resume: bool = False,
+         in_cohort: bool = True) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    player = PlainPlayer(first_week(), learner, FileSessionStore(), io.StringIO(text), out, err)
+    player = PlainPlayer(first_week(), learner, FileSessionStore(), io.StringIO(text), out, err,
+                         in_cohort=in_cohort)
     code = player.run(resume)
     return code, out.getvalue(), err.getvalue()
 
@@ -268,3 +270,23 @@ def test_resume_command_leaves_a_bank_password_out() -> None:
     command = resume_command(args, first_week(), None)
     assert command == ["crossroads", "play", "first-week", "--plain", "--bank",
                        "postgresql://ann@db.example:5432/bank", "--resume"]
+
+
+def test_outside_a_cohort_my_cohort_is_not_offered(crossroads_home: Path) -> None:
+    """Played without --cohort, a reflection is private or for everyone; "2" means everyone."""
+    story = first_week()
+    path = ending_paths(story)["carried"]
+    code, out, _ = play(script(path), in_cohort=False)
+    assert code == 0
+    assert "Who may read it? 1 private, 2 bank (empty: private)" in out
+    assert "cohort" not in out.split("Who may read it?")[1].split("\n")[0]
+    archived = next((crossroads_home / "saves" / "finished").glob("*.json"))
+    events = json.loads(archived.read_text())["events"]
+    assert {e["visibility"] for e in events if e["type"] == "reflection"} == {"bank"}
+
+
+def test_in_a_cohort_my_cohort_is_offered(crossroads_home: Path) -> None:
+    story = first_week()
+    code, out, _ = play(script(ending_paths(story)["carried"]), in_cohort=True)
+    assert code == 0
+    assert "Who may read it? 1 private, 2 cohort, 3 bank (empty: private)" in out

@@ -154,7 +154,8 @@ def _run(args: argparse.Namespace) -> int:
                 story, story_file = picked
             command = resume_command(args, story, story_file)
             return run_plain(
-                story, learner, store, resume=args.resume, reader=reader, command=command
+                story, learner, store, resume=args.resume, reader=reader, command=command,
+                in_cohort=bool(args.cohort),
             )
         from crossroads.tui.app import CrossroadsApp
 
