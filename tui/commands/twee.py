@@ -9,6 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from crossroads.engine.diagnostics import StoryError, UsageError
+from crossroads.tui.commands._common import (
+    STORY_HELP,
+    add_output_option,
+    load_valid,
+    write_output,
+)
 
 
 def register(sub: Any) -> None:
@@ -26,9 +32,8 @@ def register(sub: Any) -> None:
         "'crossroads check' fails there.",
     )
     t.add_argument("file", metavar="FILE.twee", type=Path, help="the Twee 3 file")
-    t.add_argument("-o", "--output", metavar="STORY.yaml", type=Path,
-                   help="where to write the story (default: FILE.yaml next to it; - for "
-                   "standard output)")
+    add_output_option(t, "where to write the story (default: FILE.yaml next to it; - for "
+                      "standard output)")
     t.add_argument("--id", metavar="ID", help="the story's id (default: from its title)")
     t.add_argument("--force", action="store_true", help="overwrite an existing output file")
     t.set_defaults(func=run_import)
@@ -50,16 +55,13 @@ def run_import(args: argparse.Namespace) -> int:
         print(d.format(), file=sys.stderr)
     if not result.yaml:
         raise StoryError(f"{path}: nothing to import")
-    out = args.output if args.output is not None else path.with_suffix(".yaml")
+    out = Path(args.output) if args.output is not None else path.with_suffix(".yaml")
     if str(out) == "-":
-        sys.stdout.write(result.yaml)
+        write_output(None, result.yaml)
         return 1 if result.errors else 0
     if out.exists() and not args.force:
         raise UsageError(f"{out} exists; give --force to overwrite it, or -o another file")
-    try:
-        out.write_text(result.yaml, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"cannot write {out}: {err.strerror or err}") from None
+    write_output(out, result.yaml)
     warnings = sum(1 for d in result.diagnostics if d.severity == "warning")
     summary = (f"wrote {out}: {result.scenes} scenes, {result.choices} choices from a "
                f"{result.story_format} story; {warnings} thing{'s' if warnings != 1 else ''} "
@@ -79,25 +81,17 @@ def add_export(formats: Any) -> None:
         description="Write a story as Twee 3 with SugarCube state: one passage per scene, "
         "choices as links with their effects, conditions as <<if>>, a stable IFID.",
     )
-    t.add_argument("story", metavar="STORY", help="a story file or shipped story id")
-    t.add_argument("-o", "--output", metavar="FILE.twee", type=Path,
-                   help="write it here (default: standard output)")
+    t.add_argument("story", metavar="STORY", help=STORY_HELP)
+    add_output_option(t, "write the Twee file here (default: standard output)")
     t.set_defaults(func=run_export)
 
 
 def run_export(args: argparse.Namespace) -> int:
     """Export a valid story as Twee 3."""
-    from crossroads.tui.commands._story import load_valid
-
     from crossroads.engine.twee import export_twee
 
     text = export_twee(load_valid(args.story))
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"cannot write {args.output}: {err.strerror or err}") from None
-    print(f"wrote {args.output}")
+    written = write_output(args.output, text)
+    if written is not None:
+        print(f"wrote {written}")
     return 0
