@@ -33,6 +33,7 @@ from ruamel.yaml.events import (
 )
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError
+from crossroads.engine.expressions import number_out_of_range
 from crossroads.engine.model import FORMAT, Story
 from crossroads.engine.sourcemap import Path as DataPath
 from crossroads.engine.sourcemap import SourceMap
@@ -59,6 +60,13 @@ _FLOAT = re.compile(
     r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
 )
 _NULLS = {"", "~", "null", "Null", "NULL"}
+#: Integers with more digits than this are refused before conversion (CR131); the model then
+#: bounds every number it reads to ±1,000,000.
+_MAX_INT_DIGITS = 15
+
+
+class _NumberTooLong(ValueError):
+    """An integer scalar too long to be a number a story could use."""
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
@@ -82,10 +90,10 @@ def _resolve_plain(value: str) -> Any:
         return None
     c = value[0]
     if c.isdigit() or c in "+-.":
-        if _INT.match(value):
-            return int(value)
-        if _INT_OTHER.match(value):
-            return int(value, 0)
+        if _INT.match(value) or _INT_OTHER.match(value):
+            if len(value.lstrip("+-")) > _MAX_INT_DIGITS:
+                raise _NumberTooLong(number_out_of_range(value))
+            return int(value, 10 if _INT.match(value) else 0)
         if _FLOAT.match(value):
             low = value.lower()
             if "inf" in low:
@@ -220,11 +228,16 @@ def _scalar_value(ev: ScalarEvent, tag: str | None, file: str) -> Any:
     if tag is not None and tag != "!":
         try:
             return _resolve_tagged(raw, tag)
+        except _NumberTooLong as err:
+            raise _fail(file, "CR131", str(err), ev.start_mark) from None
         except ValueError as err:
             raise _fail(file, "CR112", str(err), ev.start_mark) from None
     if ev.style:
         return raw
-    value = _resolve_plain(raw)
+    try:
+        value = _resolve_plain(raw)
+    except _NumberTooLong as err:
+        raise _fail(file, "CR131", str(err), ev.start_mark) from None
     if value.__class__ is str and len(value) < 48:
         value = intern(value)  # ids, names and conditions repeat a lot
     return value
@@ -388,6 +401,16 @@ def _pydantic_diagnostics(err: ValidationError, smap: SourceMap) -> list[Diagnos
             line, col = smap.key(loc[:-1]) if loc[:-1] else (1, 1)
             code, msg = "CR111", f"{_owner(loc[:-1])} is missing the required key {where!r}"
             hint = f"add '{where}:'"
+        elif typ in ("less_than_equal", "greater_than_equal") or (
+            typ == "value_error" and "out of range" in e["msg"]
+        ):
+            line, col = smap.value(loc)
+            code = "CR131"
+            msg = f"{field}: {e['msg'].removeprefix('Value error, ')}"
+            got = e.get("input")
+            if isinstance(got, int) and not isinstance(got, bool):
+                msg += f" (got {got:,})"
+            hint = "use a number between -1,000,000 and 1,000,000"
         else:
             line, col = smap.value(loc)
             code = "CR112"
