@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     # limits on hostile or runaway input (issue 12)
     "CR130": "too-complex",
     "CR131": "number-out-of-range",
+    "CR132": "check-failed",
     # the scene graph
     "CR201": "missing-target",
     "CR202": "missing-start",

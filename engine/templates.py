@@ -16,7 +16,6 @@ from functools import lru_cache
 
 from crossroads.engine import expressions as ex
 
-
 #: Deepest nesting of ``{if}`` blocks in one text.
 MAX_BLOCK_DEPTH = 100
 
