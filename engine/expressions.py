@@ -570,6 +570,39 @@ def walk(node: Expr) -> list[Expr]:
     return out
 
 
+def linear(node: Expr, var: str) -> tuple[int, int] | None:
+    """A number expression in the one meter ``var`` as ``(k, c)``, meaning ``k·var + c``
+    (None: it reads something else, or is not a number)."""
+    if isinstance(node, Num):
+        return 0, node.value
+    if isinstance(node, Name):
+        return (1, 0) if node.name == var else None
+    if isinstance(node, Neg):
+        inner = linear(node.operand, var)
+        return None if inner is None else (-inner[0], -inner[1])
+    if isinstance(node, Arith):
+        left, right = linear(node.left, var), linear(node.right, var)
+        if left is None or right is None:
+            return None
+        sign = 1 if node.op == "+" else -1
+        return left[0] + sign * right[0], left[1] + sign * right[1]
+    return None
+
+
+def linear_cuts(node: Compare, var: str) -> tuple[int, ...] | None:
+    """Where a comparison of two number expressions in ``var`` alone can change value.
+
+    Both sides reduce to ``k·var + c``, so the comparison is ``k·var op c``; its truth is the
+    same for every value of ``var`` from one cut up to just below the next, and the cuts are
+    ``⌊c/k⌋`` and ``⌊c/k⌋ + 1`` (none when ``k`` is 0). None: not such a comparison.
+    """
+    left, right = linear(node.left, var), linear(node.right, var)
+    if left is None or right is None:
+        return None
+    k, c = left[0] - right[0], right[1] - left[1]
+    return (c // k, c // k + 1) if k else ()
+
+
 # --------------------------------------------------------------------------- evaluation
 
 Evaluator = Callable[[State], "int | bool"]

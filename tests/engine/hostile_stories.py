@@ -51,3 +51,32 @@ def diamonds(n: int) -> str:
         ]
     lines += [f"  d{n}:", "    ending: {kind: good, title: End}"]
     return "\n".join(lines) + "\n"
+
+
+def wide_meter(lo: int, hi: int) -> str:
+    """A story whose meter spans ``lo..hi``, with a loop that keeps adding to it, thresholds in
+    conditions and in ``{if}`` blocks, a meter used in arithmetic, and a long ``{…}`` sum."""
+    mid = (lo + hi) // 2
+    total = " + ".join(["trust"] * 2000)
+    return f"""format: crossroads/1
+id: wide
+title: Wide
+min_reflections: 0
+meters:
+  trust: {{label: Trust, min: {lo}, max: {hi}, start: {lo}}}
+  coins: {{label: Coins, min: {lo}, max: {hi}}}
+flags: [rich]
+start: hub
+scenes:
+  hub:
+    text: "Trust {{trust}}. {{if trust >= {mid}}}High.{{else}}Low.{{end}} {{if coins > 3}}C.{{end}}"
+    choices:
+      - {{say: work, to: hub, effects: {{trust: +3, coins: +7}}}}
+      - {{say: big, to: hub, if: "trust + 2 < {hi}", effects: {{trust: +{(hi - lo) // 3}}}}}
+      - {{say: spend, to: hub, if: "coins >= 10", effects: {{coins: -10}}, set: [rich]}}
+      - {{say: leave, to: end, if: "trust >= {mid} and rich"}}
+      - {{say: quit, to: end}}
+  end:
+    text: "Total {{{total}}}."
+    ending: {{kind: good, title: "End {{trust}}"}}
+"""
