@@ -679,7 +679,8 @@ def to_source(node: Expr) -> str:
     if isinstance(node, Not):
         return f"not {to_source(node.operand)}"
     if isinstance(node, Neg):
-        return f"-{to_source(node.operand)}"
+        inner = to_source(node.operand)
+        return f"-({inner})" if isinstance(node.operand, (Arith, Compare)) else f"-{inner}"
     if isinstance(node, BoolOp):
         return "(" + f" {node.op} ".join(to_source(o) for o in node.operands) + ")"
     if isinstance(node, Arith):
@@ -687,4 +688,9 @@ def to_source(node: Expr) -> str:
         if isinstance(node.right, Arith):
             right = f"({right})"
         return f"{to_source(node.left)} {node.op} {right}"
-    return f"{to_source(node.left)} {node.op} {to_source(node.right)}"
+    left, right = to_source(node.left), to_source(node.right)
+    if isinstance(node.left, Compare):
+        left = f"({left})"
+    if isinstance(node.right, Compare):
+        right = f"({right})"
+    return f"{left} {node.op} {right}"
