@@ -327,7 +327,7 @@ def test_a_folder_check_reports_unreadable_subfolders(
 
     monkeypatch.setattr(os, "scandir", scandir)
     reports = check_paths([tmp_path])
-    assert [(r.path.name, [d.code for d in r.diagnostics]) for r in reports][0] == (
+    assert (reports[0].path.name, [d.code for d in reports[0].diagnostics]) == (
         "locked",
         ["CR100"],
     )
