@@ -23,8 +23,8 @@ MAX_BLOCK_DEPTH = 100
 class TemplateSyntaxError(Exception):
     """A template failed to parse; ``offset`` is the 0-based position in the text.
 
-    ``code`` is the diagnostic code: CR123 (template syntax), or the code of an expression
-    problem inside it (CR120, CR130, CR131).
+    ``code`` is the diagnostic code: CR123 (template syntax, including a bad expression inside
+    it), or CR130/CR131 when an expression inside it passes a limit.
     """
 
     def __init__(self, message: str, offset: int, hint: str = "", code: str = "CR123") -> None:
@@ -217,7 +217,8 @@ def _parse_expr(source: str, offset: int) -> ex.Expr:
     try:
         return ex.parse(source)
     except ex.ExpressionSyntaxError as err:
-        raise TemplateSyntaxError(err.message, offset + err.offset, code=err.code) from None
+        code = "CR123" if err.code == "CR120" else err.code  # keep limits' own codes
+        raise TemplateSyntaxError(err.message, offset + err.offset, code=code) from None
 
 
 def _walk(template: Template) -> list[Segment | Branch]:
