@@ -35,7 +35,7 @@ from ruamel.yaml.events import (
 )
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError
-from crossroads.engine.expressions import number_out_of_range
+from crossroads.engine.expressions import MAX_NUMBER, number_out_of_range
 from crossroads.engine.model import FORMAT, Story
 from crossroads.engine.sourcemap import Path as DataPath
 from crossroads.engine.sourcemap import SourceMap
@@ -403,9 +403,7 @@ def _pydantic_diagnostics(err: ValidationError, smap: SourceMap) -> list[Diagnos
             line, col = smap.key(loc[:-1]) if loc[:-1] else (1, 1)
             code, msg = "CR111", f"{_owner(loc[:-1])} is missing the required key {where!r}"
             hint = f"add '{where}:'"
-        elif typ in ("less_than_equal", "greater_than_equal") or (
-            typ == "value_error" and "out of range" in e["msg"]
-        ):
+        elif _past_number_bound(e):
             line, col = smap.value(loc)
             code = "CR131"
             msg = f"{field}: {e['msg'].removeprefix('Value error, ')}"
@@ -430,6 +428,17 @@ def _pydantic_diagnostics(err: ValidationError, smap: SourceMap) -> list[Diagnos
         seen.add(key)
         out.append(Diagnostic(code, "error", msg, smap.file, line, col, hint))
     return out
+
+
+def _past_number_bound(e: Any) -> bool:
+    """Whether a pydantic error is a number past the story-wide ±MAX_NUMBER bound."""
+    if e["type"] == "value_error":
+        return "out of range" in e["msg"]
+    if e["type"] not in ("less_than_equal", "greater_than_equal"):
+        return False
+    ctx = e.get("ctx") or {}
+    bound = ctx.get("le", ctx.get("ge"))
+    return isinstance(bound, int) and abs(bound) == MAX_NUMBER
 
 
 def _is_union_tag(part: int | str) -> bool:
