@@ -1,6 +1,8 @@
 """Check story files: load, validate, and (optionally) explore them, file by file.
 
 This is what ``crossroads check`` runs; it never raises for a story's problems, it reports them.
+A folder check goes on past a bad file: each file gets its own report (even one that made the
+checker itself fail, reported as CR132), and a subfolder that cannot be listed is reported too.
 """
 
 from __future__ import annotations
@@ -38,7 +40,11 @@ class FileReport:
 
 
 def check_story_file(path: Path, deep: DeepCheck | None = None) -> FileReport:
-    """Load and validate one file; a file that fails to load reports why."""
+    """Load and validate one file; a file that fails to load reports why.
+
+    Raises:
+        Exception: only on a bug in the checker; :func:`check_paths` reports those per file.
+    """
     with quiet_gc():
         try:
             story = load_path(path)
@@ -50,14 +56,37 @@ def check_story_file(path: Path, deep: DeepCheck | None = None) -> FileReport:
     return FileReport(path, story, sorted(diags, key=sort_key))
 
 
+def _check_one(path: Path, deep: DeepCheck | None) -> FileReport:
+    """:func:`check_story_file`, turning a failure of the checker itself into a report."""
+    try:
+        return check_story_file(path, deep)
+    except Exception as err:  # one bad file must not stop the check of the others
+        reason = f"{type(err).__name__}: {err}".splitlines()[0][:200]
+        return FileReport(
+            path,
+            None,
+            [
+                Diagnostic(
+                    "CR132",
+                    "error",
+                    f"checking this file failed ({reason})",
+                    str(path),
+                    hint="this is a bug in Crossroads: please report it with the file",
+                )
+            ],
+        )
+
+
 def check_paths(paths: Sequence[str | Path], deep: DeepCheck | None = None) -> list[FileReport]:
     """Check every story file under ``paths`` and the links between the stories.
 
     Raises:
         StoryError: a path does not exist or a folder has no stories.
     """
-    files = find_story_files(list(paths))
-    reports = [check_story_file(f, deep) for f in files]
+    unreadable: list[Diagnostic] = []
+    files = find_story_files(list(paths), unreadable)
+    reports = [FileReport(Path(d.file), None, [d]) for d in unreadable]
+    reports += [_check_one(f, deep) for f in files]
     loaded = [r for r in reports if r.story is not None]
     by_id: dict[str, FileReport] = {}
     for report in loaded:

@@ -69,6 +69,10 @@ CODES: dict[str, str] = {
     "CR124": "unknown-scene-ref",
     "CR125": "undeclared-meter-or-flag",
     "CR126": "unknown-cast",
+    # limits on hostile or runaway input (issue 12)
+    "CR130": "too-complex",
+    "CR131": "number-out-of-range",
+    "CR132": "check-failed",
     # the scene graph
     "CR201": "missing-target",
     "CR202": "missing-start",
@@ -129,6 +133,8 @@ DEFAULT_HINTS: dict[str, str] = {
     "CR124": "use the id of a scene under 'scenes:'",
     "CR125": "declare it under 'meters:' or 'flags:'",
     "CR126": "add them under 'cast:' or fix the id",
+    "CR130": "split it up: at most 100 levels of nesting and 10,000 terms in one expression",
+    "CR131": "use a number between -1,000,000 and 1,000,000",
     "CR201": "point it at the id of a scene under 'scenes:'",
     "CR202": "set 'start:' to the id of a scene",
     "CR203": "link to it from another scene, or remove it",

@@ -14,6 +14,11 @@ Grammar (lowest precedence first)::
 Names are meters (numbers) or flags (booleans). ``visited("scene")`` is a boolean,
 ``visits("scene")`` a number. Nothing here calls ``eval``/``exec``/``compile``: evaluation walks
 the tree (or closures built from it) with plain Python operators.
+
+Limits (hostile input ends in a positioned error, never in ``RecursionError``): an expression
+nests at most :data:`MAX_DEPTH` levels deep (parentheses, ``not``, unary ``-`` and the tree they
+build), holds at most :data:`MAX_TERMS` terms, and its numbers lie within ±:data:`MAX_NUMBER`.
+A long sum is built as a balanced tree, so every walk over a parsed expression stays shallow.
 """
 
 from __future__ import annotations
@@ -27,14 +32,35 @@ from typing import Any, Literal, Protocol
 
 Type = Literal["int", "bool"]
 
+#: Deepest nesting an expression may have (levels of parentheses, ``not`` and unary ``-``, and
+#: depth of the parsed tree).
+MAX_DEPTH = 100
+#: Most terms (numbers, names, ``true``/``false``, ``visited``/``visits``) in one expression.
+MAX_TERMS = 10_000
+#: Every number in a story (meter bounds, effects, literals) lies within ±MAX_NUMBER.
+MAX_NUMBER = 1_000_000
+#: Sums longer than this many terms are built as balanced trees.
+_BALANCE_FROM = 16
+
 
 class ExpressionSyntaxError(Exception):
-    """An expression failed to parse; ``offset`` is the 0-based column inside the expression."""
+    """An expression failed to parse; ``offset`` is the 0-based column inside the expression.
 
-    def __init__(self, message: str, offset: int) -> None:
+    ``code`` is the diagnostic code to report it under: CR120 (syntax), CR130 (too deep or too
+    long) or CR131 (a number out of range).
+    """
+
+    def __init__(self, message: str, offset: int, code: str = "CR120") -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
+        self.code = code
+
+
+def number_out_of_range(text: str) -> str:
+    """The message for a number outside ±MAX_NUMBER (``text`` is shortened when long)."""
+    shown = text if len(text) <= 20 else f"{text[:8]}…({len(text)} digits)"
+    return f"the number {shown} is out of range: numbers in a story lie within ±{MAX_NUMBER:,}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +197,7 @@ Token = tuple[str, str, int]  # kind, text, offset
 
 def _tokenize(source: str) -> list[Token]:
     tokens: list[Token] = []
+    terms = 0
     for match in _TOKEN.finditer(source):
         kind = match.lastgroup or "bad"
         text = match.group()
@@ -182,6 +209,14 @@ def _tokenize(source: str) -> list[Token]:
             raise ExpressionSyntaxError(msg, match.start())
         if kind == "name" and text in _KEYWORDS:
             kind = text
+        if kind in ("int", "name", "true", "false"):
+            terms += 1
+            if terms > MAX_TERMS:
+                raise ExpressionSyntaxError(
+                    f"the expression is longer than {MAX_TERMS:,} terms", match.start(), "CR130"
+                )
+        if kind == "int" and (len(text) > 7 or int(text) > MAX_NUMBER):
+            raise ExpressionSyntaxError(number_out_of_range(text), match.start(), "CR131")
         tokens.append((kind, text, match.start()))
     tokens.append(("end", "", len(source)))
     return tokens
@@ -197,6 +232,13 @@ class _Parser:
         self.source = source
         self.tokens = _tokenize(source)
         self.i = 0
+        self.depth = 0
+
+    def enter(self, pos: int) -> None:
+        """Go one level deeper (a parenthesis, ``not`` or unary ``-`` at ``pos``)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _too_deep(pos)
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -222,6 +264,9 @@ class _Parser:
             raise ExpressionSyntaxError(
                 f"unexpected {tok[1]!r} after a complete expression", tok[2]
             )
+        deepest = _deepest(node)
+        if deepest is not None:
+            raise _too_deep(deepest.pos)
         return node
 
     def parse_or(self) -> Expr:
@@ -248,7 +293,10 @@ class _Parser:
         tok = self.peek()
         if tok[0] == "not":
             self.take()
-            return Not(self.parse_not(), tok[2])
+            self.enter(tok[2])
+            node = Not(self.parse_not(), tok[2])
+            self.depth -= 1
+            return node
         return self.parse_compare()
 
     def parse_compare(self) -> Expr:
@@ -266,12 +314,17 @@ class _Parser:
         return left
 
     def parse_sum(self) -> Expr:
-        node = self.parse_atom()
+        first = self.parse_atom()
+        rest: list[tuple[Literal["+", "-"], Expr, int]] = []
         while self.peek()[0] == "op" and self.peek()[1] in ("+", "-"):
             tok = self.take()
-            right = self.parse_atom()
-            node = Arith("+" if tok[1] == "+" else "-", node, right, tok[2])
-        return node
+            rest.append(("+" if tok[1] == "+" else "-", self.parse_atom(), tok[2]))
+        if len(rest) < _BALANCE_FROM:
+            node = first
+            for op, right, pos in rest:
+                node = Arith(op, node, right, pos)
+            return node
+        return _balanced(first, rest)
 
     def parse_atom(self) -> Expr:
         kind, text, pos = self.take()
@@ -280,10 +333,15 @@ class _Parser:
         if kind in ("true", "false"):
             return Bool(kind == "true", pos)
         if kind == "op" and text == "-":
-            return Neg(self.parse_atom(), pos)
+            self.enter(pos)
+            neg = Neg(self.parse_atom(), pos)
+            self.depth -= 1
+            return neg
         if kind == "op" and text == "(":
+            self.enter(pos)
             inner = self.parse_or()
             self.expect(")")
+            self.depth -= 1
             return inner
         if kind == "name":
             if text in ("visited", "visits") and self.peek()[1] == "(":
@@ -308,6 +366,44 @@ class _Parser:
 
 def _pos(node: Expr) -> int:
     return node.pos
+
+
+def _too_deep(pos: int) -> ExpressionSyntaxError:
+    return ExpressionSyntaxError(
+        f"the expression nests deeper than {MAX_DEPTH} levels", pos, "CR130"
+    )
+
+
+def _balanced(first: Expr, rest: list[tuple[Literal["+", "-"], Expr, int]]) -> Expr:
+    """``first op₁ t₁ op₂ t₂ …`` as a balanced tree (same value, depth log₂ of the length).
+
+    ``L - (t₁ ± t₂ …)`` flips the signs inside the right half, so they are flipped on the way.
+    """
+    signed: list[tuple[bool, Expr, int]] = [(True, first, first.pos)]
+    signed += [(op == "+", t, pos) for op, t, pos in rest]
+
+    def build(lo: int, hi: int, flip: bool) -> Expr:
+        # terms lo..hi-1; the first one's own sign is handled by the caller
+        if hi - lo == 1:
+            return signed[lo][1]
+        mid = (lo + hi) // 2
+        plus, _, pos = signed[mid]
+        plus = plus != flip
+        right = build(mid, hi, flip != (not plus))
+        return Arith("+" if plus else "-", build(lo, mid, flip), right, pos)
+
+    return build(0, len(signed), False)
+
+
+def _deepest(node: Expr) -> Expr | None:
+    """The first node found deeper than :data:`MAX_DEPTH` levels (None: the tree is shallow)."""
+    stack: list[tuple[Expr, int]] = [(node, 1)]
+    while stack:
+        n, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return n
+        stack.extend((child, depth + 1) for child in children(n))
+    return None
 
 
 @lru_cache(maxsize=65536)
@@ -474,6 +570,39 @@ def walk(node: Expr) -> list[Expr]:
     return out
 
 
+def linear(node: Expr, var: str) -> tuple[int, int] | None:
+    """A number expression in the one meter ``var`` as ``(k, c)``, meaning ``k·var + c``
+    (None: it reads something else, or is not a number)."""
+    if isinstance(node, Num):
+        return 0, node.value
+    if isinstance(node, Name):
+        return (1, 0) if node.name == var else None
+    if isinstance(node, Neg):
+        inner = linear(node.operand, var)
+        return None if inner is None else (-inner[0], -inner[1])
+    if isinstance(node, Arith):
+        left, right = linear(node.left, var), linear(node.right, var)
+        if left is None or right is None:
+            return None
+        sign = 1 if node.op == "+" else -1
+        return left[0] + sign * right[0], left[1] + sign * right[1]
+    return None
+
+
+def linear_cuts(node: Compare, var: str) -> tuple[int, ...] | None:
+    """Where a comparison of two number expressions in ``var`` alone can change value.
+
+    Both sides reduce to ``k·var + c``, so the comparison is ``k·var op c``; its truth is the
+    same for every value of ``var`` from one cut up to just below the next, and the cuts are
+    ``⌊c/k⌋`` and ``⌊c/k⌋ + 1`` (none when ``k`` is 0). None: not such a comparison.
+    """
+    left, right = linear(node.left, var), linear(node.right, var)
+    if left is None or right is None:
+        return None
+    k, c = left[0] - right[0], right[1] - left[1]
+    return (c // k, c // k + 1) if k else ()
+
+
 # --------------------------------------------------------------------------- evaluation
 
 Evaluator = Callable[[State], "int | bool"]
@@ -550,9 +679,18 @@ def to_source(node: Expr) -> str:
     if isinstance(node, Not):
         return f"not {to_source(node.operand)}"
     if isinstance(node, Neg):
-        return f"-{to_source(node.operand)}"
+        inner = to_source(node.operand)
+        return f"-({inner})" if isinstance(node.operand, (Arith, Compare)) else f"-{inner}"
     if isinstance(node, BoolOp):
         return "(" + f" {node.op} ".join(to_source(o) for o in node.operands) + ")"
     if isinstance(node, Arith):
-        return f"{to_source(node.left)} {node.op} {to_source(node.right)}"
-    return f"{to_source(node.left)} {node.op} {to_source(node.right)}"
+        right = to_source(node.right)
+        if isinstance(node.right, Arith):
+            right = f"({right})"
+        return f"{to_source(node.left)} {node.op} {right}"
+    left, right = to_source(node.left), to_source(node.right)
+    if isinstance(node.left, Compare):
+        left = f"({left})"
+    if isinstance(node.right, Compare):
+        right = f"({right})"
+    return f"{left} {node.op} {right}"

@@ -13,7 +13,9 @@ and its error locations are looked up in the source map.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -33,6 +35,7 @@ from ruamel.yaml.events import (
 )
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError
+from crossroads.engine.expressions import MAX_NUMBER, number_out_of_range
 from crossroads.engine.model import FORMAT, Story
 from crossroads.engine.sourcemap import Path as DataPath
 from crossroads.engine.sourcemap import SourceMap
@@ -59,6 +62,13 @@ _FLOAT = re.compile(
     r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
 )
 _NULLS = {"", "~", "null", "Null", "NULL"}
+#: Integers with more digits than this are refused before conversion (CR131); the model then
+#: bounds every number it reads to ±1,000,000.
+_MAX_INT_DIGITS = 15
+
+
+class _NumberTooLong(ValueError):
+    """An integer scalar too long to be a number a story could use."""
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 
@@ -82,10 +92,10 @@ def _resolve_plain(value: str) -> Any:
         return None
     c = value[0]
     if c.isdigit() or c in "+-.":
-        if _INT.match(value):
-            return int(value)
-        if _INT_OTHER.match(value):
-            return int(value, 0)
+        if _INT.match(value) or _INT_OTHER.match(value):
+            if len(value.lstrip("+-")) > _MAX_INT_DIGITS:
+                raise _NumberTooLong(number_out_of_range(value))
+            return int(value, 10 if _INT.match(value) else 0)
         if _FLOAT.match(value):
             low = value.lower()
             if "inf" in low:
@@ -220,11 +230,16 @@ def _scalar_value(ev: ScalarEvent, tag: str | None, file: str) -> Any:
     if tag is not None and tag != "!":
         try:
             return _resolve_tagged(raw, tag)
+        except _NumberTooLong as err:
+            raise _fail(file, "CR131", str(err), ev.start_mark) from None
         except ValueError as err:
             raise _fail(file, "CR112", str(err), ev.start_mark) from None
     if ev.style:
         return raw
-    value = _resolve_plain(raw)
+    try:
+        value = _resolve_plain(raw)
+    except _NumberTooLong as err:
+        raise _fail(file, "CR131", str(err), ev.start_mark) from None
     if value.__class__ is str and len(value) < 48:
         value = intern(value)  # ids, names and conditions repeat a lot
     return value
@@ -388,6 +403,14 @@ def _pydantic_diagnostics(err: ValidationError, smap: SourceMap) -> list[Diagnos
             line, col = smap.key(loc[:-1]) if loc[:-1] else (1, 1)
             code, msg = "CR111", f"{_owner(loc[:-1])} is missing the required key {where!r}"
             hint = f"add '{where}:'"
+        elif _past_number_bound(e):
+            line, col = smap.value(loc)
+            code = "CR131"
+            msg = f"{field}: {e['msg'].removeprefix('Value error, ')}"
+            got = e.get("input")
+            if isinstance(got, int) and not isinstance(got, bool):
+                msg += f" (got {got:,})"
+            hint = "use a number between -1,000,000 and 1,000,000"
         else:
             line, col = smap.value(loc)
             code = "CR112"
@@ -405,6 +428,17 @@ def _pydantic_diagnostics(err: ValidationError, smap: SourceMap) -> list[Diagnos
         seen.add(key)
         out.append(Diagnostic(code, "error", msg, smap.file, line, col, hint))
     return out
+
+
+def _past_number_bound(e: Any) -> bool:
+    """Whether a pydantic error is a number past the story-wide ±MAX_NUMBER bound."""
+    if e["type"] == "value_error":
+        return "out of range" in e["msg"]
+    if e["type"] not in ("less_than_equal", "greater_than_equal"):
+        return False
+    ctx = e.get("ctx") or {}
+    bound = ctx.get("le", ctx.get("ge"))
+    return isinstance(bound, int) and abs(bound) == MAX_NUMBER
 
 
 def _is_union_tag(part: int | str) -> bool:
@@ -506,40 +540,100 @@ def load_path(path: str | Path) -> Story:
     """Load one story file.
 
     Raises:
-        StoryError: the file is missing, unreadable, or not a valid story.
+        StoryError: the file is missing, unreadable, not a regular file (a device or a FIFO is
+            refused by its type, never read), or not a valid story.
     """
     p = Path(path)
     file = str(path)
+    data = _read_regular(p, file)
+    text = _decode(data, file)
+    del data
+    story = load_text(text, file)
+    if len(text) > _KEEP_TEXT_BELOW:
+        # Large stories don't keep their text in memory; positions inside strings re-read it.
+        story.source.drop_text(lambda: _decode(_read_regular(p, file), file))
+    return story
+
+
+def _read_regular(p: Path, file: str) -> bytes:
+    """The bytes of a regular file; anything else is a positioned CR100 error.
+
+    The file is opened without blocking (a FIFO with no writer would hang an ordinary open) and
+    its type is checked on the open descriptor before a byte is read.
+    """
     try:
-        data = p.read_bytes()
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise StoryError(
             "missing",
             [_diag(file, "CR100", "no such file", 1, 1, "check the path")],
         ) from None
     except IsADirectoryError:
-        raise StoryError(
-            "is a directory", [_diag(file, "CR100", "is a folder, not a story file", 1, 1)]
-        ) from None
+        raise _is_a_folder(file) from None
     except OSError as err:
         raise StoryError(
             "unreadable", [_diag(file, "CR100", f"cannot read: {err.strerror}", 1, 1)]
         ) from None
-    text = _decode(data, file)
-    del data
-    story = load_text(text, file)
-    if len(text) > _KEEP_TEXT_BELOW:
-        # Large stories don't keep their text in memory; positions inside strings re-read it.
-        story.source.drop_text(lambda: _decode(p.read_bytes(), file))
-    return story
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise _is_a_folder(file)
+        if not stat.S_ISREG(mode):
+            kind = _special_kind(mode)
+            raise StoryError(
+                "not a regular file",
+                [
+                    _diag(
+                        file,
+                        "CR100",
+                        f"is {kind}, not a story file (nothing was read)",
+                        1,
+                        1,
+                        "point at a .yaml story file",
+                    )
+                ],
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError as err:
+        raise StoryError(
+            "unreadable", [_diag(file, "CR100", f"cannot read: {err.strerror}", 1, 1)]
+        ) from None
+    finally:
+        os.close(fd)
+
+
+def _is_a_folder(file: str) -> StoryError:
+    return StoryError(
+        "is a directory", [_diag(file, "CR100", "is a folder, not a story file", 1, 1)]
+    )
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 STORY_SUFFIXES = (".yaml", ".yml")
 _KEEP_TEXT_BELOW = 4_000_000
 
 
-def find_story_files(paths: list[str | Path]) -> list[Path]:
+def find_story_files(
+    paths: list[str | Path], unreadable: list[Diagnostic] | None = None
+) -> list[Path]:
     """Expand files and folders into story files (``*.yaml``/``*.yml``, recursively, sorted).
+
+    Args:
+        paths: files and folders.
+        unreadable: when given, each subfolder that cannot be listed is added to it as a CR100
+            diagnostic (otherwise such folders are skipped).
 
     Raises:
         StoryError: a path does not exist, or a folder holds no stories.
@@ -549,10 +643,32 @@ def find_story_files(paths: list[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(
-                f for f in p.rglob("*") if f.suffix in STORY_SUFFIXES and f.is_file()
-            )
-            if not found:
+            found: list[Path] = []
+            failed: list[Diagnostic] = []
+
+            def note(err: OSError, failed: list[Diagnostic] = failed, raw: object = raw) -> None:
+                where = err.filename if err.filename is not None else str(raw)
+                failed.append(
+                    _diag(
+                        str(where),
+                        "CR100",
+                        f"cannot read this folder: {err.strerror or err}",
+                        1,
+                        1,
+                        "check its permissions; its stories were not checked",
+                    )
+                )
+
+            for folder, dirs, names in os.walk(p, onerror=note):
+                dirs.sort()
+                for name in names:
+                    f = Path(folder) / name
+                    if f.suffix in STORY_SUFFIXES and f.is_file():
+                        found.append(f)
+            found.sort()
+            if unreadable is not None:
+                unreadable.extend(failed)
+            if not found and not (failed and unreadable is not None):
                 problems.append(
                     _diag(
                         str(raw),
@@ -564,7 +680,7 @@ def find_story_files(paths: list[str | Path]) -> list[Path]:
                     )
                 )
             out.extend(found)
-        elif p.exists():
+        elif p.exists() or p.is_symlink():
             out.append(p)
         else:
             problems.append(

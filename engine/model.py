@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from crossroads.engine.effects import EFFECT_PATTERN as _EFFECT
+from crossroads.engine.expressions import MAX_NUMBER
 from crossroads.engine.sourcemap import SourceMap
 
 FORMAT = "crossroads/1"
@@ -37,9 +38,27 @@ SceneId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]
 def _check_effect(value: object) -> int | str:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValueError("an effect is +n, -n or =n")
-    if isinstance(value, str) and not _EFFECT.match(value.strip()):
-        raise ValueError(f"{value!r} is not an effect: write +n, -n or =n")
+    if isinstance(value, str):
+        match = _EFFECT.match(value.strip())
+        if not match:
+            raise ValueError(f"{value!r} is not an effect: write +n, -n or =n")
+        digits = match.group(2)
+        if len(digits) > 7 or int(digits) > MAX_NUMBER:
+            raise ValueError(f"{_short(value)} is out of range: {_RANGE}")
+    elif not -MAX_NUMBER <= value <= MAX_NUMBER:
+        raise ValueError(f"{_short(str(value))} is out of range: {_RANGE}")
     return value
+
+
+_RANGE = f"numbers in a story lie within ±{MAX_NUMBER:,}"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 20 else f"{text[:8]}…({len(text)} characters)"
+
+
+Number = Annotated[int, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+"""A number in a story: within ±:data:`MAX_NUMBER` (1,000,000), so no sum can overflow."""
 
 
 EffectValue = Annotated[
@@ -72,9 +91,13 @@ class Meter(Base):
     """A bounded number the story tracks, such as trust or time."""
 
     label: str = Field(description="The name the learner sees.")
-    min: int = Field(default=0, description="Lowest value; changes are clamped to it.")
-    max: int = Field(default=100, description="Highest value; changes are clamped to it.")
-    start: int | None = Field(default=None, description="Value at the start (default: min).")
+    min: Number = Field(
+        default=0, description="Lowest value; changes are clamped to it (at least -1,000,000)."
+    )
+    max: Number = Field(
+        default=100, description="Highest value; changes are clamped to it (at most 1,000,000)."
+    )
+    start: Number | None = Field(default=None, description="Value at the start (default: min).")
     description: str = Field(default="", description="What this meter stands for.")
 
     @property
@@ -180,10 +203,16 @@ class Story(Base):
         default=False, description="Show choices whose condition fails, disabled."
     )
     min_reflections: int = Field(
-        default=3, ge=0, description="Fewest reflection prompts any path to an ending should have."
+        default=3,
+        ge=0,
+        le=MAX_NUMBER,
+        description="Fewest reflection prompts any path to an ending should have.",
     )
     estimated_minutes: int | None = Field(
-        default=None, ge=1, description="How long a playthrough takes, for the picker."
+        default=None,
+        ge=1,
+        le=MAX_NUMBER,
+        description="How long a playthrough takes, for the picker.",
     )
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")
 

@@ -9,6 +9,8 @@
   between the same scenes are two routes) through the scene graph from the start, counted on its
   condensation (every loop collapsed to one node, so going round a loop is not a new route), and
   regardless of conditions. Counting simple paths directly explodes; this never enumerates any.
+  Counts saturate above :data:`MANY_ROUTES` (10^30) and print as "more than 10^30"
+  (:func:`format_routes`), so a story of thousands of two-way forks prints like any other.
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ WORDS_PER_MINUTE = 200
 SAMPLE_RUNS = 200
 N = TypeVar("N", bound=Hashable)
 _TAG = re.compile(r"\{[^{}\n]*\}")
+#: Route counts above this are reported as "more than 10^30" (the count saturates at one more).
+MANY_ROUTES = 10**30
+MORE_THAN_MANY = f"more than 10^{len(str(MANY_ROUTES)) - 1}"
+
+
+def format_routes(n: int) -> str:
+    """A route count for people: ``1,024``, or ``more than 10^30`` past :data:`MANY_ROUTES`."""
+    return MORE_THAN_MANY if n > MANY_ROUTES else f"{n:,}"
 
 
 def words(text: str) -> int:
@@ -73,7 +83,9 @@ class StoryStats:
             "reading_minutes": self.reading_minutes,
             "words_per_minute": WORDS_PER_MINUTE,
             "sample_runs": SAMPLE_RUNS,
-            "paths": self.paths,
+            "paths": {
+                sid: (n if n <= MANY_ROUTES else MORE_THAN_MANY) for sid, n in self.paths.items()
+            },
             "paths_counted_on": "condensation" if self.cyclic else "scene graph",
             "cyclic": self.cyclic,
         }
@@ -91,7 +103,8 @@ def count_paths(
         weight: how many parallel edges (choices) each edge stands for (default 1).
 
     Returns:
-        (target → count, whether ``g`` has a cycle).
+        (target → count, whether ``g`` has a cycle); a count above :data:`MANY_ROUTES` is
+        ``MANY_ROUTES + 1``.
     """
     cond = nx.condensation(g)
     mapping: dict[N, int] = cond.graph["mapping"]
@@ -105,10 +118,11 @@ def count_paths(
             between[(ca, cb)] = between.get((ca, cb), 0) + (weight or {}).get((a, b), 1)
     ways: dict[int, int] = {c: 0 for c in cond}
     ways[mapping[start]] = 1
+    cap = MANY_ROUTES + 1
     for c in nx.topological_sort(cond):
         if ways[c]:
             for d in cond.successors(c):
-                ways[d] += ways[c] * between[(c, d)]
+                ways[d] = min(ways[d] + ways[c] * between[(c, d)], cap)
     return {t: ways[mapping[t]] for t in targets}, cyclic
 
 

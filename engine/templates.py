@@ -3,7 +3,9 @@
 for literal braces.
 
 A template is parsed once into segments; offsets are 0-based positions in the source text so the
-loader can turn them into file positions.
+loader can turn them into file positions. ``{if}`` blocks nest at most :data:`MAX_BLOCK_DEPTH`
+levels deep (deeper is a positioned CR130 error), and every walk over a parsed template is
+iterative or bounded by that depth.
 """
 
 from __future__ import annotations
@@ -14,15 +16,23 @@ from functools import lru_cache
 
 from crossroads.engine import expressions as ex
 
+#: Deepest nesting of ``{if}`` blocks in one text.
+MAX_BLOCK_DEPTH = 100
+
 
 class TemplateSyntaxError(Exception):
-    """A template failed to parse; ``offset`` is the 0-based position in the text."""
+    """A template failed to parse; ``offset`` is the 0-based position in the text.
 
-    def __init__(self, message: str, offset: int, hint: str = "") -> None:
+    ``code`` is the diagnostic code: CR123 (template syntax, including a bad expression inside
+    it), or CR130/CR131 when an expression inside it passes a limit.
+    """
+
+    def __init__(self, message: str, offset: int, hint: str = "", code: str = "CR123") -> None:
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
+        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +159,13 @@ def parse_template(text: str) -> Template:
                 )
             cond = _parse_expr(cond_src, cond_off)
             if word == "if":
+                if len(stack) >= MAX_BLOCK_DEPTH:
+                    raise TemplateSyntaxError(
+                        f"'{{if}}' blocks nest deeper than {MAX_BLOCK_DEPTH} levels",
+                        i,
+                        "split the text, or join the conditions with 'and'",
+                        "CR130",
+                    )
                 stack.append((i, [], (cond, cond_src, cond_off), body))
                 body = []
             else:
@@ -200,56 +217,43 @@ def _parse_expr(source: str, offset: int) -> ex.Expr:
     try:
         return ex.parse(source)
     except ex.ExpressionSyntaxError as err:
-        raise TemplateSyntaxError(err.message, offset + err.offset) from None
+        code = "CR123" if err.code == "CR120" else err.code  # keep limits' own codes
+        raise TemplateSyntaxError(err.message, offset + err.offset, code=code) from None
+
+
+def _walk(template: Template) -> list[Segment | Branch]:
+    """Every segment and branch of the template in document order (iteratively)."""
+    out: list[Segment | Branch] = []
+    stack: list[Segment | Branch] = list(reversed(template.segments))
+    while stack:
+        item = stack.pop()
+        out.append(item)
+        if isinstance(item, IfBlock):
+            stack.extend(reversed(item.branches))
+        elif isinstance(item, Branch):
+            stack.extend(reversed(item.body))
+    return out
 
 
 def iter_exprs(template: Template) -> list[tuple[ex.Expr, int, str]]:
     """Return every expression in the template with its offset and the type it must have."""
     out: list[tuple[ex.Expr, int, str]] = []
-
-    def visit(segments: tuple[Segment, ...]) -> None:
-        for seg in segments:
-            if isinstance(seg, Value):
-                out.append((seg.expr, seg.offset, "int"))
-            elif isinstance(seg, IfBlock):
-                for br in seg.branches:
-                    if br.cond is not None:
-                        out.append((br.cond, br.offset, "bool"))
-                    visit(br.body)
-
-    visit(template.segments)
+    for item in _walk(template):
+        if isinstance(item, Value):
+            out.append((item.expr, item.offset, "int"))
+        elif isinstance(item, Branch) and item.cond is not None:
+            out.append((item.cond, item.offset, "bool"))
     return out
 
 
 def iter_refs(template: Template) -> list[Ref]:
     """Return every ``{learner}`` / ``{cast.…}`` reference in the template."""
-    out: list[Ref] = []
-
-    def visit(segments: tuple[Segment, ...]) -> None:
-        for seg in segments:
-            if isinstance(seg, Ref):
-                out.append(seg)
-            elif isinstance(seg, IfBlock):
-                for br in seg.branches:
-                    visit(br.body)
-
-    visit(template.segments)
-    return out
+    return [item for item in _walk(template) if isinstance(item, Ref)]
 
 
 def iter_blocks(template: Template) -> list[IfBlock]:
     """Return every ``{if}`` block, outer ones first."""
-    out: list[IfBlock] = []
-
-    def visit(segments: tuple[Segment, ...]) -> None:
-        for seg in segments:
-            if isinstance(seg, IfBlock):
-                out.append(seg)
-                for br in seg.branches:
-                    visit(br.body)
-
-    visit(template.segments)
-    return out
+    return [item for item in _walk(template) if isinstance(item, IfBlock)]
 
 
 Resolver = Callable[[tuple[str, ...]], str]
@@ -271,20 +275,18 @@ def render(
     """
     lookup: Resolver = resolve if callable(resolve) else (lambda p: resolve.get(p, ""))
     out: list[str] = []
-
-    def emit(segments: tuple[Segment, ...]) -> None:
-        for seg in segments:
-            if isinstance(seg, Lit):
-                out.append(seg.text)
-            elif isinstance(seg, Value):
-                out.append(str(ex.evaluate(seg.expr, state, flags)))
-            elif isinstance(seg, Ref):
-                out.append(lookup(seg.path))
-            else:
-                for br in seg.branches:
-                    if br.cond is None or ex.evaluate(br.cond, state, flags):
-                        emit(br.body)
-                        break
-
-    emit(template.segments)
+    stack: list[Segment] = list(reversed(template.segments))
+    while stack:
+        seg = stack.pop()
+        if isinstance(seg, Lit):
+            out.append(seg.text)
+        elif isinstance(seg, Value):
+            out.append(str(ex.evaluate(seg.expr, state, flags)))
+        elif isinstance(seg, Ref):
+            out.append(lookup(seg.path))
+        else:
+            for br in seg.branches:
+                if br.cond is None or ex.evaluate(br.cond, state, flags):
+                    stack.extend(reversed(br.body))
+                    break
     return "".join(out)

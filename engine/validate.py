@@ -72,10 +72,11 @@ class _Checker:
         try:
             node = ex.parse(source)
         except ex.ExpressionSyntaxError as err:
+            shown = source if len(source) <= 60 else source[:57] + "…"
             self.add(
-                "CR120",
+                err.code,
                 "error",
-                f"cannot read the condition {source!r}: {err.message}",
+                f"cannot read the condition {shown!r}: {err.message}",
                 self.src.at_offset(path, value, offset + err.offset),
             )
             return
@@ -115,7 +116,7 @@ class _Checker:
             tpl = tp.parse_template(text)
         except tp.TemplateSyntaxError as err:
             self.add(
-                "CR123",
+                err.code,
                 "error",
                 f"in the text: {err.message}",
                 self.src.at_offset(path, text, err.offset),

@@ -24,6 +24,7 @@ cannot reach, the story cannot reach.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 from crossroads.engine import expressions as ex
@@ -37,6 +38,12 @@ from crossroads.engine.explore.form import (
     Plan,
     SceneCanon,
 )
+
+#: Most cuts one meter may have at one scene before it is kept exact there.
+MAX_CUTS = 1024
+
+Cuts = frozenset[int] | None
+"""A meter's cut set at a scene; None stands for every cut (the exact value is kept)."""
 
 _GE_CUTS = {">=": (0,), ">": (1,), "<=": (1,), "<": (0,), "==": (0, 1), "!=": (0, 1)}
 _FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
@@ -66,6 +73,13 @@ def meter_cuts(
                 value = _const(b)
                 if isinstance(a, ex.Name) and a.name in meters and value is not None:
                     cuts.setdefault(a.name, set()).update(value + k for k in _GE_CUTS[op])
+                    return
+            read = ex.names(node)
+            if len(read) == 1 and not ex.scene_refs(node):
+                (name,) = read
+                got = ex.linear_cuts(node, name) if name in meters else None
+                if got is not None:
+                    cuts.setdefault(name, set()).update(got)
                     return
         elif isinstance(node, ex.Name) and node.name in meters:
             exact.add(node.name)
@@ -138,44 +152,43 @@ def canonicalisers(c: Compiled) -> list[SceneCanon]:
     live_once = _backward(once_here, preds, lambda bits, o: bits)
 
     maps: list[list[MeterMap]] = [[] for _ in range(n)]
-    tables: dict[tuple[str, int], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+    tables: dict[tuple[str, frozenset[int]], tuple[tuple[int, ...] | None, tuple[int, ...]]] = {}
     for k, meter in enumerate(c.meters):
         if meter in exact:
             continue
         spec = story.meters[meter]
         lo, hi = spec.min, spec.max
         width = hi - lo
-        full = ((1 << (width + 1)) - 1) & ~1  # bit i stands for the cut lo + i, 1 <= i <= width
-        reads = [0] * n
+        reads: list[Cuts] = []
         for s in range(n):
-            for cut in cuts_at[s].get(meter, ()):
-                if lo < cut <= hi:
-                    reads[s] |= 1 << (cut - lo)
+            here = frozenset(cut for cut in cuts_at[s].get(meter, ()) if lo < cut <= hi)
+            reads.append(here if len(here) <= MAX_CUTS else None)
 
-        def shift(bits: int, o: Opt, meter: str = meter, full: int = full) -> int:
+        def shift(cuts: Cuts, o: Opt, meter: str = meter, lo: int = lo, hi: int = hi) -> Cuts:
             for m, op, amount, _lo, _hi in o.effects:
                 if m == meter:
                     if op == "=":
-                        return 0
-                    return (bits >> amount if amount >= 0 else bits << -amount) & full
-            return bits
+                        return frozenset()
+                    if cuts is None:
+                        return None
+                    return frozenset(
+                        c - amount for c in cuts if lo < c - amount <= hi
+                    )
+            return cuts
 
-        live = _backward(reads, preds, shift)
+        live = _backward_cuts(reads, preds, shift)
         slot = FIRST_NUMERIC + k
         for s in range(n):
-            bits = live[s]
-            if bits == full:
-                continue
-            key = (meter, bits)
+            cuts = live[s]
+            if cuts is None or len(cuts) >= width:
+                continue  # every value is its own class here
+            key = (meter, cuts)
             if key not in tables:
-                cuts = tuple(lo + i for i in range(1, width + 1) if bits >> i & 1)
-                table = []
-                rep = lo
-                for v in range(lo, hi + 1):
-                    if v in cuts:
-                        rep = v
-                    table.append(rep)
-                tables[key] = (tuple(table), cuts)
+                ordered = tuple(sorted(cuts))
+                table: tuple[int, ...] | None = None
+                if width <= TABLE_LIMIT:
+                    table = tuple(_rep(ordered, lo, v) for v in range(lo, hi + 1))
+                tables[key] = (table, ordered)
             table_t, cuts_t = tables[key]
             maps[s].append(MeterMap(slot, lo, table_t, cuts_t, hi))
 
@@ -195,6 +208,43 @@ def canonicalisers(c: Compiled) -> list[SceneCanon]:
     return out
 
 
+def _rep(cuts: tuple[int, ...], lo: int, v: int) -> int:
+    """The lowest value of ``v``'s class: the last cut at or below it, else ``lo``."""
+    k = bisect.bisect_right(cuts, v)
+    return cuts[k - 1] if k else lo
+
+
+def _backward_cuts(
+    reads: list[Cuts], preds: list[list[tuple[int, Opt]]], shift: Callable[[Cuts, Opt], Cuts]
+) -> list[Cuts]:
+    """:func:`_backward` over cut sets (None: every cut), capped at :data:`MAX_CUTS`."""
+    live = list(reads)
+    work = [k for k, cuts in enumerate(live) if cuts is None or cuts]
+    queued = set(work)
+    while work:
+        t = work.pop()
+        queued.discard(t)
+        cuts = live[t]
+        for s, opt in preds[t]:
+            old = live[s]
+            if old is None:
+                continue
+            add = shift(cuts, opt)
+            if add is None:
+                new: Cuts = None
+            elif add <= old:
+                continue
+            else:
+                new = old | add
+                if len(new) > MAX_CUTS:
+                    new = None
+            live[s] = new
+            if s not in queued:
+                queued.add(s)
+                work.append(s)
+    return live
+
+
 def canonical(vals: list[int], canon: SceneCanon) -> None:
     """Canonicalise a state (as a list) in place for the scene ``canon`` belongs to."""
     if canon.identity:
@@ -202,7 +252,11 @@ def canonical(vals: list[int], canon: SceneCanon) -> None:
     vals[SLOT_FLAGS] &= canon.flags
     vals[SLOT_ONCE] &= canon.once
     for mm in canon.meters:
-        vals[mm.slot] = mm.table[vals[mm.slot] - mm.lo]
+        table = mm.table
+        if table is not None:
+            vals[mm.slot] = table[vals[mm.slot] - mm.lo]
+        else:
+            vals[mm.slot] = _rep(mm.cuts, mm.lo, vals[mm.slot])
     for slot in canon.dead_visits:
         vals[slot] = 0
 
@@ -240,7 +294,7 @@ def plan(
                 op, amount = effect
                 v = amount if op == "=" else v + amount
                 v = lo if v < lo else hi if v > hi else v
-            table.append(mm.table[v - lo] if mm is not None else v)
+            table.append(mm.table[v - lo] if mm is not None and mm.table is not None else v)
         updates.append((slot, lo, tuple(table)))
     visits: list[tuple[int, int]] = []
     dead = set(canon.dead_visits)

@@ -216,6 +216,7 @@ class Explorer:
 
     def flow(self, g: StateGraph, topo: list[int] | None = None) -> None:
         """Per-variable values (of the flow blocks' variables) over the explored graph."""
+        vals: list[FlowVal]
         if g.n == 0 or not (self.space.flags or self.space.meters or self.space.groups):
             vals = [0] * g.n
         else:

@@ -209,11 +209,16 @@ class View:
 
 @dataclass(frozen=True, slots=True)
 class MeterMap:
-    """Canonicalisation of one meter at one scene: value → lowest value of its class."""
+    """Canonicalisation of one meter at one scene: value → lowest value of its class.
+
+    The classes are the bands between ``cuts`` (sorted; a class starts at each cut, the first at
+    ``lo``). ``table`` maps ``value - lo`` to its class for meters narrow enough to tabulate
+    (None for wider ones, which look the band up in ``cuts``).
+    """
 
     slot: int
     lo: int
-    table: tuple[int, ...]
+    table: tuple[int, ...] | None
     cuts: tuple[int, ...]
     hi: int
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from crossroads.engine.stats import SAMPLE_RUNS, WORDS_PER_MINUTE, story_stats
+from crossroads.engine.stats import SAMPLE_RUNS, WORDS_PER_MINUTE, format_routes, story_stats
 from crossroads.tui.commands._common import STORY_HELP, load_despite_errors
 
 
@@ -50,6 +50,6 @@ def run(args: argparse.Namespace) -> int:
     ]
     for kind, ids in stats.endings.items():
         for sid in ids:
-            lines.append(f"    {sid:<24} {kind:<6} {stats.paths[sid]:,}")
+            lines.append(f"    {sid:<24} {kind:<6} {format_routes(stats.paths[sid])}")
     print("\n".join(lines))
     return 0
