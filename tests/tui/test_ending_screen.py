@@ -1,5 +1,5 @@
 """The ending screen at 80×24: a meter's figures are never cut, however long the label or large
-the numbers."""
+the numbers (up to the format's bound of ±1,000,000)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ format: crossroads/1
 id: big
 title: Big numbers
 meters:
-  a: {{label: "{LONG}", min: -2000000000, max: 2000000000, start: -1999999999}}
-  b: {{label: "{LONGER}", min: 0, max: 1000000000, start: 0}}
+  a: {{label: "{LONG}", min: -1000000, max: 1000000, start: -999999}}
+  b: {{label: "{LONGER}", min: 0, max: 1000000, start: 0}}
 start: one
 scenes:
   one:
@@ -26,7 +26,7 @@ scenes:
     choices:
       - say: Go
         to: end
-        effects: {{a: +3999999998, b: +999999999}}
+        effects: {{a: =999999, b: +999999}}
   end:
     text: bye
     ending: {{kind: good, title: Done}}
@@ -52,7 +52,7 @@ async def test_meter_figures_are_never_cut_at_80x24() -> None:
         labels = list(app.screen.query(".ending--meter-label").results(Static))
         figures = list(app.screen.query(".ending--meter-figures").results(Static))
         assert [shown_in(app, w) for w in figures] == [
-            "-1999999999 → 1999999999", "0 → 999999999"]
+            "-999999 → 999999", "0 → 999999"]
         assert [" ".join(shown_in(app, w).split()) for w in labels] == [LONG, LONGER]
         for widget in (*labels, *figures):
             assert app.screen.region.contains_region(widget.region)
