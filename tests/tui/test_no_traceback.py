@@ -126,9 +126,34 @@ def _cases() -> Iterator[Case]:
     yield _case("classify", stdin=GARBAGE)
     yield _case("classify", stdin=b'{"text": 1}\n')
     yield _case("check", "{w}/corrupt.yaml", "--json")
+    # Twine interop: unreadable sources, unusable stories, unwritable outputs
+    twee = "tests/fixtures/twee/macro_only.twee"
+    for source in ["{w}/missing.twee", "{w}/corrupt.yaml", "{w}/empty-folder"]:
+        yield _case("import", "twee", source, "-o", "{w}/imported.yaml")
+    for story in BAD_STORIES:
+        yield _case("export", "twee", story)
+    for out in BAD_OUTPUTS:
+        ro = "read-only" in out
+        yield _case("import", "twee", twee, "-o", out, "--force", read_only=ro)
+        yield _case("export", "twee", "first-week", "-o", out, read_only=ro)
+    # the cohort server's commands: banks they cannot open, a host they must not serve on
+    for bank in ["{w}/corrupt.sqlite3", "{w}/empty-folder", "/proc/bank.sqlite3"]:
+        yield _case("serve", "--bank", bank, "--port", "1")
+        yield _case("facilitator", "add", "Fay", "--bank", bank)
+    yield _case("serve", "--host", "0.0.0.0", "--bank", good)
+    yield _case("serve", "--port", "0", "--bank", good)
+    yield _case("server-role", "create", "srv", "--bank", good)
+    yield _case("server-role", "create", "srv", "--bank", "postgresql://nobody@127.0.0.1:1/x")
 
 
 CASES = list(_cases())
+
+
+def test_every_command_has_cases() -> None:
+    """A new command gets its hostile cases here too."""
+    from crossroads.tui.cli import COMMANDS
+
+    assert set(COMMANDS) - {c.args[0] for c in CASES} == set()
 
 
 def _prepare(work: Path) -> None:
