@@ -20,18 +20,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError, sort_key
 from crossroads.engine.gc_pause import quiet_gc
 from crossroads.engine.loader import _pydantic_diagnostics, load_text, parse_yaml
-from crossroads.engine.model import FORMAT, Scene, Story
+from crossroads.engine.model import FORMAT, Scene, SceneId, Story
+from crossroads.engine.scene_graph import scene_graph
 from crossroads.engine.sourcemap import SourceMap
 from crossroads.engine.validate import _Checker, validate
 from crossroads.lsp.index import Occurrence, classify, header_occurrences, scene_occurrences
 
 _SCENES_LINE = re.compile(r"^scenes:[ \t]*(#.*)?$", re.M)
 _FIRST_CONTENT = re.compile(r"^( +)[^ \n\r#]", re.M)
+_SCENE_ID: TypeAdapter[str] = TypeAdapter(SceneId)
 _SHIFT = 20
 _HALF = 42
 _HALF_MASK = (1 << _HALF) - 1
@@ -135,6 +137,8 @@ class StoryDocument:
         self._scenes: frozenset[str] = frozenset()
         self._scenes_version = 0
         self._layout: list[tuple[Block, int]] = []
+        self._graph: Any = None
+        self._graph_scenes: dict[str, Block] = {}
         self._header_occ: list[Occurrence] = []
         self._full_occ: list[Occurrence] | None = None
         self._index: list[Occurrence] | None = None
@@ -182,6 +186,7 @@ class StoryDocument:
         """Check the text the way ``crossroads check`` does, in one piece."""
         self._layout = []
         self._blocks = {}
+        self._graph = None
         try:
             story = load_text(text, self.file)
         except StoryError as err:
@@ -232,6 +237,7 @@ class StoryDocument:
         if not isinstance(sid, str):
             raise _Unsplittable
         try:
+            _SCENE_ID.validate_python(sid)  # the story validates its keys, not the scene
             scene: Scene | None = Scene.model_validate(body)
         except ValidationError:
             scene = None
@@ -289,6 +295,23 @@ class StoryDocument:
         self._header_occ = header_occurrences(story, header_map)
         return Analysis(sorted(self._check(story, layout), key=sort_key), story, True)
 
+    def _scene_graph(self, story: Story, layout: list[tuple[Block, int]]) -> Any:
+        """The engine's scene graph, changed only where scenes changed since the last edit."""
+        by_sid = {block.sid: block for block, _ in layout}
+        old = self._graph_scenes
+        g = self._graph
+        if g is None or by_sid.keys() != old.keys():
+            g = scene_graph(story)
+        else:
+            for sid, block in by_sid.items():
+                if old[sid] is block:
+                    continue
+                g.remove_edges_from(list(g.out_edges(sid)))
+                assert block.scene is not None
+                g.add_edges_from((sid, t) for t in _targets(block.scene) if t in by_sid)
+        self._graph, self._graph_scenes = g, by_sid
+        return g
+
     def _check(self, story: Story, layout: list[tuple[Block, int]]) -> list[Diagnostic]:
         checker = _Checker(story)
         scenes = frozenset(story.scenes)
@@ -312,9 +335,16 @@ class StoryDocument:
         checker.pov(("pov",), story.pov)
         checker.declarations()
         _duplicate_ids(checker, story)
-        checker.graph()
+        checker.graph(self._scene_graph(story, layout))
         checker.style()
         return checker.out
+
+
+def _targets(scene: Scene) -> list[str]:
+    out = [choice.to for choice in scene.choices]
+    if scene.next is not None:
+        out.append(scene.next)
+    return out
 
 
 def _still_valid(done: _SceneCheck, env: tuple[Any, ...], block: Block, scenes: frozenset[str],
