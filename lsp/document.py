@@ -56,7 +56,7 @@ class _Positions:
 
     def get(self, path: tuple[Any, ...], default: Any = 0) -> Any:
         if len(path) >= 2 and path[0] == "scenes":
-            block = self.blocks.get(path[1])  # type: ignore[arg-type]
+            block = self.blocks.get(path[1])
             if block is not None:
                 table, lines = block
                 found = table.get(path[1:], 0)
@@ -184,13 +184,13 @@ class StoryDocument:
     # ------------------------------------------------------------------ whole story
     def _whole(self, text: str) -> Analysis:
         """Check the text the way ``crossroads check`` does, in one piece."""
-        self._layout = []
         self._blocks = {}
         self._graph = None
         try:
             story = load_text(text, self.file)
-        except StoryError as err:
+        except StoryError as err:  # the index of the last story that loaded stays
             return Analysis(sorted(err.diagnostics, key=sort_key), None, False)
+        self._layout = []
         diags = validate(story)
         occ = header_occurrences(story, story.source)
         for sid, scene in story.scenes.items():
