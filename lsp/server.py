@@ -9,6 +9,7 @@ no diagnostics, so the server can be attached to every YAML file.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import re
 from urllib.parse import unquote, urlparse
@@ -62,6 +63,10 @@ class StoryServer(LanguageServer):
             try:
                 analysis = doc.update(text)
                 diagnostics = features.to_protocol(doc, analysis.diagnostics)
+                # What the story's models hold lives until the next edits: keep it out of the
+                # collector's way (reference counting still frees it), or a 10,000-scene story
+                # costs a full collection now and then.
+                gc.freeze()
             except Exception as err:  # a bug must not take the author's editor down
                 log.exception("checking %s failed", uri)
                 self.window_log_message(lsp.LogMessageParams(

@@ -317,5 +317,5 @@ async def test_the_server_keeps_answering_after_garbage(client: LanguageClient) 
     hover = await client.text_document_hover_async(
         lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(0, 0)))
     assert hover is None
-    uri2, fine = await _open(client, STORY.read_text())
+    _uri2, fine = await _open(client, STORY.read_text())
     assert [d for d in fine if d.severity == lsp.DiagnosticSeverity.Error] == []
