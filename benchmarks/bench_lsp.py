@@ -23,8 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lsprotocol import types as lsp
@@ -34,6 +33,7 @@ from timing import median_time
 
 from crossroads.engine.check import check_story_file
 
+ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {1000: 0.1, 10000: 1.0}
 EDITS = 10
 
