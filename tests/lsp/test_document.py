@@ -16,7 +16,7 @@ from crossroads.lsp.document import StoryDocument
 from tests.conftest import FIXTURES, ROOT, STORIES
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from synth import synth_story  # noqa: E402
+from synth import synth_story
 
 
 def _check(text: str, file: str) -> list[str]:
