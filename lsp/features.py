@@ -154,15 +154,13 @@ class RenameRefused(ValueError):
 
 
 def prepare_rename(doc: StoryDocument, pos: lsp.Position) -> lsp.Range | None:
-    """The range of the name that a rename at ``pos`` would change."""
+    """The range of the name that a rename at ``pos`` would change (None: nothing to rename)."""
     occ = occurrence_at(doc, pos)
-    if occ is None or occ.kind == "cast":
-        return None
-    return _range(occ)
+    return None if occ is None else _range(occ)
 
 
 def rename(doc: StoryDocument, uri: str, pos: lsp.Position, new: str) -> lsp.WorkspaceEdit | None:
-    """Rename the scene, meter or flag under the cursor everywhere in the story.
+    """Rename the scene, meter, flag or cast member under the cursor everywhere in the story.
 
     Raises:
         RenameRefused: the new name is not a valid scene id (or meter/flag identifier).
