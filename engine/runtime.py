@@ -12,9 +12,10 @@ imports pydantic, so neither does ``crossroads play`` of a known-valid story.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -140,6 +141,8 @@ class Session:
     steps: list[Step] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     started_at: str = ""
+    began_with: tuple[dict[str, int], frozenset[str]] | None = None
+    """The meters and flags an author's test began with (:meth:`at`); None from the start."""
     _compiled: CompiledRules | None = field(default=None, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ creation
@@ -151,6 +154,41 @@ class Session:
         s.meters = {mid: m.initial for mid, m in story.meters.items()}
         s._enter(story.start)
         return s
+
+    @classmethod
+    def at(
+        cls,
+        story: Story | PlayStory,
+        scene: str,
+        meters: Mapping[str, int] | None = None,
+        flags: Iterable[str] = (),
+        learner: str = "you",
+    ) -> Session:
+        """Begin a playthrough at any scene with the given meters and flags (an author testing
+        a branch). The session's story starts at ``scene``; meters not given keep their start.
+
+        Raises:
+            KeyError: ``scene`` or a meter is not in the story (callers check first).
+        """
+        plain = playable(story)
+        if scene not in plain.scenes:
+            raise KeyError(scene)
+        s = cls(story=dataclasses.replace(plain, start=scene), learner=learner, started_at=_now())
+        s.meters = {mid: m.initial for mid, m in plain.meters.items()}
+        for mid, value in (meters or {}).items():
+            spec = plain.meters[mid]
+            s.meters[mid] = max(spec.min, min(spec.max, value))
+        s.flags = set(flags)
+        s.began_with = (dict(s.meters), frozenset(s.flags))
+        s._enter(scene)
+        return s
+
+    def restarted(self) -> Session:
+        """A new session of the same story and learner, at the state this one began in."""
+        if self.began_with is None:
+            return Session.start(self.story, self.learner)
+        meters, flags = self.began_with
+        return Session.at(self.story, self.story.start, meters, flags, self.learner)
 
     @classmethod
     def replay(

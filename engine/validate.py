@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from crossroads.engine import expressions as ex
 from crossroads.engine import templates as tp
@@ -17,6 +18,9 @@ from crossroads.engine.gc_pause import quiet_gc
 from crossroads.engine.model import CheckinItem, Choice, Reflect, Scene, Story
 from crossroads.engine.scene_graph import scene_graph
 from crossroads.engine.sourcemap import Path
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Passages longer than this many words get a style warning.
 LONG_PASSAGE_WORDS = 450
@@ -326,9 +330,11 @@ class _Checker:
             choice_ids[choice.id] = cbase + ("id",)
 
     # ------------------------------------------------------------------ graph
-    def graph(self) -> None:
+    def graph(self, g: nx.DiGraph | None = None) -> None:
+        """The scene graph's checks; ``g`` is the story's scene graph when the caller has it."""
         story = self.story
-        g = scene_graph(story)
+        if g is None:
+            g = scene_graph(story)
         endings = {sid for sid, s in story.scenes.items() if s.ending is not None}
         for sid, scene in story.scenes.items():
             base: Path = ("scenes", sid)

@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "server-role": "make the cohort server's least-privilege PostgreSQL role (run as the bank's "
     "owner)",
     "import": "import a story from another tool (Twine's Twee 3)",
+    "lsp": "the language server for story files (your editor starts it; see docs/authoring.md)",
 }
 
 #: Commands whose module is not named after them (``import`` is a Python keyword).

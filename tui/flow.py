@@ -179,7 +179,7 @@ class PathEntry:
 def path_taken(session: Session) -> list[PathEntry]:
     """The scenes visited and the choice texts as the learner saw them (rebuilt by replay)."""
     story = session.story
-    replay = Session.replay(story, (), session.learner)
+    replay = session.restarted()
     out: list[PathEntry] = []
     for step in session.steps:
         text = next(

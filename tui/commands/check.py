@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from crossroads.engine.check import FileReport, check_paths
 from crossroads.engine.diagnostics import StoryError
+from crossroads.engine.loader import find_story_files
 from crossroads.tui.commands._common import check_arg
 
 
@@ -31,6 +35,11 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--no-warnings", action="store_true", help="show errors only (warnings still counted)"
     )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again whenever a story file changes (polls every half second; Ctrl+C stops)",
+    )
     p.set_defaults(func=run)
 
 
@@ -48,8 +57,60 @@ def _deep() -> Any:
     return deep
 
 
+#: Seconds between two looks at the files' modification times under ``--watch``.
+WATCH_INTERVAL = 0.5
+
+
 def run(args: argparse.Namespace) -> int:
-    """Check the paths; print one line per diagnostic and a summary."""
+    """Check the paths (again on every change with ``--watch``); print one line per diagnostic
+    and a summary."""
+    if not args.watch:
+        return check_once(args)
+    return watch(args)
+
+
+def _snapshot(paths: list[Any]) -> dict[str, tuple[int, int]]:
+    """Each story file's modification time and size (a folder's new files count too)."""
+    try:
+        files = find_story_files(paths)
+    except StoryError:
+        return {}
+    out: dict[str, tuple[int, int]] = {}
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        out[str(f)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def watch(args: argparse.Namespace) -> int:
+    """Check, then check again whenever a story file is saved, until Ctrl+C (exit 0)."""
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    paths = [check_arg(a) for a in args.paths]
+    try:
+        seen = _snapshot(paths)
+        code = check_once(args)
+        if code == 2 and not seen:
+            return code  # nothing to watch: the paths are wrong
+        print(f"Watching {_plural(len(seen), 'story file')} for changes (Ctrl+C to stop).")
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            now = _snapshot(paths)
+            if now == seen:
+                continue
+            changed = sorted(set(now.items()) ^ set(seen.items()))
+            names = sorted({Path(name).name for name, _ in changed})
+            seen = now
+            print(f"\n— {datetime.now():%H:%M:%S} changed: {', '.join(names)} —")
+            check_once(args)
+    except KeyboardInterrupt:
+        return 0
+
+
+def check_once(args: argparse.Namespace) -> int:
+    """Check the paths once; print one line per diagnostic and a summary."""
     try:
         paths = [check_arg(a) for a in args.paths]
         reports = check_paths(paths, deep=_deep() if args.deep else None)

@@ -48,6 +48,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--cohort", metavar="COHORT", help="the join code of the cohort you play with")
     add_bank_option(p)
+    from crossroads.tui.author_play import add_options
+
+    add_options(p)
     p.set_defaults(func=run)
 
 
@@ -140,6 +143,10 @@ def _run(args: argparse.Namespace) -> int:
             story = report.story
     learner = args.learner or default_learner()
     plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
+    if args.from_scene is not None or args.set_state is not None:
+        from crossroads.tui.author_play import play_from  # an author's test: nothing recorded
+
+        return play_from(args, story, story_file, learner, plain)
     store = make_store(args)
     reader = make_reader(args)
     try:
