@@ -144,6 +144,9 @@ def _cases() -> Iterator[Case]:
     yield _case("serve", "--port", "0", "--bank", good)
     yield _case("server-role", "create", "srv", "--bank", good)
     yield _case("server-role", "create", "srv", "--bank", "postgresql://nobody@127.0.0.1:1/x")
+    # the language server: garbage and a malformed message from the editor, then end of input
+    yield _case("lsp", stdin=GARBAGE, must_fail=False)
+    yield _case("lsp", stdin=b'Content-Length: 5\r\n\r\n{"a":', must_fail=False)
 
 
 CASES = list(_cases())
