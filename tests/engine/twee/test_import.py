@@ -8,6 +8,7 @@ import pytest
 from crossroads.engine.diagnostics import Diagnostic
 from crossroads.engine.loader import load_text
 from crossroads.engine.model import Choice, Story
+from crossroads.engine.runtime import Session
 from crossroads.engine.twee import import_twee, parse_twee
 from crossroads.engine.twee.links import split_link
 from crossroads.engine.validate import validate
@@ -148,3 +149,20 @@ def test_no_passages_is_an_error_with_a_position() -> None:
     with pytest.raises(StoryError) as info:
         import_twee("just text\n", "x.twee")
     assert info.value.diagnostics[0].code == "CR501"
+
+
+@pytest.mark.parametrize("name", ["sugarcube", "harlowe", "snowman", "macro_only"])
+def test_an_imported_story_plays_to_every_ending_its_rules_allow(name: str) -> None:
+    """Played through the runtime (conditions and effects as imported), every ending that the
+    deep check says is reachable is reached, and at least one is."""
+    from crossroads.engine.explore import deep_check
+    from tests.tui.helpers import ending_paths
+
+    story, _, _ = imported(name)
+    reached = ending_paths(story)
+    assert reached, f"{name}: no ending reached"
+    for scene, path in reached.items():
+        assert Session.replay(story, path).finished and story.scenes[scene].ending
+    unreachable = {d.data.get("scene") for d in deep_check(story) if d.code == "CR402"}
+    endings = {sid for sid, s in story.scenes.items() if s.ending}
+    assert set(reached) == endings - unreachable
