@@ -65,11 +65,11 @@ class ServerBank(Bank):
         path = own_copy_path(login)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.own = open_bank(str(path))
-        self.audience: dict[Visibility, str] | None = None
         try:
             self.audience = audience(self.client.me())
-        except ServerUnreachable:
-            pass  # said when the reflection screen opens: nothing to say while offline
+        except ServerUnreachable:  # counts unknown while offline
+            self.audience = audience({"cohort": {"members": 0}})
+            self.audience["cohort"] = "your cohort and your facilitator"
 
     # ------------------------------------------------------------------ what the player uses
     def write(self, batch: Batch) -> None:
