@@ -116,53 +116,53 @@ class ServerBank(Bank):
     def _local_only(self) -> NoReturn:
         raise UsageError("this is not available through the cohort server's player record")
 
-    def learner(self, name: str, create: bool = True) -> Learner | None:  # noqa: D102
+    def learner(self, name: str, create: bool = True) -> Learner | None:
         self._local_only()
 
-    def join(self, learner: str, code: str, name: str | None = None) -> Cohort:  # noqa: D102
+    def join(self, learner: str, code: str, name: str | None = None) -> Cohort:
         self._local_only()
 
-    def cohort(self, code: str) -> Cohort | None:  # noqa: D102
+    def cohort(self, code: str) -> Cohort | None:
         self._local_only()
 
-    def steps_for(self, story_id: str, cohort: str | None = None,  # noqa: D102
+    def steps_for(self, story_id: str, cohort: str | None = None,
                   times: bool = False) -> Iterator[StepRow]:
         self._local_only()
 
-    def final_meters(self, story_id: str,  # noqa: D102
+    def final_meters(self, story_id: str,
                      cohort: str | None = None) -> Iterator[tuple[str, dict[str, int]]]:
         self._local_only()
 
-    def checkins_for(self, story_id: str,  # noqa: D102
+    def checkins_for(self, story_id: str,
                      cohort: str | None = None) -> Iterator[CheckinRow]:
         self._local_only()
 
-    def reflections_for(self, story_id: str,  # noqa: D102
+    def reflections_for(self, story_id: str,
                         cohort: str | None = None) -> Iterator[ReflectionRow]:
         self._local_only()
 
-    def search(self, text: str | None, reader: str | None = None,  # noqa: D102
+    def search(self, text: str | None, reader: str | None = None,
                story_id: str | None = None, prompt_id: str | None = None, limit: int = 20,
                offset: int = 0, cohort: str | None = None) -> list[SharedReflection]:
         self._local_only()
 
-    def counts(self) -> dict[str, int]:  # noqa: D102
+    def counts(self) -> dict[str, int]:
         self._local_only()
 
-    def learners(self) -> list[Learner]:  # noqa: D102
+    def learners(self) -> list[Learner]:
         self._local_only()
 
-    def cohorts(self) -> list[Cohort]:  # noqa: D102
+    def cohorts(self) -> list[Cohort]:
         self._local_only()
 
-    def export_records(self) -> Iterator[dict[str, Any]]:  # noqa: D102
+    def export_records(self) -> Iterator[dict[str, Any]]:
         self._local_only()
 
-    def import_records(self,  # noqa: D102
+    def import_records(self,
                        records: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
         self._local_only()
 
-    def forget(self, learner: str) -> dict[str, int]:  # noqa: D102
+    def forget(self, learner: str) -> dict[str, int]:
         self._local_only()
 
 

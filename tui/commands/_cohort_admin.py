@@ -76,11 +76,11 @@ def register(sub: Any) -> None:
 
 
 def _client(server: str | None = None) -> Any:
+    import os
+
     from crossroads.engine.remote.client import ServerClient
     from crossroads.engine.remote.login import TOKEN_ENV, current_login
     from crossroads.tui.commands._remote import SIGN_IN
-
-    import os
 
     login = current_login()
     token = os.environ.get(TOKEN_ENV, "").strip() or (login.token if login else "")

@@ -18,8 +18,8 @@ if TYPE_CHECKING:  # imported in run(), with the collector paused (see tui.start
     from crossroads.engine.check import FileReport
     from crossroads.engine.model import Story
     from crossroads.engine.playable import PlayStory
-    from crossroads.engine.remote.login import Login
     from crossroads.engine.records import ReflectionReader
+    from crossroads.engine.remote.login import Login
     from crossroads.engine.saves import SessionStore
 
 BENCH_ENV = "CROSSROADS_BENCH_FIRST_FRAME"
