@@ -42,9 +42,13 @@ class Mirror:
     seqs: dict[str, int] = field(default_factory=dict)
     """The last sequence number given to a reflection in each playthrough of the copy."""
 
+    client: ServerClient | None = None
+
     def close(self) -> None:
-        """Close and delete the copy."""
+        """Close and delete the copy (and the connection to the server)."""
         self.bank.close()
+        if self.client is not None:
+            self.client.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> Mirror:
@@ -119,7 +123,7 @@ def fetch(client: ServerClient, login: Login, story_id: str | None = None) -> Mi
     names: dict[str, str] = {}
     reader = _unique(names, str(me["id"]), str(me["name"]) + (
         "" if me["role"] == "learner" else " (facilitator)"))
-    mirror = Mirror(bank, reader, cohorts, folder, names)
+    mirror = Mirror(bank, reader, cohorts, folder, names, client=client)
     bank.learner(reader)
     for cid, name in cohorts.items():
         bank.join(reader, cid, name)
@@ -180,3 +184,21 @@ def _row(bank: Bank, mirror: Mirror, r: dict[str, Any], cid: str | None,
 def _cohort_row_id(bank: Bank, cid: str) -> str | None:
     cohort = bank.cohort(cid)
     return cohort.id if cohort is not None else None
+
+
+def story_version(mirror: Mirror, story_id: str, cohort_id: str | None) -> Path | None:
+    """The file of the version of ``story_id`` the cohort played (the latest one), fetched from
+    the server (``GET /api/stories/{hash}``); None when nobody played it there.
+
+    Raises:
+        ServerRefused, ServerUnreachable: the server refused or did not answer.
+    """
+    played = [p for p in mirror.bank.playthroughs(story_id, cohort_id)]
+    if not played or mirror.client is None:
+        return None
+    digest = played[-1].story_hash
+    path = mirror.folder / f"{story_id}-{digest[:16]}.yaml"
+    if not path.exists():
+        text = mirror.client.request("GET", f"/api/stories/{digest}").text
+        path.write_text(text, encoding="utf-8")
+    return path

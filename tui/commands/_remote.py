@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 from crossroads.engine.diagnostics import UsageError
 
 if TYPE_CHECKING:
+    from crossroads.engine.model import Story
     from crossroads.engine.remote.client import ServerClient
     from crossroads.engine.remote.login import Login
+    from crossroads.engine.remote.mirror import Mirror
 
 SIGN_IN = "sign in with 'crossroads join URL CODE' (a learner) or 'crossroads login URL' " \
           "(a facilitator)"
@@ -68,3 +70,46 @@ def resolved(login: Login, client: ServerClient) -> Login:
     cohort = me.get("cohort") or {}
     return LoginType(login.url, login.token, str(me["role"]), str(me["id"]), str(me["name"]),
                      cohort.get("id"), cohort.get("name"))
+
+
+def open_mirror(args: argparse.Namespace, story: str | None = None) -> Mirror | None:
+    """What the cohort server lets the signed-in caller see, copied locally for the analytics
+    commands; None when the command should read a local bank (see :func:`server_login`)."""
+    login = server_login(args)
+    if login is None:
+        return None
+    from crossroads.engine.remote.mirror import fetch
+
+    client = client_for(login)
+    try:
+        login = resolved(login, client)
+        return fetch(client, login, story)
+    except BaseException:
+        client.close()
+        raise
+
+
+def mirror_story(mirror: Mirror, cohort: str | None, story: str | None) -> Story:
+    """The story a cohort command reports on, through the server: a story file as given, else
+    the version the cohort played (fetched by its hash), else a shipped story by id.
+
+    Raises:
+        UsageError: no such story, or the cohort played several and none was named.
+    """
+    from pathlib import Path
+
+    from crossroads.engine.remote.mirror import story_version
+    from crossroads.tui.commands._common import load_valid, resolve_story
+
+    if story is not None and Path(story).exists():
+        return load_valid(story)
+    wanted = story
+    if wanted is None:
+        played = sorted({p.story_id for p in mirror.bank.playthroughs(cohort=cohort)})
+        if len(played) == 1:
+            wanted = played[0]
+    if wanted is not None:
+        path = story_version(mirror, wanted, cohort)
+        if path is not None:
+            return load_valid(str(path))
+    return resolve_story(mirror.bank, cohort, story)
