@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from tests.server.conftest import ROOT, Server, add_facilitator, cli
+from tests.server.conftest import ROOT, Server, add_facilitator
 
 
 class Machine:
@@ -175,16 +175,16 @@ def test_a_learner_plays_through_an_outage(tmp_path: Path,
     proc = subprocess.Popen([sys.executable, "-m", "crossroads", "play", "first-week",
                              "--plain"], cwd=ROOT, env=ana.env, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdin is not None and proc.stdout is not None
+    assert proc.stdin is not None and proc.stderr is not None
     proc.stdin.write("1\n")
     proc.stdin.flush()
     deadline = time.monotonic() + 60
-    while "(saved)" not in proc.stdout.readline():  # the first choice reached the server
+    while "(saved)" not in proc.stderr.readline():  # the first choice reached the server
         assert time.monotonic() < deadline
     server.stop()  # the server goes away mid-play
     rest, err = proc.communicate(f"1\nAna {STORY}\n\n2\nn\nn\n", timeout=120)
     assert proc.returncode == 3, err
-    assert "the cohort server cannot be reached" in rest
+    assert "the cohort server cannot be reached" in err, (rest, err)
     journal = list((Path(ana.env["CROSSROADS_HOME"]) / "journal").glob("*.jsonl"))
     assert journal and any(p.stat().st_size for p in journal)
 
