@@ -19,7 +19,8 @@ def register(sub: Any) -> None:
     )
     p.add_argument("url", metavar="URL", help="the cohort server's address, e.g. "
                    "https://crossroads.example.org")
-    p.add_argument("code", metavar="CODE", help="your invitation code (any case, dashes or not)")
+    p.add_argument("invitation", metavar="CODE",
+                   help="your invitation code (any case, dashes or not)")
     p.add_argument("--name", metavar="NAME",
                    help="the name others see (for show only; it need not be unique)")
     p.set_defaults(func=run)
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from crossroads.engine.remote.login import Login, save_login
 
     with ServerClient(args.url) as client:
-        body: dict[str, Any] = {"code": args.code}
+        body: dict[str, Any] = {"code": args.invitation}
         if args.name:
             body["name"] = args.name
         try:
