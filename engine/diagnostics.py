@@ -13,7 +13,15 @@ line is a bug, except an ``OSError``, which the command line prints as ``path: r
     ├── SaveError                   a saved session cannot be used with this story
     ├── BankError                   the story bank cannot be opened, migrated or written
     │   ├── BankUnavailable         the bank cannot be reached right now; try again later
-    │   │                           (engine.bank.base; the player keeps a journal meanwhile)
+    │   │   │                       (engine.bank.base; the player keeps a journal meanwhile)
+    │   │   └── ServerUnreachable   a cohort server gives no answer, or a 5xx one
+    │   │                           (engine.remote.client)
+    │   ├── ServerRefused           a cohort server refused a request (HTTP 4xx;
+    │   │   │                       engine.remote.client)
+    │   │   ├── NotSignedIn         401: no valid token (sign in again)
+    │   │   ├── NotAllowed          403: not allowed for this caller
+    │   │   ├── NotFound            404: not one of the caller's cohorts, learners, stories
+    │   │   └── TooManyAttempts     429: too many wrong invitation codes
     │   └── AuthError               a cohort server's caller is unknown or may not do this
     │       │                       (engine.bank.identity; HTTP 401 or 403)
     │       └── RateLimited         too many failed invitation codes; try again later (HTTP 429)

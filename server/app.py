@@ -232,7 +232,8 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
         q = request.query_params
         return await run_in_threadpool(
             caller_rules.visible_reflections, bank, caller, q.get("story"), q.get("prompt"),
-            q.get("q"), _int(q.get("limit"), "limit", 20), _int(q.get("offset"), "offset", 0))
+            q.get("q"), _int(q.get("limit"), "limit", 20), _int(q.get("offset"), "offset", 0),
+            q.get("cohort"))
 
     async def paths(request: Request, bank: Bank, caller: Caller) -> Any:
         return await run_in_threadpool(caller_rules.cohort_paths, bank, caller,

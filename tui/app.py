@@ -156,6 +156,8 @@ class CrossroadsApp(App[int]):
         from crossroads.engine.bank import Bank
 
         bank = getattr(self.store, "bank", None)
+        if getattr(bank, "login", None) is not None:
+            return None  # a cohort server: 'crossroads cohort' compares paths through it
         return bank if isinstance(bank, Bank) else None
 
     def on_compare_with_cohort(self, message: CompareWithCohort) -> None:
@@ -164,7 +166,8 @@ class CrossroadsApp(App[int]):
 
         bank = self._cohort_bank()
         if bank is None or self.cohort is None:
-            self.notify("Play with --cohort CODE to compare paths with your cohort.")
+            self.notify("Play with --cohort CODE to compare paths with your cohort (on a cohort "
+                        "server: run 'crossroads cohort' after playing).")
             return
         session = message.player.session
         self.push_screen(CohortScreen(bank, session.story, self.cohort, session.learner))

@@ -43,14 +43,29 @@ COMMANDS: dict[str, str] = {
     "owner)",
     "import": "import a story from another tool (Twine's Twee 3)",
     "lsp": "the language server for story files (your editor starts it; see docs/authoring.md)",
+    "join": "join a cohort on a cohort server with your invitation code (signs you in)",
+    "login": "save a facilitator's token for a cohort server (from $CROSSROADS_TOKEN or "
+    "standard input)",
+    "logout": "sign out of the cohort server (the saved token stops working)",
+    "forget-me": "erase all your records on the cohort server, then sign out",
 }
 
 #: Commands whose module is not named after them (``import`` is a Python keyword).
 _MODULES = {"import": "twee"}
 
 
-def module_of(name: str) -> str:
-    """The module under ``crossroads.tui.commands`` that registers the command ``name``."""
+#: Commands whose first word may name an action another module registers: ``crossroads cohort
+#: create …`` (a facilitator's cohorts) beside ``crossroads cohort COHORT`` (the cohort view).
+_ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "cohort": ("_cohort_admin", frozenset({"create", "list", "invite", "revoke", "erase"})),
+}
+
+
+def module_of(name: str, action: str | None = None) -> str:
+    """The module under ``crossroads.tui.commands`` that registers the command ``name`` (or,
+    for ``crossroads cohort create`` and the like, its ``action``)."""
+    if name in _ACTIONS and action in _ACTIONS[name][1]:
+        return _ACTIONS[name][0]
     return _MODULES.get(name, name.replace("-", "_"))
 
 
@@ -61,7 +76,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None, action: str | None = None) -> argparse.ArgumentParser:
     """The argument parser: every command listed, only ``only`` (if it is one) fully registered,
     so that ``crossroads play`` or ``crossroads --help`` imports no other command's module."""
     parser = _Parser(
@@ -73,7 +88,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, help_text in COMMANDS.items():
         if name == only:
-            importlib.import_module(f"crossroads.tui.commands.{module_of(name)}").register(sub)
+            module = module_of(name, action)
+            importlib.import_module(f"crossroads.tui.commands.{module}").register(sub)
         else:
             sub.add_parser(name, help=help_text, add_help=False)
     return parser
@@ -85,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not words:
         words = ["play"]
     try:
-        parser = build_parser(words[0])
+        parser = build_parser(words[0], words[1] if len(words) > 1 else None)
         args = parser.parse_args(words)
         if not getattr(args, "func", None):
             parser.print_help()

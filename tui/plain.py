@@ -157,8 +157,12 @@ class PlainPlayer:
 
     def _saved(self) -> None:
         if getattr(self.store, "offline", False):
-            self.note("(saved on this computer; the story bank is unreachable, so it is sent "
-                      "when the bank is back)")
+            if getattr(self.store, "audience", None) is not None:
+                self.note("(saved on this computer; the cohort server cannot be reached, so it "
+                          "is sent when the server is back)")
+            else:
+                self.note("(saved on this computer; the story bank is unreachable, so it is "
+                          "sent when the bank is back)")
         else:
             self.note("(saved)")
 
@@ -235,6 +239,11 @@ class PlainPlayer:
             return
         offered = [v for v in VISIBILITIES if self.in_cohort or v != "cohort"]
         choices = ", ".join(f"{i} {v}" for i, v in enumerate(offered, 1))
+        audience = getattr(self.store, "audience", None)
+        if audience:
+            self.say("Who will be able to read it:")
+            for i, v in enumerate(offered, 1):
+                self.say(f"  {i} {v}: {audience.get(v, v)}")
         visibility: Visibility = "private"
         while True:
             answer = self.ask(f"Who may read it? {choices} (empty: private): ").strip().lower()

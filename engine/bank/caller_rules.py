@@ -109,9 +109,11 @@ def visible_reflections(
     text: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    cohort_id: str | None = None,
 ) -> list[dict[str, Any]]:
     """The written reflections ``caller`` may read, newest first, optionally at one story or
-    prompt and matching ``text`` (full-text, as the bank searches)."""
+    prompt, written in one cohort (``cohort_id``: it narrows, never widens) and matching
+    ``text`` (full-text, as the bank searches)."""
     limit, offset = max(0, min(int(limit), MAX_PAGE)), max(0, int(offset))
     key = None
     if caller.role == "learner":
@@ -125,7 +127,10 @@ def visible_reflections(
                 "(SELECT cohort_id FROM cohort_owners WHERE facilitator_id = ?)))")
         params = [caller.id]
     where = ["r.text IS NOT NULL", rule]
-    for column, value in (("r.story_id", story_id), ("r.prompt_id", prompt_id)):
+    if cohort_id is not None:
+        cohort_id = _uuid(cohort_id, "a cohort's id")
+    for column, value in (("r.story_id", story_id), ("r.prompt_id", prompt_id),
+                          ("r.cohort_id", cohort_id)):
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)

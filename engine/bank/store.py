@@ -65,6 +65,12 @@ class BankSessionStore:
         """True while records are waiting in the local journal for the bank."""
         return self.journal.pending()
 
+    @property
+    def audience(self) -> dict[str, str] | None:
+        """Who can read a reflection of each visibility, in words (a cohort server says; a
+        local bank: None, as everyone who can open the file can read it all)."""
+        return getattr(self.bank, "audience", None)
+
     def playthrough_id(self, session: Session) -> str | None:
         """The bank id of the session's playthrough (None before its first save)."""
         tracked = self._tracked.get(id(session))

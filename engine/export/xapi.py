@@ -66,6 +66,7 @@ class _Context:
     team: dict[str, Any] | None
     actor_ids: dict[str, str]
     labels: dict[str, list[dict[str, Any]]]
+    actor_home: str | None = None
 
     def story_iri(self) -> str:
         return f"{self.base}/stories/{self.story.id}"
@@ -79,8 +80,10 @@ class Builder:
 
     def __init__(self, story: Story, base: str = DEFAULT_BASE,
                  cohort: tuple[str, str] | None = None,
-                 actor_ids: dict[str, str] | None = None) -> None:
-        """``cohort``: (join code, name); ``actor_ids``: learner name → pseudonymous id."""
+                 actor_ids: dict[str, str] | None = None,
+                 actor_home: str | None = None) -> None:
+        """``cohort``: (join code, name); ``actor_ids``: learner name → pseudonymous id;
+        ``actor_home``: the accounts' homePage (a cohort server's URL; default ``base``)."""
         base = base.rstrip("/")
         team = None
         if cohort is not None:
@@ -90,13 +93,14 @@ class Builder:
         for (scene, key), info in choice_labels(story).items():
             labels.setdefault(scene, []).append(
                 {"id": key, "description": {"en-US": info.label}})
-        self.ctx = _Context(story, base, team, dict(actor_ids or {}), labels)
+        self.ctx = _Context(story, base, team, dict(actor_ids or {}), labels, actor_home)
 
     # ------------------------------------------------------------------ parts
     def actor(self, learner: str) -> dict[str, Any]:
         """The pseudonymous actor of a learner (their bank id, or a hash when unknown)."""
         ident = self.ctx.actor_ids.get(learner) or str(uuid.uuid5(STATEMENT_NS, f"l:{learner}"))
-        return {"objectType": "Agent", "account": {"homePage": self.ctx.base, "name": ident}}
+        home = self.ctx.actor_home or self.ctx.base
+        return {"objectType": "Agent", "account": {"homePage": home, "name": ident}}
 
     def _context(self, pt: Playthrough, parent: bool) -> dict[str, Any]:
         ctx: dict[str, Any] = {"registration": str(uuid.UUID(pt.id)), "platform": "Crossroads",
@@ -232,8 +236,12 @@ def _groups(rows: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
 
 
 def statements(bank: Bank, story: Story, cohort: str | None = None,
-               base: str = DEFAULT_BASE) -> Iterator[dict[str, Any]]:
+               base: str = DEFAULT_BASE,
+               server: tuple[str, dict[str, str]] | None = None) -> Iterator[dict[str, Any]]:
     """Every statement of the story's playthroughs (one cohort's, or all), streamed.
+
+    ``server``: (the cohort server's URL, learner name → the UUID it issued): actors become
+    ``account {homePage: URL, name: UUID}``.
 
     Raises:
         UsageError: no cohort has that code.
@@ -247,7 +255,10 @@ def statements(bank: Bank, story: Story, cohort: str | None = None,
         team = (found.code, found.name)
     playthroughs = {p.id: p for p in bank.playthroughs(story.id, cohort)}
     actor_ids = {learner.name: learner.id for learner in bank.learners()}
-    builder = Builder(story, base, team, actor_ids)
+    home = None
+    if server is not None:
+        home, actor_ids = server
+    builder = Builder(story, base, team, actor_ids, home)
     steps = _groups(bank.steps_for(story.id, cohort, times=True))
     reflections = _groups(bank.reflections_for(story.id, cohort))
     # both streams come grouped by playthrough in the same (id) order

@@ -49,6 +49,9 @@ def register(sub: Any) -> None:
     se.add_argument("--story", metavar="STORY", help="only this story (its id, or its file)")
     se.add_argument("--prompt", metavar="ID", help="only this reflection prompt")
     se.add_argument("--limit", type=int, default=20, metavar="N", help="at most N (default 20)")
+    from crossroads.tui.commands._remote import add_local_option
+
+    add_local_option(se)
     se.set_defaults(func=run_search)
 
     ex = action("export", "write every record to a JSON Lines bundle (anonymous reflections "
@@ -130,9 +133,15 @@ def run_search(args: argparse.Namespace) -> int:
     """Print the reflections the reader may see that match the words."""
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    with open_bank(args.bank) as bank:
-        found = bank.search(args.text, reader=args.reader, story_id=_story_id(args.story),
-                            prompt_id=args.prompt, limit=args.limit)
+    from crossroads.tui.commands._remote import server_login
+
+    login = server_login(args)
+    if login is not None:
+        found = _search_server(args, login)
+    else:
+        with open_bank(args.bank) as bank:
+            found = bank.search(args.text, reader=args.reader, story_id=_story_id(args.story),
+                                prompt_id=args.prompt, limit=args.limit)
     if args.json:
         _dump([{"id": r.id, "text": r.text, "author": r.author, "created": r.created,
                 "visibility": r.visibility, "mine": r.mine} for r in found])
@@ -144,6 +153,20 @@ def run_search(args: argparse.Namespace) -> int:
         print()
     print(f"{len(found)} reflection{'' if len(found) == 1 else 's'} found")
     return 0
+
+
+def _search_server(args: argparse.Namespace, login: Any) -> list[Any]:
+    """Search what the cohort server lets the signed-in caller read."""
+    from crossroads.engine.remote.server_bank import shared
+    from crossroads.tui.commands._remote import client_for
+
+    if args.reader is not None:
+        raise UsageError("--as is for a local bank; signed in to a cohort server, you search "
+                         "what you may read (add --local to search a local bank)")
+    with client_for(login) as client:
+        rows = client.get("/api/reflections", q=args.text, story=_story_id(args.story),
+                          prompt=args.prompt, limit=min(args.limit, 200))
+    return [shared(r) for r in rows]
 
 
 # ---------------------------------------------------------------------- export / import

@@ -9,6 +9,7 @@ from typing import Any
 
 from crossroads.engine.bank import open_bank
 from crossroads.engine.cohort import cohort_view
+from crossroads.engine.diagnostics import UsageError
 from crossroads.tui.commands._common import (
     COHORT_HELP,
     STORY_HELP,
@@ -16,6 +17,7 @@ from crossroads.tui.commands._common import (
     require_cohort,
     resolve_story,
 )
+from crossroads.tui.commands._remote import add_local_option, mirror_story, open_mirror
 
 
 def register(sub: Any) -> None:
@@ -27,13 +29,17 @@ def register(sub: Any) -> None:
         "own choice marked; pick a cohort-mate who shared their path to see it beside yours. "
         "Paths are shared between learners who played the story in the cohort.",
     )
-    p.add_argument("code", metavar="COHORT", help=COHORT_HELP)
+    p.add_argument("code", metavar="COHORT",
+                   help=f"{COHORT_HELP} (signed in to a cohort server: its name or id)")
     p.add_argument("story", nargs="?", metavar="STORY",
                    help=f"{STORY_HELP} (default: the one the cohort played)")
     p.add_argument("--as", dest="learner", metavar="NAME", help="your name (default: your login)")
     p.add_argument("--json", action="store_true",
                    help="print what you may see (report, your path, shared paths) as JSON")
     add_cohort_options(p)
+    add_local_option(p)
+    p.epilog = ("A facilitator's cohorts on a cohort server: 'crossroads cohort create|list|"
+                "invite|revoke|erase' (see 'crossroads cohort create --help').")
     p.set_defaults(func=run)
 
 
@@ -46,31 +52,46 @@ def default_learner() -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Open the cohort view (or print it as JSON)."""
+    mirror = open_mirror(args)
+    if mirror is not None:
+        if args.learner:
+            raise UsageError("--as is for a local bank; signed in to a cohort server, you are "
+                             "who the server knows (add --local to read a local bank)")
+        with mirror:
+            code = mirror.cohort(args.code)
+            assert code is not None
+            story = mirror_story(mirror, code, args.story)
+            return _show(args, mirror.bank, story, code, mirror.reader)
     learner = args.learner or default_learner()
     bank = open_bank(args.bank)
     try:
         require_cohort(bank, args.code)
         story = resolve_story(bank, args.code, args.story)
-        if args.json:
-            view = cohort_view(bank, story, args.code, learner, args.min_group)
-            json.dump({
-                "format": "crossroads-cohort-view/1",
-                "learner": learner,
-                "report": view.report.to_json(),
-                "me": None if view.me is None else _path_json(view.me),
-                "mates": [_path_json(m) for m in view.mates],
-                "parted": {m.learner: dict(zip(("alike", "scene"), view.me.diverges_from(m),
-                                               strict=True))
-                           for m in view.mates} if view.me is not None else {},
-            }, sys.stdout, indent=2, ensure_ascii=False)
-            print()
-            return 0
-        from crossroads.tui.screens.cohort import CohortApp
-
-        CohortApp(bank, story, args.code, learner, args.min_group).run()
-        return 0
+        return _show(args, bank, story, args.code, learner)
     finally:
         bank.close()
+
+
+def _show(args: argparse.Namespace, bank: Any, story: Any, code: str, learner: str) -> int:
+    """Print the view as JSON, or open it."""
+    if args.json:
+        view = cohort_view(bank, story, code, learner, args.min_group)
+        json.dump({
+            "format": "crossroads-cohort-view/1",
+            "learner": learner,
+            "report": view.report.to_json(),
+            "me": None if view.me is None else _path_json(view.me),
+            "mates": [_path_json(m) for m in view.mates],
+            "parted": {m.learner: dict(zip(("alike", "scene"), view.me.diverges_from(m),
+                                           strict=True))
+                       for m in view.mates} if view.me is not None else {},
+        }, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    from crossroads.tui.screens.cohort import CohortApp
+
+    CohortApp(bank, story, code, learner, args.min_group).run()
+    return 0
 
 
 def _path_json(path: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from crossroads.tui.commands._common import (
     resolve_story,
     write_output,
 )
+from crossroads.tui.commands._remote import add_local_option, mirror_story, open_mirror
 
 AUTH_ENV = "CROSSROADS_LRS_AUTH"
 
@@ -40,6 +41,7 @@ def register(sub: Any) -> None:
     x.add_argument("--story", metavar="STORY",
                    help=f"{STORY_HELP} (default: the one the cohort played)")
     add_bank_option(x)
+    add_local_option(x)
     x.add_argument("--lrs", metavar="URL", help="the Learning Record Store's base URL")
     x.add_argument("--auth", metavar="USER:PASSWORD",
                    help=f"the LRS's basic-auth credentials (or set {AUTH_ENV})")
@@ -59,21 +61,36 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--auth goes with --lrs")
     if args.lrs and args.output:
         raise UsageError("give either --lrs (send) or -o (write), not both")
+    mirror = open_mirror(args)
+    if mirror is not None:
+        with mirror:
+            code = mirror.cohort(args.cohort)
+            assert code is not None
+            story = mirror_story(mirror, code, args.story)
+            assert mirror.client is not None
+            server = (mirror.client.url, mirror.ids())
+            return _deliver(args, auth_text, mirror.bank, story, code, server)
     bank = open_bank(args.bank)
     try:
         story = resolve_story(bank, args.cohort, args.story)
-        if args.lrs:
-            from crossroads.engine.export.lrs import LrsClient, parse_auth
-
-            client = LrsClient(args.lrs, parse_auth(auth_text) if auth_text else None)
-            result = client.send(statements(bank, story, args.cohort, args.base))
-            print(f"sent {result.sent} statements in {result.batches} "
-                  f"batch{'es' if result.batches != 1 else ''} to {client.url}: "
-                  f"{result.stored} stored, {result.already} already there")
-            return 0
-        items = list(statements(bank, story, args.cohort, args.base))
+        return _deliver(args, auth_text, bank, story, args.cohort, None)
     finally:
         bank.close()
+
+
+def _deliver(args: argparse.Namespace, auth_text: str | None, bank: Any, story: Any,
+             cohort: str, server: tuple[str, dict[str, str]] | None) -> int:
+    """Send the statements to the LRS, or write them."""
+    if args.lrs:
+        from crossroads.engine.export.lrs import LrsClient, parse_auth
+
+        client = LrsClient(args.lrs, parse_auth(auth_text) if auth_text else None)
+        result = client.send(statements(bank, story, cohort, args.base, server))
+        print(f"sent {result.sent} statements in {result.batches} "
+              f"batch{'es' if result.batches != 1 else ''} to {client.url}: "
+              f"{result.stored} stored, {result.already} already there")
+        return 0
+    items = list(statements(bank, story, cohort, args.base, server))
     text = json.dumps(items, indent=2, ensure_ascii=False) + "\n"
     if write_output(args.output, text) is not None:
         print(f"wrote {len(items)} statements to {args.output}")

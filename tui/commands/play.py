@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from crossroads.engine.diagnostics import UsageError
 from crossroads.tui.commands._common import add_bank_option, story_path
+from crossroads.tui.commands._remote import add_local_option
 from crossroads.tui.startup import pause_gc, resume_gc
 
 if TYPE_CHECKING:  # imported in run(), with the collector paused (see tui.startup)
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # imported in run(), with the collector paused (see tui.start
     from crossroads.engine.model import Story
     from crossroads.engine.playable import PlayStory
     from crossroads.engine.records import ReflectionReader
+    from crossroads.engine.remote.login import Login
     from crossroads.engine.saves import SessionStore
 
 BENCH_ENV = "CROSSROADS_BENCH_FIRST_FRAME"
@@ -48,6 +50,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--cohort", metavar="COHORT", help="the join code of the cohort you play with")
     add_bank_option(p)
+    add_local_option(p)
     from crossroads.tui.author_play import add_options
 
     add_options(p)
@@ -62,11 +65,46 @@ def default_learner() -> str:
         return "you"
 
 
+def server_learner(args: argparse.Namespace) -> Login | None:
+    """The signed-in learner whose play records through the cohort server, or None to play on a
+    local bank (``--bank``, ``--local``, nobody signed in, or a facilitator, who records nothing
+    on the server).
+
+    Raises:
+        UsageError: ``--as`` or ``--cohort`` given while signed in (the server knows who you are).
+    """
+    from crossroads.tui.commands._remote import client_for, resolved, server_login
+
+    login = server_login(args)
+    if login is None:
+        return None
+    if not login.role:  # CROSSROADS_TOKEN replaced the saved token: ask whose it is
+        with client_for(login) as client:
+            login = resolved(login, client)
+    if login.role != "learner":
+        print(f"(signed in to {login.url} as a facilitator, who records nothing there: playing "
+              "on the local story bank)", file=sys.stderr)
+        return None
+    for flag, value in (("--as", args.learner), ("--cohort", args.cohort)):
+        if value:
+            raise UsageError(f"{flag} is for playing on a local bank; you are signed in to "
+                             f"{login.url} as {login.name} (add --local to play locally)")
+    return login
+
+
 def make_store(args: argparse.Namespace) -> SessionStore:
-    """Where progress is saved: the story bank, the durable record (SQLite in the data folder
-    by default; ``--bank PATH|postgresql://…`` or ``CROSSROADS_BANK`` choose another)."""
+    """Where progress is saved: the cohort server after ``crossroads join`` (through the local
+    journal while it cannot be reached), else the story bank (SQLite in the data folder by
+    default; ``--bank PATH|postgresql://…`` or ``CROSSROADS_BANK`` choose another)."""
     from crossroads.engine.bank import open_session_store
 
+    login = getattr(args, "server_login", None)
+    if login is not None:
+        from crossroads.engine.remote.server_bank import open_server_store
+
+        store = open_server_store(login)
+        args.bank_store = store
+        return store
     store = open_session_store(args.bank, args.cohort)
     args.bank_store = store
     return store
@@ -141,7 +179,9 @@ def _run(args: argparse.Namespace) -> int:
             if report.story is None or report.errors:
                 return _report_failure(report)
             story = report.story
-    learner = args.learner or default_learner()
+    args.server_login = login = server_learner(args)
+    learner = login.id if login is not None else args.learner or default_learner()
+    cohort = login.cohort if login is not None else args.cohort
     plain = args.plain or not (sys.stdin.isatty() and sys.stdout.isatty())
     if args.from_scene is not None or args.set_state is not None:
         from crossroads.tui.author_play import play_from  # an author's test: nothing recorded
@@ -162,7 +202,7 @@ def _run(args: argparse.Namespace) -> int:
             command = resume_command(args, story, story_file)
             return run_plain(
                 story, learner, store, resume=args.resume, reader=reader, command=command,
-                in_cohort=bool(args.cohort),
+                in_cohort=bool(cohort),
             )
         from crossroads.tui.app import CrossroadsApp
 
@@ -174,7 +214,7 @@ def _run(args: argparse.Namespace) -> int:
             store=store,
             reader=reader,
             resume=args.resume,
-            cohort=args.cohort,
+            cohort=cohort,
             bank=args.bank,
             bench_first_frame=os.environ.get(BENCH_ENV) or None,
         )

@@ -22,6 +22,7 @@ from crossroads.tui.commands._common import (
     resolve_story,
     write_output,
 )
+from crossroads.tui.commands._remote import add_local_option, mirror_story, open_mirror
 
 
 def register(sub: Any) -> None:
@@ -47,11 +48,30 @@ def register(sub: Any) -> None:
                    help="the HTML's themes section reads what this learner may see (default: "
                    "only reflections shared with the whole bank); never private ones")
     add_cohort_options(p)
+    add_local_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the report and write it."""
+    mirror = open_mirror(args)
+    if mirror is not None:
+        if args.reader is not None:
+            raise UsageError("--as is for a local bank; through a cohort server the themes "
+                             "read what you may see (add --local to read a local bank)")
+        with mirror:
+            code = mirror.cohort(args.cohort)
+            assert code is not None
+            story = mirror_story(mirror, code, args.story)
+            report = analyse(mirror.bank, story, code, args.min_group)
+            themes = None
+            if args.html is not None:
+                from crossroads.engine.reflections.prompts import prompt_themes
+
+                themes = prompt_themes(mirror.bank, story.id,
+                                       [p.prompt for p in report.reflections], code,
+                                       mirror.reader)
+        return _write(args, report, story, themes, None)
     bank = open_bank(args.bank)
     themes = None
     try:
@@ -66,6 +86,12 @@ def run(args: argparse.Namespace) -> int:
                                    args.cohort, args.reader)
     finally:
         bank.close()
+    return _write(args, report, story, themes, args.reader)
+
+
+def _write(args: argparse.Namespace, report: Any, story: Any, themes: Any,
+           reader: str | None) -> int:
+    """Write the report in the format asked for."""
     if args.json:
         from crossroads.engine.export.json import render_json
 
@@ -79,6 +105,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from crossroads.engine.export.html import render_html
 
-    if write_output(args.html, render_html(report, story, themes, args.reader)) is not None:
+    if write_output(args.html, render_html(report, story, themes, reader)) is not None:
         print(f"wrote {args.html}")
     return 0

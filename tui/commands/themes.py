@@ -35,6 +35,7 @@ from crossroads.tui.commands._common import (
     story_id,
 )
 from crossroads.tui.commands._common import printable as _plain
+from crossroads.tui.commands._remote import add_local_option, open_mirror
 
 
 def register(sub: Any) -> None:
@@ -55,6 +56,7 @@ def register(sub: Any) -> None:
     p.add_argument("--prompt", metavar="ID", help="only this reflection prompt")
     p.add_argument("--as", dest="reader", metavar="NAME", help="read as this learner")
     add_bank_option(p)
+    add_local_option(p)
     p.add_argument("--seed", type=int, default=0, help="grouping seed (default 0)")
     p.add_argument("--json", action="store_true", help="print the themes as JSON")
     p.set_defaults(func=run)
@@ -87,13 +89,25 @@ def run(args: argparse.Namespace) -> int:
     """Read, group and print."""
     from crossroads.tui.progress import progress_bar
 
-    with open_bank(args.bank) as bank:
-        story = _story(bank, args.cohort, args.story)
-        if args.reader is not None and bank.learner(args.reader, create=False) is None:
-            raise UsageError(f"no learner named {args.reader!r} in the bank at {bank.url}")
-        reflections = list(
-            visible_reflections(bank, story, args.prompt, args.reader, cohort=args.cohort)
-        )
+    mirror = open_mirror(args)
+    if mirror is not None:
+        if args.reader is not None:
+            raise UsageError("--as is for a local bank; through a cohort server you read what "
+                             "you may see (add --local to read a local bank)")
+        with mirror:
+            cohort = mirror.cohort(args.cohort) if args.cohort is not None else None
+            story = _story(mirror.bank, cohort, args.story)
+            reflections = list(visible_reflections(mirror.bank, story, args.prompt,
+                                                   mirror.reader, cohort=cohort))
+            args.reader = "you"
+    else:
+        with open_bank(args.bank) as bank:
+            story = _story(bank, args.cohort, args.story)
+            if args.reader is not None and bank.learner(args.reader, create=False) is None:
+                raise UsageError(f"no learner named {args.reader!r} in the bank at {bank.url}")
+            reflections = list(
+                visible_reflections(bank, story, args.prompt, args.reader, cohort=args.cohort)
+            )
     with progress_bar("finding themes") as bar:
         report = find_themes(reflections, seed=args.seed, progress=bar)
     if args.json:

@@ -183,7 +183,8 @@ class PlayScreen(Screen[None]):
             prompt = s.current.reflect
             assert prompt is not None
             self.app.push_screen(
-                ReflectionScreen(s.render(prompt.prompt), prompt.required, self.in_cohort),
+                ReflectionScreen(s.render(prompt.prompt), prompt.required, self.in_cohort,
+                                 getattr(self.player.store, "audience", None)),
                 self._reflected,
             )
         elif pending == "ending":

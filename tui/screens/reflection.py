@@ -41,9 +41,15 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
         Binding("ctrl+d", "dismiss_nudge", "Hide hint", show=False, priority=True),
     ]
 
-    def __init__(self, prompt: str, required: bool = False, in_cohort: bool = False) -> None:
-        """Ask ``prompt``; "my cohort" is offered only ``in_cohort`` (played in a cohort)."""
+    def __init__(self, prompt: str, required: bool = False, in_cohort: bool = False,
+                 audience: dict[str, str] | None = None) -> None:
+        """Ask ``prompt``; "my cohort" is offered only ``in_cohort`` (played in a cohort).
+
+        ``audience``: who can read a reflection of each visibility, in words (a cohort server
+        says, e.g. "your cohort: 4 people and your facilitator"); shown under the choice.
+        """
         super().__init__()
+        self.audience = audience
         self.prompt = prompt
         self.required = required
         self.visibilities: tuple[Visibility, ...] = tuple(
@@ -64,6 +70,8 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
                     for v in self.visibilities:
                         yield RadioButton(VISIBILITY_LABELS[v], value=v == "private", name=v)
                 yield Checkbox("Anonymous", id="reflection-anonymous")
+            if self.audience:
+                yield Static(self._readers("private"), id="reflection-audience")
             yield Static(id="reflection-nudge")
             with Horizontal(id="reflection-buttons"):
                 yield Button("Submit (ctrl+s)", id="submit", variant="primary")
@@ -84,6 +92,15 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
         self.query_one("#reflection-words", Static).update(
             Content(f"{n} word{'' if n == 1 else 's'}")
         )
+
+    def _readers(self, visibility: Visibility) -> Content:
+        assert self.audience is not None
+        return Content(f"Who will be able to read it: {self.audience.get(visibility, visibility)}")
+
+    @on(RadioSet.Changed)
+    def _audience(self) -> None:
+        if self.audience:
+            self.query_one("#reflection-audience", Static).update(self._readers(self.visibility))
 
     @property
     def visibility(self) -> Visibility:
