@@ -144,6 +144,15 @@ def _cases() -> Iterator[Case]:
     yield _case("serve", "--port", "0", "--bank", good)
     yield _case("server-role", "create", "srv", "--bank", good)
     yield _case("server-role", "create", "srv", "--bank", "postgresql://nobody@127.0.0.1:1/x")
+    # the cohort server's client: a server that is not there, no login, a config it cannot write
+    down = "http://127.0.0.1:1"
+    yield _case("join", down, "CODE")
+    yield _case("join", "not a url", "CODE")
+    yield _case("login", down, stdin=b"crf_not-a-token\n")
+    yield _case("login", down)
+    yield _case("logout", must_fail=False)  # not signed in: says so
+    yield _case("forget-me", "--yes")
+    yield _case("cohort", "create", "Team", "--server", down, "--invite", "2")
     # the language server: garbage and a malformed message from the editor, then end of input
     yield _case("lsp", stdin=GARBAGE, must_fail=False)
     yield _case("lsp", stdin=b'Content-Length: 5\r\n\r\n{"a":', must_fail=False)
@@ -181,8 +190,10 @@ def _run(case: Case, work: Path, home: Path) -> subprocess.CompletedProcess[str]
     args = [a.replace("{w}", str(work)) for a in case.args]
     prefix = _AS_OWNER if _ROOT and case.read_only else []
     home_dir = case.home.replace("{w}", str(work)) or str(home)
-    env = {**os.environ, "CROSSROADS_HOME": home_dir, "COLUMNS": "100"}
-    env.pop("CROSSROADS_BANK", None)
+    env = {**os.environ, "CROSSROADS_HOME": home_dir, "COLUMNS": "100",
+           "CROSSROADS_CONFIG": str(home / "config")}  # never the person's own login
+    for name in ("CROSSROADS_BANK", "CROSSROADS_TOKEN"):
+        env.pop(name, None)
     return subprocess.run(
         [*prefix, sys.executable, "-m", "crossroads", *args],
         cwd=ROOT, input=case.stdin.decode("latin-1"), capture_output=True, text=True,
