@@ -11,8 +11,8 @@ from typing import Any
 from crossroads.engine.bank import Bank, open_bank
 from crossroads.engine.diagnostics import BankError, UsageError
 from crossroads.engine.files import describe, open_atomic
+from crossroads.engine.terminal_text import json_safe, one_line, terminal_safe
 from crossroads.tui.commands._common import add_bank_option, story_id
-from crossroads.tui.commands._common import printable as _plain
 
 
 def register(sub: Any) -> None:
@@ -72,7 +72,7 @@ def _story_id(arg: str | None) -> str | None:
 
 
 def _dump(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 # ---------------------------------------------------------------------- list
@@ -109,7 +109,7 @@ def _list_counts(bank: Bank, as_json: bool) -> int:
     if as_json:
         _dump({"bank": bank.url, "schema": bank.schema_version(), "counts": counts})
         return 0
-    print(f"story bank {_plain(bank.url)} (schema {bank.schema_version()})")
+    print(f"story bank {one_line(bank.url)} (schema {bank.schema_version()})")
     for table, n in counts.items():
         print(f"  {table:<13}{n:>10}")
     return 0
@@ -118,7 +118,7 @@ def _list_counts(bank: Bank, as_json: bool) -> int:
 def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
     if not rows:
         return
-    cells = [[_plain("" if r[c] is None else str(r[c])) for c in columns] for r in rows]
+    cells = [[one_line("" if r[c] is None else str(r[c])) for c in columns] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
     print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for row in cells:
@@ -138,9 +138,9 @@ def run_search(args: argparse.Namespace) -> int:
                 "visibility": r.visibility, "mine": r.mine} for r in found])
         return 0
     for r in found:
-        who = "anonymous" if r.author is None else _plain(r.author)
+        who = "anonymous" if r.author is None else one_line(r.author)
         print(f"— {who}, {r.created[:16].replace('T', ' ')} ({r.visibility})")
-        print(_plain(r.text).strip())
+        print(terminal_safe(r.text).strip())
         print()
     print(f"{len(found)} reflection{'' if len(found) == 1 else 's'} found")
     return 0
@@ -158,7 +158,7 @@ def run_export(args: argparse.Namespace) -> int:
             return 0
         with open_atomic(args.file) as fh:
             n = _write_lines(fh, records)
-    print(f"exported {n} records to {_plain(args.file)}")
+    print(f"exported {n} records to {one_line(args.file)}")
     return 0
 
 
@@ -216,8 +216,8 @@ def run_forget(args: argparse.Namespace) -> int:
         if bank.learner(args.learner, create=False) is None:
             raise BankError(f"no learner named {args.learner!r} in this story bank")
         if not args.yes and sys.stdin.isatty():
-            answer = input(f"Erase every record of {_plain(args.learner)!r} from "
-                           f"{_plain(bank.url)}? This cannot be undone. [y/N] ")
+            answer = input(f"Erase every record of {one_line(args.learner)!r} from "
+                           f"{one_line(bank.url)}? This cannot be undone. [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 print("nothing erased")
                 return 1
@@ -227,5 +227,5 @@ def run_forget(args: argparse.Namespace) -> int:
         return 0
     for table, n in removed.items():
         print(f"  {table:<13}{n:>7} removed")
-    print(f"forgot {_plain(args.learner)}: {sum(removed.values())} records erased")
+    print(f"forgot {one_line(args.learner)}: {sum(removed.values())} records erased")
     return 0

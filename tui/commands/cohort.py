@@ -9,6 +9,8 @@ from typing import Any
 
 from crossroads.engine.bank import open_bank
 from crossroads.engine.cohort import cohort_view
+from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.terminal_text import json_safe
 from crossroads.tui.commands._common import (
     COHORT_HELP,
     STORY_HELP,
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         story = resolve_story(bank, args.code, args.story)
         if args.json:
             view = cohort_view(bank, story, args.code, learner, args.min_group)
-            json.dump({
+            text = json.dumps({
                 "format": "crossroads-cohort-view/1",
                 "learner": learner,
                 "report": view.report.to_json(),
@@ -62,9 +64,12 @@ def run(args: argparse.Namespace) -> int:
                 "parted": {m.learner: dict(zip(("alike", "scene"), view.me.diverges_from(m),
                                                strict=True))
                            for m in view.mates} if view.me is not None else {},
-            }, sys.stdout, indent=2, ensure_ascii=False)
-            print()
+            }, indent=2, ensure_ascii=False)
+            print(json_safe(text))
             return 0
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise UsageError("cohort: the comparison is a full-screen view and needs a terminal; "
+                             "add --json for the same view as JSON")
         from crossroads.tui.screens.cohort import CohortApp
 
         CohortApp(bank, story, args.code, learner, args.min_group).run()
