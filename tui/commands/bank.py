@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.bank.names import admit_learner
 from crossroads.engine.diagnostics import BankError, UsageError
 from crossroads.engine.files import describe, open_atomic
 from crossroads.engine.terminal_text import json_safe, one_line, terminal_safe
@@ -131,7 +132,8 @@ def run_search(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     with open_bank(args.bank) as bank:
-        found = bank.search(args.text, reader=args.reader, story_id=_story_id(args.story),
+        reader = None if args.reader is None else admit_learner(bank, args.reader)
+        found = bank.search(args.text, reader=reader, story_id=_story_id(args.story),
                             prompt_id=args.prompt, limit=args.limit)
     if args.json:
         _dump([{"id": r.id, "text": r.text, "author": r.author, "created": r.created,

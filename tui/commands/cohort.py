@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from crossroads.engine.bank import open_bank
+from crossroads.engine.bank.names import admit_learner
 from crossroads.engine.cohort import cohort_view
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.terminal_text import json_safe
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     learner = args.learner or default_learner()
     bank = open_bank(args.bank)
     try:
+        learner = admit_learner(bank, learner)
         require_cohort(bank, args.code)
         story = resolve_story(bank, args.code, args.story)
         if args.json:
