@@ -104,7 +104,8 @@ class Journal:
                 except BankUnavailable:
                     raise
                 except BankError:
-                    with self.rejected.open("ab") as fh:
+                    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+                    with open(os.open(self.rejected, flags, 0o600), "ab") as fh:
                         fh.write(raw.rstrip(b"\n") + b"\n")
                         fh.flush()
                         os.fsync(fh.fileno())

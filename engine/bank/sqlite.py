@@ -9,6 +9,7 @@ managed here.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
@@ -62,6 +63,38 @@ def _error(err: sqlite3.Error, where: str) -> BankError:
     return BankError(f"the story bank {where} failed: {text}")
 
 
+def _create_private_or_check(path: Path, url: str) -> None:
+    """Create a new bank file with mode 0600 (SQLite gives its ``-wal`` and ``-shm`` files the
+    same mode); refuse an existing file of zero bytes, which is a truncated bank, not a new one.
+
+    A zero-byte file another process has just created gets a moment to become a bank first.
+
+    Raises:
+        BankError: the file exists, is empty and stays empty.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # sqlite3.connect reports it
+    else:
+        os.close(fd)
+        return
+    deadline = time.monotonic() + 2.0
+    while True:
+        try:
+            if path.stat().st_size > 0 or Path(f"{path}-wal").exists():
+                return
+        except OSError:
+            return
+        if time.monotonic() > deadline:
+            raise BankError(f"the story bank {url} is an empty file (0 bytes): it was truncated "
+                            "or never written; restore it from a backup, or remove it to start "
+                            "a new, empty bank")
+        time.sleep(0.05)
+
+
 class SQLiteBank(SqlBank):
     """The story bank in one SQLite file."""
 
@@ -79,6 +112,7 @@ class SQLiteBank(SqlBank):
         self._lock = threading.RLock()
         if self.path.is_dir():
             raise BankError(f"the story bank {self.url} is a folder, not a file")
+        _create_private_or_check(self.path, self.url)
         try:
             self._conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
