@@ -87,6 +87,10 @@ class SqlBank(Bank):
         when the text has no searchable words. Given the story (and prompt), the full-text
         index itself narrows the search to it, so the cost follows the prompt, not the bank."""
 
+    erasure_note: str | None = None
+    """After :meth:`forget`: why the erased text may still be on disk (e.g. another process
+    holds the SQLite bank open), else None."""
+
     def _after_forget(self) -> None:
         """Purge what deleted rows may leave behind (indexes, free pages)."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from crossroads.engine.bank.base import BankUnavailable
-from crossroads.engine.bank.migrations import LATEST
+from crossroads.engine.bank.migrations import _SQLITE_SCOPE, LATEST
 from crossroads.engine.bank.sql import SqlBank, Tx
 from crossroads.engine.diagnostics import BankError
 
@@ -208,12 +208,24 @@ class SQLiteBank(SqlBank):
                 [query])
 
     def _after_forget(self) -> None:
-        """Merge the full-text index (dropping the forgotten entries) and empty the WAL."""
+        """Rebuild the full-text index from the reflections left (no token of the forgotten
+        text stays in it), then copy the WAL into the file and truncate it; when another
+        process holds the bank open and the WAL cannot be emptied, :attr:`erasure_note` says
+        so."""
+        self.erasure_note = None
+        with self._write() as tx:
+            tx.run("INSERT INTO reflections_fts(reflections_fts) VALUES ('delete-all')")
+            tx.run("INSERT INTO reflections_fts(rowid, text, scope) SELECT rid, "
+                   f"coalesce(text, ''), {_SQLITE_SCOPE.format(r='reflections')} "
+                   "FROM reflections")
+            tx.run("INSERT INTO reflections_fts(reflections_fts) VALUES ('optimize')")
         with self._lock:
             try:
-                self._conn.execute(
-                    "INSERT INTO reflections_fts(reflections_fts) VALUES ('optimize')"
-                )
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy, log, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             except sqlite3.Error as err:
                 raise _error(err, self.url) from err
+        if busy or log > 0:
+            self.erasure_note = (
+                f"another program has the story bank {self.url} open, so its write-ahead log "
+                f"({self.url}-wal) could not be emptied and may still hold the erased text; "
+                "close every Crossroads using it and run 'crossroads bank forget' again")

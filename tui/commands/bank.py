@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.bank.journal import Journal, forget_in_journal, journal_path
 from crossroads.engine.bank.names import admit_learner
 from crossroads.engine.diagnostics import BankError, UsageError
 from crossroads.engine.files import describe, open_atomic
@@ -224,8 +225,13 @@ def run_forget(args: argparse.Namespace) -> int:
                 print("nothing erased")
                 return 1
         removed = bank.forget(args.learner)
+        note = getattr(bank, "erasure_note", None)
+        journal = Journal(journal_path(bank.url))
+    removed["journal"] = forget_in_journal(journal, args.learner)
+    if note:
+        print(f"warning: {one_line(note)}", file=sys.stderr)
     if args.json:
-        _dump({"learner": args.learner, "removed": removed})
+        _dump({"learner": args.learner, "removed": removed, "complete": note is None})
         return 0
     for table, n in removed.items():
         print(f"  {table:<13}{n:>7} removed")
