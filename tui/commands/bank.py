@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.bank.bundle_check import check_record
 from crossroads.engine.bank.journal import Journal, forget_in_journal, journal_path
 from crossroads.engine.bank.names import admit_learner
 from crossroads.engine.diagnostics import BankError, UsageError
@@ -183,18 +184,24 @@ def _read_lines(name: str, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
             raise BankError(f"{name}:{number}: not a JSON line ({err.msg})") from err
         if not isinstance(record, dict):
             raise BankError(f"{name}:{number}: each line must be a JSON object")
+        try:
+            check_record(record)
+        except BankError as err:
+            raise BankError(f"{name}:{number}: {err.message}") from None
         yield record
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Add the bundle's new records; report what was added and skipped."""
     with open_bank(args.bank) as bank:
+        # every line is read and checked before the bank is written to
         if args.file == "-":
-            counts = bank.import_records(_read_lines("<stdin>", iter(sys.stdin)))
+            counts = bank.import_records(list(_read_lines("<stdin>", iter(sys.stdin))))
         else:
             try:
                 with open(args.file, encoding="utf-8") as fh:
-                    counts = bank.import_records(_read_lines(args.file, iter(fh)))
+                    records = list(_read_lines(args.file, iter(fh)))
+                counts = bank.import_records(records)
             except OSError as err:
                 raise UsageError(describe(err, args.file)) from err
             except UnicodeDecodeError as err:
