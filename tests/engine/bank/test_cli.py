@@ -95,7 +95,8 @@ def test_forget_reports_what_it_removed(filled: Bank, bank_url: str,
     code, out, _ = run(capsys, "bank", "forget", "ana", "--bank", bank_url, "--json")
     assert code == 0
     assert json.loads(out)["removed"] == {"reflections": 2, "checkins": 0, "steps": 0,
-                                          "playthroughs": 1, "memberships": 1, "learners": 1}
+                                          "playthroughs": 1, "memberships": 1, "learners": 1,
+                                          "journal": 0}
     code, out, err = run(capsys, "bank", "forget", "ana", "--bank", bank_url)
     assert code == 1 and err.strip() == "no learner named 'ana' in this story bank"
 
