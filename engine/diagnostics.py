@@ -49,6 +49,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from crossroads.engine.terminal_text import one_line
+
 Severity = Literal["error", "warning", "info"]
 
 #: Stable diagnostic codes and their short names. Codes never change meaning once shipped.
@@ -212,7 +214,7 @@ class Diagnostic:
         text = f"{self.file}:{self.line}:{self.col}: {self.code} {self.severity}: {self.message}"
         if self.hint:
             text += f" — {self.hint}"
-        return text
+        return one_line(text)
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-ready mapping of every field plus the code's name."""

@@ -36,18 +36,21 @@ def describe(err: OSError, path: str | os.PathLike[str] | None = None) -> str:
 
 @overload
 def open_atomic(
-    path: str | os.PathLike[str], mode: Literal["w"] = "w", *, fsync_folder: bool = False
+    path: str | os.PathLike[str], mode: Literal["w"] = "w", *, fsync_folder: bool = False,
+    private: bool = False,
 ) -> contextlib.AbstractContextManager[IO[str]]: ...
 
 
 @overload
 def open_atomic(
-    path: str | os.PathLike[str], mode: Literal["wb"], *, fsync_folder: bool = False
+    path: str | os.PathLike[str], mode: Literal["wb"], *, fsync_folder: bool = False,
+    private: bool = False,
 ) -> contextlib.AbstractContextManager[IO[bytes]]: ...
 
 
 def open_atomic(
-    path: str | os.PathLike[str], mode: Literal["w", "wb"] = "w", *, fsync_folder: bool = False
+    path: str | os.PathLike[str], mode: Literal["w", "wb"] = "w", *, fsync_folder: bool = False,
+    private: bool = False,
 ) -> contextlib.AbstractContextManager[IO[str]] | contextlib.AbstractContextManager[IO[bytes]]:
     """A file to write (text as UTF-8, or bytes) that replaces ``path`` only when the block ends
     without an exception; otherwise ``path`` is untouched and the temporary file removed.
@@ -56,15 +59,19 @@ def open_atomic(
         path: the file to write; its folder must exist.
         mode: ``"w"`` (UTF-8 text) or ``"wb"`` (bytes).
         fsync_folder: also flush the folder, so the rename itself survives a power cut.
+        private: the file is the user's alone (0600: saves, caches), whatever it was before;
+            otherwise it keeps the old file's permissions, else the umask's.
 
     Raises:
         OutputError: the file cannot be written (``path: reason``).
     """
-    return _atomic(Path(path), mode, fsync_folder)
+    return _atomic(Path(path), mode, fsync_folder, private)
 
 
 @contextlib.contextmanager
-def _atomic(path: Path, mode: str, fsync_folder: bool) -> Iterator[Any]:  # IO[str] or IO[bytes]
+def _atomic(  # yields IO[str] or IO[bytes]
+    path: Path, mode: str, fsync_folder: bool, private: bool = False
+) -> Iterator[Any]:
     if path.is_dir():
         raise OutputError(f"{path}: is a folder, not a file")
     folder = path.parent
@@ -82,8 +89,9 @@ def _atomic(path: Path, mode: str, fsync_folder: bool) -> Iterator[Any]:  # IO[s
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, _mode_for(path))
+        if not private:  # mkstemp made it 0600
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
@@ -137,13 +145,16 @@ def write_text(path: str | os.PathLike[str], text: str, *, fsync_folder: bool = 
     return Path(path)
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes, *, fsync_folder: bool = False) -> Path:
-    """Write ``data`` to ``path`` atomically; return the path.
+def write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, fsync_folder: bool = False,
+    private: bool = False,
+) -> Path:
+    """Write ``data`` to ``path`` atomically (``private``: mode 0600); return the path.
 
     Raises:
         OutputError: the file cannot be written (``path: reason``).
     """
-    with open_atomic(path, "wb", fsync_folder=fsync_folder) as fh:
+    with open_atomic(path, "wb", fsync_folder=fsync_folder, private=private) as fh:
         fh.write(data)
     return Path(path)
 

@@ -22,6 +22,7 @@ from typing import Literal
 from crossroads.engine.diagnostics import CrossroadsError
 from crossroads.engine.lenient import GraphProblems, graph_problems
 from crossroads.engine.model import Story
+from crossroads.engine.terminal_text import one_line
 
 Format = Literal["mermaid", "dot", "svg"]
 
@@ -91,9 +92,10 @@ def _missing_edges(story: Story) -> list[tuple[str, str, str, bool]]:
 
 
 def _mermaid_text(text: str) -> str:
-    """Escape text for a quoted Mermaid label (entity codes; no markup)."""
+    """Escape text for a quoted Mermaid label (entity codes; no markup; one line, nothing a
+    terminal obeys)."""
     out = []
-    for ch in text:
+    for ch in one_line(text, " "):
         if ch == '"':
             out.append("#quot;")
         elif ch in "<>&#`|{}[]()":
@@ -162,7 +164,7 @@ def to_mermaid(story: Story) -> str:
 
 def _dot_text(text: str) -> str:
     """Escape text for a double-quoted DOT string."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return one_line(text, " ").replace("\\", "\\\\").replace('"', '\\"')
 
 
 def to_dot(story: Story) -> str:

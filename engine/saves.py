@@ -70,7 +70,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         OutputError: the save cannot be written (``path: reason``).
     """
     make_folder(path.parent)
-    write_bytes(path, data, fsync_folder=True)
+    write_bytes(path, data, fsync_folder=True, private=True)  # the learner's alone
 
 
 class FileSessionStore:

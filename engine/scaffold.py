@@ -117,6 +117,10 @@ scenes:
 """
 
 
+MAX_NEW_ID = 100
+"""The longest id ``crossroads new`` accepts (file systems allow 255 bytes per file name)."""
+
+
 def check_story_id(story_id: str) -> str:
     """Return ``story_id`` when it is a valid story id.
 
@@ -124,6 +128,9 @@ def check_story_id(story_id: str) -> str:
         UsageError: the id is empty or has characters other than letters, digits, ``_``,
             ``-`` and ``.`` (or starts with ``-`` or ``.``).
     """
+    if len(story_id) > MAX_NEW_ID:
+        raise UsageError(f"a story id of {len(story_id)} characters is too long: at most "
+                         f"{MAX_NEW_ID} (it names the file; e.g. 'first-week')")
     if not STORY_ID.match(story_id):
         raise UsageError(
             f"{story_id!r} is not a valid story id: use letters, digits, '-', '_' and '.', "

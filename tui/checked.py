@@ -6,7 +6,9 @@ everything else the player does; so once a file's exact bytes have validated wit
 validated story is cached under the data folder — as its pydantic dump and content hash, in a file
 named after those bytes' hash and the validating code's version — and the next start builds the
 plain form the player plays (:class:`~crossroads.engine.playable.PlayStory`) from that dump,
-importing neither the YAML parser, the validator nor pydantic.
+importing neither the YAML parser, the validator nor pydantic. Entries are the user's alone (mode
+0600) and the cache holds at most :data:`CACHE_LIMIT` bytes: past it, the least recently used
+entries are removed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ from crossroads.engine.playable import PlayStory
 if TYPE_CHECKING:
     from crossroads.engine.check import FileReport
     from crossroads.engine.model import Story
+
+CACHE_LIMIT = 64 * 1024 * 1024
+"""The most the cache of checked stories holds, in bytes; the oldest entries go first."""
+LIMIT_ENV = "CROSSROADS_CACHE_LIMIT"
+"""Overrides :data:`CACHE_LIMIT` (bytes)."""
 
 _ENGINE = Path(__file__).resolve().parent.parent / "engine"
 _VALIDATING = ("validate.py", "loader.py", "model.py", "expressions.py", "templates.py",
@@ -51,8 +58,12 @@ def cached_story(path: Path) -> PlayStory | None:
     errors; else None. Nothing is parsed or validated: the story is rebuilt from the cache.
     """
     try:
-        entry = json.loads(_marker(path.read_bytes()).read_text(encoding="utf-8"))
-        return PlayStory.from_data(entry["story"], entry["hash"])
+        marker = _marker(path.read_bytes())
+        entry = json.loads(marker.read_text(encoding="utf-8"))
+        story = PlayStory.from_data(entry["story"], entry["hash"])
+        with contextlib.suppress(OSError):
+            os.utime(marker)  # used now: evicted last
+        return story
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # not cached (or an unreadable cache entry): validate
 
@@ -64,11 +75,43 @@ def _remember(data: bytes, story: Story) -> None:
     tmp = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the user's alone
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False))
         os.replace(tmp, marker)
     except OSError:  # a read-only data folder only costs start-up time
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        return
+    evict(marker.parent, keep=marker)
+
+
+def evict(folder: Path, limit: int | None = None, keep: Path | None = None) -> int:
+    """Remove the oldest cache entries (by last use) until the folder holds at most ``limit``
+    bytes (default :data:`CACHE_LIMIT`, or ``$CROSSROADS_CACHE_LIMIT``); ``keep`` goes last.
+    Return how many were removed."""
+    if limit is None:
+        try:
+            limit = int(os.environ.get(LIMIT_ENV, "") or CACHE_LIMIT)
+        except ValueError:
+            limit = CACHE_LIMIT
+    entries: list[tuple[float, int, Path]] = []
+    with contextlib.suppress(OSError):
+        for item in os.scandir(folder):
+            with contextlib.suppress(OSError):
+                st = item.stat(follow_symlinks=False)
+                entries.append((float("inf") if keep is not None and item.path == str(keep)
+                                else st.st_mtime, st.st_size, Path(item.path)))
+    total = sum(size for _, size, _ in entries)
+    removed = 0
+    for _, size, path in sorted(entries, key=lambda e: e[0]):
+        if total <= limit:
+            break
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
+        total -= size
+    return removed
 
 
 def check_story_file(path: Path) -> FileReport:

@@ -108,8 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         return int(args.func(args))
     except CrossroadsError as err:
+        from crossroads.engine.terminal_text import one_line
+
         for line in err.lines():
-            print(line, file=sys.stderr)
+            print(one_line(line), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         return 130
@@ -123,8 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as err:
         from crossroads.engine.files import describe
+        from crossroads.engine.terminal_text import one_line
 
-        text = describe(err)
+        text = one_line(describe(err))
         print(text if err.filename is not None else f"crossroads: {text}", file=sys.stderr)
         return 1
 

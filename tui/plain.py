@@ -23,8 +23,9 @@ from crossroads.engine.diagnostics import SaveError
 from crossroads.engine.records import VISIBILITIES, ReflectionReader, Visibility
 from crossroads.engine.runtime import Session
 from crossroads.engine.saves import SessionStore
+from crossroads.engine.terminal_text import one_line, terminal_safe
 from crossroads.tui import flow
-from crossroads.tui.plain_text import markdown_to_text, safe
+from crossroads.tui.plain_text import markdown_to_text
 
 INPUT_ENDED = 3
 """Exit code when standard input ends before an ending (progress is saved first)."""
@@ -60,11 +61,11 @@ class PlainPlayer:
     # ------------------------------------------------------------------ io
     def say(self, text: str = "") -> None:
         """Print a line of the story."""
-        print(safe(text), file=self.out, flush=True)
+        print(terminal_safe(text), file=self.out, flush=True)
 
     def note(self, text: str) -> None:
         """Print a status line (standard error)."""
-        print(safe(text), file=self.err, flush=True)
+        print(terminal_safe(text), file=self.err, flush=True)
 
     def ask(self, prompt: str) -> str:
         """Print a prompt and read one line (without its newline).
@@ -72,14 +73,14 @@ class PlainPlayer:
         Raises:
             _EndOfInput: standard input ended.
         """
-        print(safe(prompt), end="", file=self.out, flush=True)
+        print(terminal_safe(prompt), end="", file=self.out, flush=True)
         line = self.inp.readline()
         if not line:
             print(file=self.out, flush=True)
             raise _EndOfInput
         answer = line.rstrip("\r\n")
         if not self.inp.isatty():  # scripted: echo the answer so the transcript reads well
-            print(safe(answer), file=self.out, flush=True)
+            print(terminal_safe(answer), file=self.out, flush=True)
         return answer
 
     # ------------------------------------------------------------------ flow
@@ -273,7 +274,7 @@ class PlainPlayer:
         if not shared:
             self.say("Nobody has shared a story here yet.")
         for item in shared:
-            self.say(f"--- {item.author or 'anonymous'}, {item.created[:10]}")
+            self.say(f"--- {one_line(item.author or 'anonymous')}, {item.created[:10]}")
             self.say(item.text)
         self.say()
 

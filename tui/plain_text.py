@@ -13,9 +13,9 @@ symbols, so :func:`markdown_to_text` keeps only the words. It parses with markdo
 * emphasis, strong, strikethrough and inline code as their text, links as their text, images as
   their description, table rows as their cells separated by commas.
 
-:func:`safe` removes terminal control characters (C0 and C1, except newline and tab) from any
-text about to be printed, so neither a story nor another learner's shared reflection can move the
-cursor, change colours or retitle the terminal.
+Its input and output go through :func:`crossroads.engine.terminal_text.terminal_safe`, so neither
+a story nor another learner's shared reflection can move the cursor, change colours or retitle
+the terminal.
 """
 
 from __future__ import annotations
@@ -25,11 +25,8 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # a whole CSI sequence (colours, cursor moves)
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # a whole OSC sequence (window title, links)
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # any other C0 or C1 control, DEL
-)
+from crossroads.engine.terminal_text import terminal_safe
+
 _SPACE = re.compile(r"[ \t]+")
 _parser: MarkdownIt | None = None
 
@@ -39,11 +36,6 @@ def _md() -> MarkdownIt:
     if _parser is None:
         _parser = MarkdownIt("gfm-like", {"html": False})
     return _parser
-
-
-def safe(text: str) -> str:
-    """``text`` without terminal control characters (newlines and tabs stay)."""
-    return _CONTROL.sub("", text)
 
 
 def _inline(children: list[Token] | None) -> str:
@@ -70,7 +62,7 @@ def markdown_to_text(text: str) -> str:
     marker = ""
     cells: list[str] | None = None
     fresh = True  # the next line starts a paragraph, a list or a table (a blank line before it)
-    for token in _md().parse(safe(text)):  # and again at the end: entities such as &#27;
+    for token in _md().parse(terminal_safe(text)):  # and again at the end: entities such as &#27;
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
             fresh = fresh or not numbers
@@ -108,4 +100,4 @@ def markdown_to_text(text: str) -> str:
         if out:
             out.append("\n" if follows else "\n\n")
         out.append(words)
-    return safe("".join(out))
+    return terminal_safe("".join(out))

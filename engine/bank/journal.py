@@ -104,7 +104,8 @@ class Journal:
                 except BankUnavailable:
                     raise
                 except BankError:
-                    with self.rejected.open("ab") as fh:
+                    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+                    with open(os.open(self.rejected, flags, 0o600), "ab") as fh:
                         fh.write(raw.rstrip(b"\n") + b"\n")
                         fh.flush()
                         os.fsync(fh.fileno())
@@ -119,3 +120,43 @@ def _parse(raw: bytes) -> Batch | None:
         return Batch.from_json(json.loads(raw))
     except (ValueError, TypeError):
         return None
+
+
+def forget_in_journal(journal: Journal, learner: str) -> int:
+    """Erase the learner's batches from the journal and from its rejected file (rewritten in
+    place under the journal's lock); return how many were removed."""
+    removed = 0
+    with journal._locked() as fd:
+        data = os.pread(fd, os.fstat(fd).st_size, 0)
+        kept, n = _without(data, learner)
+        if n:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, kept, 0)
+            os.fsync(fd)
+        removed += n
+        try:
+            rejected = journal.rejected.read_bytes()
+        except FileNotFoundError:
+            return removed
+        kept, n = _without(rejected, learner)
+        if n:
+            fh = os.open(journal.rejected, os.O_WRONLY | os.O_TRUNC, 0o600)
+            try:
+                os.write(fh, kept)
+                os.fsync(fh)
+            finally:
+                os.close(fh)
+        removed += n
+    return removed
+
+
+def _without(data: bytes, learner: str) -> tuple[bytes, int]:
+    kept: list[bytes] = []
+    removed = 0
+    for raw in data.splitlines():
+        batch = _parse(raw)
+        if batch is not None and batch.learner == learner:
+            removed += 1
+        elif raw.strip():
+            kept.append(raw + b"\n")
+    return b"".join(kept), removed

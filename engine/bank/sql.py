@@ -13,6 +13,7 @@ Two parts live in modules of their own: who may read which reflection
 from __future__ import annotations
 
 import json
+import unicodedata
 import uuid
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
@@ -37,6 +38,7 @@ from crossroads.engine.bank.base import (
 )
 from crossroads.engine.bank.bundle import bundle_header, export_rows, import_bundle
 from crossroads.engine.bank.migrations import LATEST, MIGRATIONS, newer_message
+from crossroads.engine.bank.names import LookalikeGuard, normal_name
 from crossroads.engine.bank.tx import Tx, equal_filters
 from crossroads.engine.diagnostics import BankError
 from crossroads.engine.records import VISIBILITIES, SharedReflection
@@ -85,6 +87,10 @@ class SqlBank(Bank):
         when the text has no searchable words. Given the story (and prompt), the full-text
         index itself narrows the search to it, so the cost follows the prompt, not the bank."""
 
+    erasure_note: str | None = None
+    """After :meth:`forget`: why the erased text may still be on disk (e.g. another process
+    holds the SQLite bank open), else None."""
+
     def _after_forget(self) -> None:
         """Purge what deleted rows may leave behind (indexes, free pages)."""
 
@@ -102,10 +108,16 @@ class SqlBank(Bank):
         rows = tx.rows("SELECT id FROM learners WHERE name = ?", [name])
         if rows:
             return str(rows[0][0])
+        nfkc = unicodedata.normalize("NFKC", name).strip()
+        rows = tx.rows("SELECT id FROM learners WHERE name = ?", [nfkc]) if nfkc != name else []
+        if rows:
+            return str(rows[0][0])
         if not create:
             return None
-        if not name.strip():
-            raise BankError("a learner's display name cannot be empty")
+        name = normal_name(name)  # NFKC; no controls; not a look-alike of another learner
+        guard = self.__dict__.setdefault("_lookalikes", LookalikeGuard())
+        guard.check(tx, name)
+        guard.added(name)
         tx.run(
             "INSERT INTO learners (id, name, created) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [str(uuid.uuid4()), name, now()],

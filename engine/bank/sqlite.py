@@ -9,6 +9,7 @@ managed here.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from crossroads.engine.bank.base import BankUnavailable
-from crossroads.engine.bank.migrations import LATEST
+from crossroads.engine.bank.migrations import _SQLITE_SCOPE, LATEST
 from crossroads.engine.bank.sql import SqlBank, Tx
 from crossroads.engine.diagnostics import BankError
 
@@ -62,6 +63,38 @@ def _error(err: sqlite3.Error, where: str) -> BankError:
     return BankError(f"the story bank {where} failed: {text}")
 
 
+def _create_private_or_check(path: Path, url: str) -> None:
+    """Create a new bank file with mode 0600 (SQLite gives its ``-wal`` and ``-shm`` files the
+    same mode); refuse an existing file of zero bytes, which is a truncated bank, not a new one.
+
+    A zero-byte file another process has just created gets a moment to become a bank first.
+
+    Raises:
+        BankError: the file exists, is empty and stays empty.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # sqlite3.connect reports it
+    else:
+        os.close(fd)
+        return
+    deadline = time.monotonic() + 2.0
+    while True:
+        try:
+            if path.stat().st_size > 0 or Path(f"{path}-wal").exists():
+                return
+        except OSError:
+            return
+        if time.monotonic() > deadline:
+            raise BankError(f"the story bank {url} is an empty file (0 bytes): it was truncated "
+                            "or never written; restore it from a backup, or remove it to start "
+                            "a new, empty bank")
+        time.sleep(0.05)
+
+
 class SQLiteBank(SqlBank):
     """The story bank in one SQLite file."""
 
@@ -79,6 +112,7 @@ class SQLiteBank(SqlBank):
         self._lock = threading.RLock()
         if self.path.is_dir():
             raise BankError(f"the story bank {self.url} is a folder, not a file")
+        _create_private_or_check(self.path, self.url)
         try:
             self._conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -174,12 +208,24 @@ class SQLiteBank(SqlBank):
                 [query])
 
     def _after_forget(self) -> None:
-        """Merge the full-text index (dropping the forgotten entries) and empty the WAL."""
+        """Rebuild the full-text index from the reflections left (no token of the forgotten
+        text stays in it), then copy the WAL into the file and truncate it; when another
+        process holds the bank open and the WAL cannot be emptied, :attr:`erasure_note` says
+        so."""
+        self.erasure_note = None
+        with self._write() as tx:
+            tx.run("INSERT INTO reflections_fts(reflections_fts) VALUES ('delete-all')")
+            tx.run("INSERT INTO reflections_fts(rowid, text, scope) SELECT rid, "
+                   f"coalesce(text, ''), {_SQLITE_SCOPE.format(r='reflections')} "
+                   "FROM reflections")
+            tx.run("INSERT INTO reflections_fts(reflections_fts) VALUES ('optimize')")
         with self._lock:
             try:
-                self._conn.execute(
-                    "INSERT INTO reflections_fts(reflections_fts) VALUES ('optimize')"
-                )
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy, log, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             except sqlite3.Error as err:
                 raise _error(err, self.url) from err
+        if busy or log > 0:
+            self.erasure_note = (
+                f"another program has the story bank {self.url} open, so its write-ahead log "
+                f"({self.url}-wal) could not be emptied and may still hold the erased text; "
+                "close every Crossroads using it and run 'crossroads bank forget' again")

@@ -53,3 +53,12 @@ def test_default_dir_is_stories(
     monkeypatch.chdir(tmp_path)
     assert main(["new", "demo"]) == 0
     assert (tmp_path / "stories" / "demo.yaml").is_file()
+
+
+@pytest.mark.parametrize("length", [101, 300])
+def test_a_very_long_id_is_one_clean_line(length: int, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "a" * length, "--dir", str(tmp_path / "out")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1 and "too long" in err
+    assert not (tmp_path / "out").exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crossroads.tui.plain_text import markdown_to_text, safe
+from crossroads.tui.plain_text import markdown_to_text
 
 
 @pytest.mark.parametrize(
@@ -26,10 +26,3 @@ from crossroads.tui.plain_text import markdown_to_text, safe
 )
 def test_markdown_to_text(source: str, expected: str) -> None:
     assert markdown_to_text(source) == expected
-
-
-def test_safe_strips_controls_but_keeps_newlines_tabs_and_text() -> None:
-    assert safe("a\x1b[2J\x1b[31mb\x1b]0;title\x07c\x1b]8;;http://x\x1b\\d\r\x00\x9be\n\tf") == (
-        "abcde\n\tf"
-    )
-    assert safe("Ünïcødé — “quotes” ✓") == "Ünïcødé — “quotes” ✓"

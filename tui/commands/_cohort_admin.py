@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from crossroads.engine.diagnostics import UsageError
-from crossroads.tui.commands._common import STORY_HELP, add_output_option, printable, story_path
+from crossroads.engine.terminal_text import one_line as printable
+from crossroads.tui.commands._common import STORY_HELP, add_output_option, story_path
 
 ACTIONS = frozenset({"create", "list", "invite", "revoke", "erase"})
 """Words after ``cohort`` that name one of these actions rather than a cohort."""

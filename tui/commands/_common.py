@@ -8,7 +8,6 @@ One place, so every ``--help`` names things the same way (``STORY``, ``COHORT``,
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,9 +28,6 @@ BANK_HELP = ("the story bank: an SQLite file or a postgresql:// URL (default: $C
 
 COHORT_HELP = "the cohort's join code"
 """The help of every ``COHORT`` argument."""
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 # ---------------------------------------------------------------------- stories
 def shipped_story(arg: str) -> Path | None:
@@ -236,9 +232,3 @@ def write_output(target: str | Path | None, text: str) -> Path | None:
     from crossroads.engine.files import write_text
 
     return write_text(target, text)
-
-
-# ---------------------------------------------------------------------- terminal
-def printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters (escape sequences) made visible."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

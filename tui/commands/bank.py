@@ -9,10 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.bank.bundle_check import check_record
+from crossroads.engine.bank.journal import Journal, forget_in_journal, journal_path
+from crossroads.engine.bank.names import admit_learner
 from crossroads.engine.diagnostics import BankError, UsageError
 from crossroads.engine.files import describe, open_atomic
+from crossroads.engine.terminal_text import json_safe, one_line, terminal_safe
 from crossroads.tui.commands._common import add_bank_option, story_id
-from crossroads.tui.commands._common import printable as _plain
 
 
 def register(sub: Any) -> None:
@@ -75,7 +78,7 @@ def _story_id(arg: str | None) -> str | None:
 
 
 def _dump(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(json_safe(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 # ---------------------------------------------------------------------- list
@@ -112,7 +115,7 @@ def _list_counts(bank: Bank, as_json: bool) -> int:
     if as_json:
         _dump({"bank": bank.url, "schema": bank.schema_version(), "counts": counts})
         return 0
-    print(f"story bank {_plain(bank.url)} (schema {bank.schema_version()})")
+    print(f"story bank {one_line(bank.url)} (schema {bank.schema_version()})")
     for table, n in counts.items():
         print(f"  {table:<13}{n:>10}")
     return 0
@@ -121,7 +124,7 @@ def _list_counts(bank: Bank, as_json: bool) -> int:
 def _table(rows: list[dict[str, Any]], columns: list[str]) -> None:
     if not rows:
         return
-    cells = [[_plain("" if r[c] is None else str(r[c])) for c in columns] for r in rows]
+    cells = [[one_line("" if r[c] is None else str(r[c])) for c in columns] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
     print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
     for row in cells:
@@ -140,16 +143,17 @@ def run_search(args: argparse.Namespace) -> int:
         found = _search_server(args, login)
     else:
         with open_bank(args.bank) as bank:
-            found = bank.search(args.text, reader=args.reader, story_id=_story_id(args.story),
+            reader = None if args.reader is None else admit_learner(bank, args.reader)
+            found = bank.search(args.text, reader=reader, story_id=_story_id(args.story),
                                 prompt_id=args.prompt, limit=args.limit)
     if args.json:
         _dump([{"id": r.id, "text": r.text, "author": r.author, "created": r.created,
                 "visibility": r.visibility, "mine": r.mine} for r in found])
         return 0
     for r in found:
-        who = "anonymous" if r.author is None else _plain(r.author)
+        who = "anonymous" if r.author is None else one_line(r.author)
         print(f"— {who}, {r.created[:16].replace('T', ' ')} ({r.visibility})")
-        print(_plain(r.text).strip())
+        print(terminal_safe(r.text).strip())
         print()
     print(f"{len(found)} reflection{'' if len(found) == 1 else 's'} found")
     return 0
@@ -181,7 +185,7 @@ def run_export(args: argparse.Namespace) -> int:
             return 0
         with open_atomic(args.file) as fh:
             n = _write_lines(fh, records)
-    print(f"exported {n} records to {_plain(args.file)}")
+    print(f"exported {n} records to {one_line(args.file)}")
     return 0
 
 
@@ -203,18 +207,24 @@ def _read_lines(name: str, lines: Iterator[str]) -> Iterator[dict[str, Any]]:
             raise BankError(f"{name}:{number}: not a JSON line ({err.msg})") from err
         if not isinstance(record, dict):
             raise BankError(f"{name}:{number}: each line must be a JSON object")
+        try:
+            check_record(record)
+        except BankError as err:
+            raise BankError(f"{name}:{number}: {err.message}") from None
         yield record
 
 
 def run_import(args: argparse.Namespace) -> int:
     """Add the bundle's new records; report what was added and skipped."""
     with open_bank(args.bank) as bank:
+        # every line is read and checked before the bank is written to
         if args.file == "-":
-            counts = bank.import_records(_read_lines("<stdin>", iter(sys.stdin)))
+            counts = bank.import_records(list(_read_lines("<stdin>", iter(sys.stdin))))
         else:
             try:
                 with open(args.file, encoding="utf-8") as fh:
-                    counts = bank.import_records(_read_lines(args.file, iter(fh)))
+                    records = list(_read_lines(args.file, iter(fh)))
+                counts = bank.import_records(records)
             except OSError as err:
                 raise UsageError(describe(err, args.file)) from err
             except UnicodeDecodeError as err:
@@ -239,16 +249,21 @@ def run_forget(args: argparse.Namespace) -> int:
         if bank.learner(args.learner, create=False) is None:
             raise BankError(f"no learner named {args.learner!r} in this story bank")
         if not args.yes and sys.stdin.isatty():
-            answer = input(f"Erase every record of {_plain(args.learner)!r} from "
-                           f"{_plain(bank.url)}? This cannot be undone. [y/N] ")
+            answer = input(f"Erase every record of {one_line(args.learner)!r} from "
+                           f"{one_line(bank.url)}? This cannot be undone. [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 print("nothing erased")
                 return 1
         removed = bank.forget(args.learner)
+        note = getattr(bank, "erasure_note", None)
+        journal = Journal(journal_path(bank.url))
+    removed["journal"] = forget_in_journal(journal, args.learner)
+    if note:
+        print(f"warning: {one_line(note)}", file=sys.stderr)
     if args.json:
-        _dump({"learner": args.learner, "removed": removed})
+        _dump({"learner": args.learner, "removed": removed, "complete": note is None})
         return 0
     for table, n in removed.items():
         print(f"  {table:<13}{n:>7} removed")
-    print(f"forgot {_plain(args.learner)}: {sum(removed.values())} records erased")
+    print(f"forgot {one_line(args.learner)}: {sum(removed.values())} records erased")
     return 0

@@ -13,6 +13,7 @@ from typing import Any
 from crossroads.engine.check import FileReport, check_paths
 from crossroads.engine.diagnostics import StoryError
 from crossroads.engine.loader import find_story_files
+from crossroads.engine.terminal_text import json_safe, one_line
 from crossroads.tui.commands._common import check_arg
 
 
@@ -124,7 +125,8 @@ def check_once(args: argparse.Namespace) -> int:
     errors = sum(r.errors for r in reports)
     warnings = sum(r.warnings for r in reports)
     if args.json:
-        print(json.dumps(_as_json(reports, errors, warnings), indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(_as_json(reports, errors, warnings), indent=2,
+                                    ensure_ascii=False)))
     else:
         for report in reports:
             for diag in report.diagnostics:
@@ -132,7 +134,7 @@ def check_once(args: argparse.Namespace) -> int:
                     continue
                 print(diag.format())
                 for n, step in enumerate(diag.data.get("witness", ()), 1):
-                    print(f"    {n}. {step['scene']} → {step['to']}: {step['say']}")
+                    print(one_line(f"    {n}. {step['scene']} → {step['to']}: {step['say']}"))
         print(_summary(len(reports), errors, warnings))
     return 1 if errors else 0
 

@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from crossroads.engine.diagnostics import CrossroadsError
 from crossroads.engine.reflections import classify
+from crossroads.engine.terminal_text import json_safe
 
 
 def register(sub: Any) -> None:
@@ -70,7 +71,7 @@ def classify_stream(lines: Iterable[bytes], out: IO[str]) -> int:
     for text, extra in read_reflections(lines):
         verdict = classify(text)
         row = {**extra, "text": text, **verdict.to_json()}
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(json_safe(json.dumps(row, ensure_ascii=False)) + "\n")
         count += 1
     return count
 

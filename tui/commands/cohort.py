@@ -8,8 +8,10 @@ import sys
 from typing import Any
 
 from crossroads.engine.bank import open_bank
+from crossroads.engine.bank.names import admit_learner
 from crossroads.engine.cohort import cohort_view
 from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.terminal_text import json_safe
 from crossroads.tui.commands._common import (
     COHORT_HELP,
     STORY_HELP,
@@ -65,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     learner = args.learner or default_learner()
     bank = open_bank(args.bank)
     try:
+        learner = admit_learner(bank, learner)
         require_cohort(bank, args.code)
         story = resolve_story(bank, args.code, args.story)
         return _show(args, bank, story, args.code, learner)
@@ -76,7 +79,7 @@ def _show(args: argparse.Namespace, bank: Any, story: Any, code: str, learner: s
     """Print the view as JSON, or open it."""
     if args.json:
         view = cohort_view(bank, story, code, learner, args.min_group)
-        json.dump({
+        text = json.dumps({
             "format": "crossroads-cohort-view/1",
             "learner": learner,
             "report": view.report.to_json(),
@@ -85,9 +88,12 @@ def _show(args: argparse.Namespace, bank: Any, story: Any, code: str, learner: s
             "parted": {m.learner: dict(zip(("alike", "scene"), view.me.diverges_from(m),
                                            strict=True))
                        for m in view.mates} if view.me is not None else {},
-        }, sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        }, indent=2, ensure_ascii=False)
+        print(json_safe(text))
         return 0
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("cohort: the comparison is a full-screen view and needs a terminal; "
+                         "add --json for the same view as JSON")
     from crossroads.tui.screens.cohort import CohortApp
 
     CohortApp(bank, story, code, learner, args.min_group).run()

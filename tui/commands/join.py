@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         login = Login(client.url, answer["token"], "learner", str(learner["id"]),
                       str(learner["name"]), cohort.get("id"), cohort.get("name"))
     path = save_login(login)
-    from crossroads.tui.commands._common import printable
+    from crossroads.engine.terminal_text import one_line as printable
 
     print(printable(f"Signed in to {login.url} as {login.name}, in the cohort "
                     f"{login.cohort_name!r} (facilitator: {cohort.get('facilitator')})."))

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from crossroads.engine.diagnostics import UsageError
     from crossroads.engine.remote.client import ServerClient
     from crossroads.engine.remote.login import TOKEN_ENV, Login, save_login
-    from crossroads.tui.commands._common import printable
+    from crossroads.engine.terminal_text import one_line as printable
 
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:

@@ -168,6 +168,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from crossroads.engine.bank.names import admit_learner
     from crossroads.tui.checked import cached_story, check_and_remember
 
     story_file, folder = _resolve(args.story)
@@ -190,6 +191,7 @@ def _run(args: argparse.Namespace) -> int:
     store = make_store(args)
     reader = make_reader(args)
     try:
+        learner = admit_learner(getattr(store, "bank", None), learner)  # NFKC, no look-alike
         if plain:
             from crossroads.tui.plain import INPUT_ENDED, resume_command, run_plain
 

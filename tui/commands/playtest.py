@@ -20,6 +20,7 @@ from crossroads.engine.explore.playtest import (
 )
 from crossroads.engine.model import Story
 from crossroads.engine.runtime import Session
+from crossroads.engine.terminal_text import json_safe, terminal_safe
 from crossroads.tui.commands._common import STORY_HELP, load_despite_errors
 from crossroads.tui.progress import progress_bar
 
@@ -65,9 +66,10 @@ def run(args: argparse.Namespace) -> int:
         )
         steps = _steps(story, one)
         if args.json:
-            print(json.dumps(_replay_json(story, args, one, steps), indent=2, ensure_ascii=False))
+            print(json_safe(json.dumps(_replay_json(story, args, one, steps), indent=2,
+                                        ensure_ascii=False)))
         else:
-            print(_replay_text(story, args, one, steps))
+            print(terminal_safe(_replay_text(story, args, one, steps)))
         return 0
     with progress_bar(f"playtesting {story.id}") as bar:
         report = playtest(
@@ -79,9 +81,9 @@ def run(args: argparse.Namespace) -> int:
             progress=bar,
         )
     if args.json:
-        print(json.dumps(_report_json(report), indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(_report_json(report), indent=2, ensure_ascii=False)))
     else:
-        print(_report_text(report, args, original))
+        print(terminal_safe(_report_text(report, args, original)))
     return 0
 
 

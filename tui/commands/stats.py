@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from crossroads.engine.stats import SAMPLE_RUNS, WORDS_PER_MINUTE, format_routes, story_stats
+from crossroads.engine.terminal_text import json_safe, terminal_safe
 from crossroads.tui.commands._common import STORY_HELP, load_despite_errors
 
 
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     story, _ = load_despite_errors(args.story, "stats", play=True)
     stats = story_stats(story)
     if args.json:
-        print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(stats.to_json(), indent=2, ensure_ascii=False)))
         return 0
     m = stats.reading_minutes
     kinds = ", ".join(f"{len(ids)} {kind}" for kind, ids in stats.endings.items() if ids)
@@ -51,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
     for kind, ids in stats.endings.items():
         for sid in ids:
             lines.append(f"    {sid:<24} {kind:<6} {format_routes(stats.paths[sid])}")
-    print("\n".join(lines))
+    print(terminal_safe("\n".join(lines)))
     return 0

@@ -27,6 +27,7 @@ from crossroads.engine.bank import Bank, open_bank
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.reflections import ThemeReport, find_themes
 from crossroads.engine.reflections.source import visible_reflections
+from crossroads.engine.terminal_text import json_safe, one_line
 from crossroads.tui.commands._common import (
     COHORT_HELP,
     STORY_HELP,
@@ -34,7 +35,6 @@ from crossroads.tui.commands._common import (
     require_cohort,
     story_id,
 )
-from crossroads.tui.commands._common import printable as _plain
 from crossroads.tui.commands._remote import add_local_option, open_mirror
 
 
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = {"cohort": args.cohort, "story": story, "prompt": args.prompt,
                 "reader": args.reader}
-        print(json.dumps({**data, **report.to_json()}, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps({**data, **report.to_json()}, indent=2, ensure_ascii=False)))
     else:
         print(render(report, story, args.prompt, args.reader, cohort=args.cohort))
     return 0
@@ -137,18 +137,18 @@ def render(
     if cohort is not None:
         where += f" in cohort {cohort!r}"
     who = f"as {reader} may see them" if reader else "shared with the whole bank"
-    lines = [_plain(f"Themes in the reflections at {where}, {who}"), ""]
+    lines = [one_line(f"Themes in the reflections at {where}, {who}"), ""]
     if not report.themes:
         lines += ["No reflections to group.", ""]
     for number, theme in enumerate(report.themes, start=1):
-        lines.append(_plain(f"{number}. {theme.title} — {_voices(theme.size)}"))
+        lines.append(one_line(f"{number}. {theme.title} — {_voices(theme.size)}"))
         if theme.summary:
             lines += textwrap.wrap(
-                _plain(theme.summary), width, initial_indent="   ", subsequent_indent="   "
+                one_line(theme.summary), width, initial_indent="   ", subsequent_indent="   "
             )
         for quote in theme.quotes:
             lines += textwrap.wrap(
-                _plain(f"“{quote.text}” — {quote.byline}"),
+                one_line(f"“{quote.text}” — {quote.byline}"),
                 width,
                 initial_indent="   > ",
                 subsequent_indent="     ",

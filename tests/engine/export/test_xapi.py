@@ -147,3 +147,14 @@ def test_an_unknown_cohort_is_refused(five: Five) -> None:
 
     with pytest.raises(UsageError):
         list(statements(five.bank, five.story, "nobody"))
+
+
+def test_export_to_dash_writes_standard_output(five: Five, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "xapi", COHORT, "--story", str(STORY_PATH), "--bank",
+                 str(five.path), "-o", "-"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert Counter(_verbs(items))["completed"] == 5
+    assert not (tmp_path / "-").exists()
