@@ -191,7 +191,8 @@ def _run(args: argparse.Namespace) -> int:
     store = make_store(args)
     reader = make_reader(args)
     try:
-        learner = admit_learner(getattr(store, "bank", None), learner)  # NFKC, no look-alike
+        if login is None:  # a typed name (local play): NFKC, no look-alike of another learner
+            learner = admit_learner(getattr(store, "bank", None), learner)
         if plain:
             from crossroads.tui.plain import INPUT_ENDED, resume_command, run_plain
 
