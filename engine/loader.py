@@ -528,11 +528,19 @@ def load_text(text: str, file: str = "<story>") -> Story:
                 )
             ],
         )
+    wmap = None
+    if "world" in data:
+        from crossroads.engine.worlds import merge_world
+
+        wmap, problems = merge_world(data, smap, file)
+        if problems:
+            raise StoryError("world", problems)
     try:
         story = Story.model_validate(data)
     except ValidationError as err:
         raise StoryError("invalid story", _pydantic_diagnostics(err, smap)) from None
     story._source = smap
+    story._world_source = wmap
     return story
 
 
@@ -660,7 +668,8 @@ def find_story_files(
                 )
 
             for folder, dirs, names in os.walk(p, onerror=note):
-                dirs.sort()
+                # shared worlds (worlds/NAME.yaml) are read through the stories that name them
+                dirs[:] = sorted(d for d in dirs if d != "worlds")
                 for name in names:
                     f = Path(folder) / name
                     if f.suffix in STORY_SUFFIXES and f.is_file():

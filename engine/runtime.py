@@ -216,6 +216,8 @@ class Session:
     def _resolve(self, path: tuple[str, ...]) -> str:
         if path[0] == "learner":
             return self.learner
+        if path[0] == "fact":
+            return self.story.facts.get(path[1], "")
         member = self.story.cast.get(path[1])
         return str(getattr(member, path[2], "")) if member else ""
 
