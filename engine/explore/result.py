@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from crossroads.engine.explore.coverage import ReflectionCoverage
 from crossroads.engine.explore.form import Compiled, Opt
 from crossroads.engine.model import Story
 from crossroads.engine.sourcemap import Path
+
+if TYPE_CHECKING:
+    from crossroads.engine.explore.policy import PolicyFinding
 
 __all__ = [
     "ExploreResult",
@@ -99,6 +103,11 @@ class ExploreResult:
     compiled: Compiled = field(repr=False)
     values: Callable[[], Values] = field(repr=False)
     """Computes :class:`Values` (a second pass over the explored graph, on demand)."""
+    broken: dict[str, Witness] = field(default_factory=dict)
+    """Scene → a shortest path to a state there where its ``assumes:`` is false."""
+    policies: list[PolicyFinding] = field(default_factory=list)
+    """Fixed strategies that reach only the best endings
+    (:mod:`crossroads.engine.explore.policy`)."""
 
     @cached_property
     def _values(self) -> Values:
