@@ -323,14 +323,16 @@ class Session:
         """The reflection prompt of the choice just taken, while it waits for an answer: asked
         after the choice, before the next scene (``None`` when there is none, or it was
         answered or skipped)."""
+        answered: set[str] = set()
         for event in reversed(self.events):
             if event["type"] == "choice":
                 index = int(event["index"])
                 if index < 0:
                     return None
-                return self.story.scenes[event["scene"]].choices[index].reflect
-            if event["type"] == "reflection" and "choice" in event:
-                return None
+                prompt = self.story.scenes[event["scene"]].choices[index].reflect
+                return None if prompt is None or prompt.id in answered else prompt
+            if event["type"] == "reflection":
+                answered.add(str(event.get("prompt")))
         return None
 
     @property
@@ -400,7 +402,7 @@ class Session:
         for event in reversed(self.events):
             if event["type"] == "choice":
                 return False
-            if event["type"] == kind and event["scene"] == self.scene and "choice" not in event:
+            if event["type"] == kind and event["scene"] == self.scene and self._own(event):
                 return True
         return False
 
@@ -410,9 +412,15 @@ class Session:
         A hub scene asks its prompt or check-in once per playthrough, not on every return.
         """
         return any(
-            e["type"] == kind and e["scene"] == self.scene and "choice" not in e
-            for e in self.events
+            e["type"] == kind and e["scene"] == self.scene and self._own(e) for e in self.events
         )
+
+    def _own(self, event: Mapping[str, Any]) -> bool:
+        """Whether an event at this scene is the scene's own (not a choice's reflection)."""
+        if event["type"] != "reflection" or "choice" in event:
+            return "choice" not in event
+        prompt = self.current.reflect
+        return prompt is None or event.get("prompt") == prompt.id
 
     def reflections(self) -> list[dict[str, Any]]:
         """Every reflection event recorded, in order."""

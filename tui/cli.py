@@ -42,6 +42,8 @@ COMMANDS: dict[str, str] = {
     "server-role": "make the cohort server's least-privilege PostgreSQL role (run as the bank's "
     "owner)",
     "import": "import a story from another tool (Twine's Twee 3)",
+    "debrief": "print a story's notes for the facilitator: objectives, session plan, debrief "
+    "questions",
 }
 
 #: Commands whose module is not named after them (``import`` is a Python keyword).
