@@ -141,11 +141,11 @@ def _pairing(report: FileReport, i: int, other: FileReport) -> list[Diagnostic]:
     src = story.source
     if story.world != theirs.world:
         mine = repr(story.world) if story.world else "no world"
+        yours = repr(theirs.world) if theirs.world else "no world"
         return [
             Diagnostic(
                 "CR422", "error",
-                f"pairs_with names {theirs.id!r}, which uses "
-                f"{repr(theirs.world) if theirs.world else 'no world'} while this story uses {mine}",
+                f"pairs_with names {theirs.id!r}, which uses {yours} while this story uses {mine}",
                 str(report.path), *src.value(("pairs_with", i)),
                 f"give both stories 'world: {story.world or theirs.world}'",
             )

@@ -233,6 +233,20 @@ def _choice(data: Mapping[str, Any]) -> PlayChoice:
     )
 
 
+def prompt_text(story: Story | PlayStory, prompt_id: str, scene_id: str | None = None) -> str:
+    """The text of the reflection prompt ``prompt_id`` (a scene's or a choice's), looked up at
+    ``scene_id`` first; the id itself when the story has no such prompt."""
+    scenes = story.scenes
+    order = [scenes[scene_id]] if scene_id is not None and scene_id in scenes else []
+    for scene in (*order, *scenes.values()):
+        if scene.reflect is not None and scene.reflect.id == prompt_id:
+            return scene.reflect.prompt
+        for choice in scene.choices:
+            if choice.reflect is not None and choice.reflect.id == prompt_id:
+                return choice.reflect.prompt
+    return prompt_id
+
+
 def playable(story: Story | PlayStory) -> PlayStory:
     """The plain form of ``story`` (itself when it is one already; built once per Story)."""
     if isinstance(story, PlayStory):

@@ -217,9 +217,9 @@ class _Checker:
                     )
         if story.balance is not None:
             for k, best in enumerate(story.balance.best):
-                scene = story.scenes.get(best)
-                if scene is None or scene.ending is None:
-                    what = "is not a scene" if scene is None else "is not an ending"
+                target = story.scenes.get(best)
+                if target is None or target.ending is None:
+                    what = "is not a scene" if target is None else "is not an ending"
                     self.add(
                         "CR411",
                         "error",

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError
-from crossroads.engine.model import World
-from crossroads.engine.sourcemap import SourceMap
+
+if TYPE_CHECKING:  # the player's fast start (tui.checked) imports this module without pydantic
+    from crossroads.engine.model import World
+    from crossroads.engine.sourcemap import SourceMap
 
 #: The folder of world files, inside a folder of stories.
 WORLDS = "worlds"
@@ -69,7 +69,10 @@ def load_world(path: Path) -> tuple[World, SourceMap]:
     Raises:
         StoryError: positioned in the world file.
     """
+    from pydantic import ValidationError
+
     from crossroads.engine.loader import _decode, _pydantic_diagnostics, _read_regular, parse_yaml
+    from crossroads.engine.model import World
 
     file = str(path)
     text = _decode(_read_regular(path, file), file)

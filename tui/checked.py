@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from crossroads.engine.paths import data_dir
 from crossroads.engine.playable import PlayStory
+from crossroads.engine.worlds import world_bytes
 
 if TYPE_CHECKING:
     from crossroads.engine.check import FileReport
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 _ENGINE = Path(__file__).resolve().parent.parent / "engine"
 _VALIDATING = ("validate.py", "loader.py", "model.py", "expressions.py", "templates.py",
-               "sourcemap.py", "check.py", "diagnostics.py", "playable.py")
+               "sourcemap.py", "check.py", "diagnostics.py", "playable.py", "worlds.py")
 
 
 def _engine_stamp() -> bytes:
@@ -41,8 +42,10 @@ def _engine_stamp() -> bytes:
     return "|".join(parts).encode()
 
 
-def _marker(data: bytes) -> Path:
-    key = hashlib.sha256(_engine_stamp() + b"\0" + data).hexdigest()[:32]
+def _marker(data: bytes, path: Path | None = None) -> Path:
+    # a story that names a world validated together with the world file's bytes
+    world = world_bytes(data, path) if path is not None and b"world:" in data else b""
+    key = hashlib.sha256(_engine_stamp() + b"\0" + data + b"\0" + world).hexdigest()[:32]
     return data_dir() / "cache" / "checked" / key
 
 
@@ -51,14 +54,14 @@ def cached_story(path: Path) -> PlayStory | None:
     errors; else None. Nothing is parsed or validated: the story is rebuilt from the cache.
     """
     try:
-        entry = json.loads(_marker(path.read_bytes()).read_text(encoding="utf-8"))
+        entry = json.loads(_marker(path.read_bytes(), path).read_text(encoding="utf-8"))
         return PlayStory.from_data(entry["story"], entry["hash"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # not cached (or an unreadable cache entry): validate
 
 
-def _remember(data: bytes, story: Story) -> None:
-    marker = _marker(data)
+def _remember(data: bytes, path: Path, story: Story) -> None:
+    marker = _marker(data, path)
     entry = {"hash": story.content_hash,
              "story": story.model_dump(mode="json", by_alias=True, exclude_unset=True)}
     tmp = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
@@ -92,5 +95,5 @@ def check_and_remember(path: Path) -> FileReport:
         except OSError:
             unchanged = False
         if unchanged:  # the cache must hold what these very bytes validated to
-            _remember(data, report.story)
+            _remember(data, path, report.story)
     return report

@@ -208,9 +208,9 @@ def _search(
     steps = []
     j = first_best
     while parent[j] >= 0:
-        o = via[j]
-        assert o is not None
-        steps.append(witness_step(c, order[parent[j]][0][0], o))
+        taken = via[j]
+        assert taken is not None
+        steps.append(witness_step(c, order[parent[j]][0][0], taken))
         j = parent[j]
     steps.reverse()
     return tuple(sorted(reached)), tuple(steps), len(order)

@@ -32,6 +32,7 @@ from crossroads.engine.explore.dominance import compare_effects
 from crossroads.engine.explore.explorer import Explorer, StateGraph
 from crossroads.engine.explore.flow import rpo
 from crossroads.engine.explore.form import FIRST_NUMERIC, Compiled, State
+from crossroads.engine.explore.policy import run_policies
 from crossroads.engine.explore.result import (
     ExploreResult,
     PairStats,
@@ -41,7 +42,6 @@ from crossroads.engine.explore.result import (
     WitnessStep,
     witness_step,
 )
-from crossroads.engine.explore.policy import run_policies
 from crossroads.engine.explore.step import step
 from crossroads.engine.gc_pause import quiet_gc
 from crossroads.engine.model import Story
