@@ -11,6 +11,7 @@ reported at their own line in that file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,44 +64,16 @@ def world_bytes(story_bytes: bytes, story_file: str | Path) -> bytes:
         return b""
 
 
-def load_world(path: Path) -> tuple[World, SourceMap]:
-    """Load and validate one world file.
-
-    Raises:
-        StoryError: positioned in the world file.
-    """
-    from pydantic import ValidationError
-
-    from crossroads.engine.loader import _decode, _pydantic_diagnostics, _read_regular, parse_yaml
-    from crossroads.engine.model import World
-
-    file = str(path)
-    text = _decode(_read_regular(path, file), file)
-    data, smap = parse_yaml(text, file)
-    if not isinstance(data, dict):
-        raise StoryError(
-            "not a world",
-            [Diagnostic("CR104", "error", "a world file is a mapping (format, id, cast, facts…)",
-                        file, *smap.value(()))],
-        )
-    try:
-        world = World.model_validate(data)
-    except ValidationError as err:
-        raise StoryError("invalid world", _pydantic_diagnostics(err, smap)) from None
-    if world.id != path.stem:
-        line, col = smap.value(("id",))
-        raise StoryError(
-            "world id",
-            [Diagnostic("CR112", "error", f"the world's id {world.id!r} is not its file name "
-                        f"{path.stem!r}", file, line, col, f"write 'id: {path.stem}'")],
-        )
-    return world, smap
-
-
 def merge_world(
-    data: dict[str, Any], smap: SourceMap, story_file: str
+    data: dict[str, Any],
+    smap: SourceMap,
+    story_file: str,
+    load_world: Callable[[Path], tuple[World, SourceMap]],
 ) -> tuple[SourceMap | None, list[Diagnostic]]:
     """Add the world a story's ``data`` names to it (in place), before validation.
+
+    ``load_world`` loads and validates a world file (the loader's), raising
+    :class:`StoryError` positioned in that file.
 
     Returns:
         The world's source map (None without a world) and the problems found: the world cannot

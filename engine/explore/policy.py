@@ -23,12 +23,11 @@ makes no claim.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from fractions import Fraction
 
 from crossroads.engine.explore.explorer import Explorer
 from crossroads.engine.explore.form import Compiled, Opt, State
-from crossroads.engine.explore.result import Witness, witness_step
+from crossroads.engine.explore.result import PolicyFinding, Witness, witness_step
 from crossroads.engine.explore.step import step
 from crossroads.engine.model import Story
 
@@ -36,20 +35,7 @@ __all__ = ["GREEDY", "PolicyFinding", "best_endings", "run_policies"]
 
 GREEDY = "greedy"
 """The name of the greedy policy (stance policies are named after their stance)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyFinding:
-    """A policy that reaches only the best endings."""
-
-    policy: str
-    """A stance id, or :data:`GREEDY`."""
-    endings: tuple[str, ...]
-    """The endings it reaches (all best), sorted."""
-    witness: Witness
-    """A shortest path following the policy to one of them."""
-    states: int
-    """States the policy can reach."""
+# PolicyFinding lives in crossroads.engine.explore.result, with the other findings
 
 
 def best_endings(story: Story) -> frozenset[str]:

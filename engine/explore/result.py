@@ -5,19 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from crossroads.engine.explore.coverage import ReflectionCoverage
 from crossroads.engine.explore.form import Compiled, Opt
 from crossroads.engine.model import Story
 from crossroads.engine.sourcemap import Path
 
-if TYPE_CHECKING:
-    from crossroads.engine.explore.policy import PolicyFinding
-
 __all__ = [
     "ExploreResult",
     "PairStats",
+    "PolicyFinding",
     "Progress",
     "Values",
     "Witness",
@@ -59,6 +56,20 @@ class PairStats:
     """``a``'s effects leave some meter strictly higher."""
     together: int = 0
     """Explored states offering both."""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFinding:
+    """A policy that reaches only the best endings."""
+
+    policy: str
+    """A stance id, or :data:`GREEDY`."""
+    endings: tuple[str, ...]
+    """The endings it reaches (all best), sorted."""
+    witness: Witness
+    """A shortest path following the policy to one of them."""
+    states: int
+    """States the policy can reach."""
 
 
 @dataclass(frozen=True, slots=True)
