@@ -111,6 +111,8 @@ def check_paths(paths: Sequence[str | Path], deep: DeepCheck | None = None) -> l
         for report in loaded:
             assert report.story is not None
             for i, other in enumerate(report.story.pairs_with):
+                if other in by_id and other != report.story.id:
+                    report.diagnostics.extend(_pairing(report, i, by_id[other]))
                 if other not in by_id:
                     line, col = report.story.source.value(("pairs_with", i))
                     report.diagnostics.append(
@@ -125,4 +127,46 @@ def check_paths(paths: Sequence[str | Path], deep: DeepCheck | None = None) -> l
                             "fix the id, or check the folder that holds it",
                         )
                     )
+    for report in loaded:
+        report.diagnostics.sort(key=sort_key)
     return reports
+
+
+def _pairing(report: FileReport, i: int, other: FileReport) -> list[Diagnostic]:
+    """Paired stories tell the same events: when either names a world they must share it (CR422);
+    without one, they may not give a cast member both declare different names (CR423, at this
+    story's line; roles and backgrounds may read differently from another point of view)."""
+    story, theirs = report.story, other.story
+    assert story is not None and theirs is not None
+    src = story.source
+    if story.world != theirs.world:
+        mine = repr(story.world) if story.world else "no world"
+        yours = repr(theirs.world) if theirs.world else "no world"
+        return [
+            Diagnostic(
+                "CR422", "error",
+                f"pairs_with names {theirs.id!r}, which uses {yours} while this story uses {mine}",
+                str(report.path), *src.value(("pairs_with", i)),
+                f"give both stories 'world: {story.world or theirs.world}'",
+            )
+        ]
+    if story.world is not None:
+        return []  # the world defines the shared cast; stories may not redefine it (CR421)
+    out: list[Diagnostic] = []
+    for who, member in story.cast.items():
+        twin = theirs.cast.get(who)
+        if twin is None:
+            continue
+        for name in ("name",):
+            a, b = getattr(member, name), getattr(twin, name)
+            if a and b and a != b:
+                line, _col = theirs.source.value(("cast", who, name))
+                out.append(
+                    Diagnostic(
+                        "CR423", "error",
+                        f"cast {who!r} has {name} {a!r} here but {b!r} in the paired story "
+                        f"{theirs.id!r} ({other.path}:{line})",
+                        str(report.path), *src.value(("cast", who, name)),
+                    )
+                )
+    return out

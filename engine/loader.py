@@ -36,7 +36,7 @@ from ruamel.yaml.events import (
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError
 from crossroads.engine.expressions import MAX_NUMBER, number_out_of_range
-from crossroads.engine.model import FORMAT, Story
+from crossroads.engine.model import FORMAT, Story, World
 from crossroads.engine.sourcemap import Path as DataPath
 from crossroads.engine.sourcemap import SourceMap
 
@@ -528,12 +528,49 @@ def load_text(text: str, file: str = "<story>") -> Story:
                 )
             ],
         )
+    wmap = None
+    if "world" in data:
+        from crossroads.engine.worlds import merge_world
+
+        wmap, problems = merge_world(data, smap, file, load_world)
+        if problems:
+            raise StoryError("world", problems)
     try:
         story = Story.model_validate(data)
     except ValidationError as err:
         raise StoryError("invalid story", _pydantic_diagnostics(err, smap)) from None
     story._source = smap
+    story._world_source = wmap
     return story
+
+
+def load_world(path: Path) -> tuple[World, SourceMap]:
+    """Load and validate one world file (``worlds/NAME.yaml``, see
+    :mod:`crossroads.engine.worlds`).
+
+    Raises:
+        StoryError: positioned in the world file.
+    """
+    file = str(path)
+    text = _decode(_read_regular(path, file), file)
+    data, smap = parse_yaml(text, file)
+    if not isinstance(data, dict):
+        raise StoryError(
+            "not a world",
+            [_diag(file, "CR104", "a world file is a mapping (format, id, cast, facts…)",
+                   *smap.value(()))],
+        )
+    try:
+        world = World.model_validate(data)
+    except ValidationError as err:
+        raise StoryError("invalid world", _pydantic_diagnostics(err, smap)) from None
+    if world.id != path.stem:
+        raise StoryError(
+            "world id",
+            [_diag(file, "CR112", f"the world's id {world.id!r} is not its file name "
+                   f"{path.stem!r}", *smap.value(("id",)), hint=f"write 'id: {path.stem}'")],
+        )
+    return world, smap
 
 
 def load_path(path: str | Path) -> Story:
@@ -660,7 +697,8 @@ def find_story_files(
                 )
 
             for folder, dirs, names in os.walk(p, onerror=note):
-                dirs.sort()
+                # shared worlds (worlds/NAME.yaml) are read through the stories that name them
+                dirs[:] = sorted(d for d in dirs if d != "worlds")
                 for name in names:
                     f = Path(folder) / name
                     if f.suffix in STORY_SUFFIXES and f.is_file():

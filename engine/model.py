@@ -127,6 +127,16 @@ class Choice(Base):
     id: SceneId | None = Field(
         default=None, description="A stable id for analytics, unchanged across edits."
     )
+    stance: Identifier | None = Field(
+        default=None,
+        description="The stance this choice takes (an id under the story's 'stances:'); "
+        "check --deep plays 'always this stance' through the story.",
+    )
+    reflect: Reflect | None = Field(
+        default=None,
+        description="A reflection prompt asked after the learner takes this choice, before the "
+        "next scene.",
+    )
 
 
 class Reflect(Base):
@@ -173,6 +183,59 @@ class Scene(Base):
         default=None, description="A short 1–5 self-assessment at this scene."
     )
     ending: Ending | None = Field(default=None, description="Makes this scene an ending.")
+    assumes: str | None = Field(
+        default=None,
+        description="What this scene's text takes for granted, e.g. 'dana_spoke and trust >= 50'; "
+        "check --deep proves it holds on every path that reaches the scene.",
+    )
+
+
+class Place(Base):
+    """A place the stories of a world share."""
+
+    name: str = Field(description="The place's name.")
+    about: str = Field(default="", description="A line about it.")
+
+
+class Balance(Base):
+    """What check --deep counts as winning, when testing fixed strategies."""
+
+    best: list[SceneId] = Field(
+        default_factory=list,
+        description="The ending scenes that count as the story's best (default: every ending of "
+        "kind good).",
+    )
+
+
+class Facilitator(Base):
+    """Notes for the person running a session with the story (printed by crossroads debrief)."""
+
+    objectives: list[str] = Field(
+        default_factory=list, description="What learners should take away."
+    )
+    session_plan: list[str] = Field(
+        default_factory=list, description="The session, step by step (e.g. '10 min: play')."
+    )
+    debrief: dict[SceneId, list[str]] = Field(
+        default_factory=dict,
+        description="Debrief questions per reflection prompt id.",
+    )
+
+
+class World(Base):
+    """What the stories of one world share: the cast, places and facts (stories/worlds/*.yaml)."""
+
+    format: Literal["crossroads/1"] = Field(description="Always 'crossroads/1'.")
+    id: SceneId = Field(description="The world's id: its file name without '.yaml'.")
+    title: str = Field(default="", description="A name for the world.")
+    cast: dict[SceneId, CastMember] = Field(
+        default_factory=dict, description="The people of this world."
+    )
+    places: dict[SceneId, Place] = Field(default_factory=dict, description="Places, by id.")
+    facts: dict[Identifier, str] = Field(
+        default_factory=dict,
+        description="What is true in this world, by id; a story prints one with {fact.ID}.",
+    )
 
 
 class Story(Base):
@@ -215,9 +278,43 @@ class Story(Base):
         description="How long a playthrough takes, for the picker.",
     )
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")
+    world: SceneId | None = Field(
+        default=None,
+        description="A shared world (stories/worlds/NAME.yaml) whose cast, places and facts this "
+        "story uses.",
+    )
+    places: dict[SceneId, Place] = Field(
+        default_factory=dict, description="Places, by id (the world's are added)."
+    )
+    facts: dict[Identifier, str] = Field(
+        default_factory=dict,
+        description="What is true in the story, by id, printable with {fact.ID} (the world's are "
+        "added).",
+    )
+    stances: dict[Identifier, str] = Field(
+        default_factory=dict,
+        description="Stances a choice can take (id: what it means), e.g. {ask: 'asks a question'}.",
+    )
+    balance: Balance | None = Field(
+        default=None, description="Which endings count as best when testing strategies."
+    )
+    content_notes: list[str] = Field(
+        default_factory=list,
+        description="Notes on difficult content, shown in the picker and before the first scene.",
+    )
+    facilitator: Facilitator | None = Field(
+        default=None,
+        description="Objectives, a session plan and debrief questions (crossroads debrief).",
+    )
 
     _source: SourceMap | None = PrivateAttr(default=None)
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _world_source: SourceMap | None = PrivateAttr(default=None)
+
+    @property
+    def world_source(self) -> SourceMap | None:
+        """Where the story's world came from (its file and positions), when it has one."""
+        return self._world_source
 
     @property
     def derived(self) -> dict[str, Any]:

@@ -46,6 +46,14 @@ class PlayMeter(NamedTuple):
         return self.min if self.start is None else self.start
 
 
+class PlayReflect(NamedTuple):
+    """A reflection prompt."""
+
+    id: str
+    prompt: str
+    required: bool = False
+
+
 class PlayChoice(NamedTuple):
     """One thing the learner can do in a scene."""
 
@@ -57,14 +65,8 @@ class PlayChoice(NamedTuple):
     clear: tuple[str, ...] = ()
     once: bool = False
     id: str | None = None
-
-
-class PlayReflect(NamedTuple):
-    """A reflection prompt."""
-
-    id: str
-    prompt: str
-    required: bool = False
+    stance: str | None = None
+    reflect: PlayReflect | None = None
 
 
 class PlayEnding(NamedTuple):
@@ -92,6 +94,28 @@ class PlayScene(NamedTuple):
     reflect: PlayReflect | None = None
     checkin: tuple[PlayCheckinItem, ...] | None = None
     ending: PlayEnding | None = None
+    assumes: str | None = None
+
+
+class PlayPlace(NamedTuple):
+    """A place the stories of a world share."""
+
+    name: str
+    about: str = ""
+
+
+class PlayBalance(NamedTuple):
+    """Which endings count as best when testing strategies."""
+
+    best: tuple[str, ...] = ()
+
+
+class PlayFacilitator(NamedTuple):
+    """Notes for the person running a session."""
+
+    objectives: tuple[str, ...] = ()
+    session_plan: tuple[str, ...] = ()
+    debrief: Mapping[str, tuple[str, ...]] = _NO_EFFECTS  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +139,13 @@ class PlayStory:
     min_reflections: int = 3
     estimated_minutes: int | None = None
     tags: tuple[str, ...] = ()
+    world: str | None = None
+    places: Mapping[str, PlayPlace] = field(default_factory=dict)
+    facts: Mapping[str, str] = field(default_factory=dict)
+    stances: Mapping[str, str] = field(default_factory=dict)
+    balance: PlayBalance | None = None
+    content_notes: tuple[str, ...] = ()
+    facilitator: PlayFacilitator | None = None
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """A per-story cache for data other modules derive from it (compiled conditions, …)."""
 
@@ -146,7 +177,28 @@ class PlayStory:
             min_reflections=data.get("min_reflections", 3),
             estimated_minutes=data.get("estimated_minutes"),
             tags=tuple(data.get("tags", ())),
+            world=data.get("world"),
+            places={k: PlayPlace(**v) for k, v in data.get("places", {}).items()},
+            facts=dict(data.get("facts", {})),
+            stances=dict(data.get("stances", {})),
+            balance=_balance(data.get("balance")),
+            content_notes=tuple(data.get("content_notes", ())),
+            facilitator=_facilitator(data.get("facilitator")),
         )
+
+
+def _balance(data: Mapping[str, Any] | None) -> PlayBalance | None:
+    return None if data is None else PlayBalance(tuple(data.get("best", ())))
+
+
+def _facilitator(data: Mapping[str, Any] | None) -> PlayFacilitator | None:
+    if data is None:
+        return None
+    return PlayFacilitator(
+        objectives=tuple(data.get("objectives", ())),
+        session_plan=tuple(data.get("session_plan", ())),
+        debrief={k: tuple(v) for k, v in data.get("debrief", {}).items()},
+    )
 
 
 def _scene(data: Mapping[str, Any]) -> PlayScene:
@@ -162,6 +214,7 @@ def _scene(data: Mapping[str, Any]) -> PlayScene:
         reflect=PlayReflect(**reflect) if reflect is not None else None,
         checkin=tuple(PlayCheckinItem(**c) for c in checkin) if checkin is not None else None,
         ending=PlayEnding(**ending) if ending is not None else None,
+        assumes=data.get("assumes"),
     )
 
 
@@ -175,7 +228,23 @@ def _choice(data: Mapping[str, Any]) -> PlayChoice:
         clear=tuple(data.get("clear", ())),
         once=data.get("once", False),
         id=data.get("id"),
+        stance=data.get("stance"),
+        reflect=PlayReflect(**reflect) if (reflect := data.get("reflect")) is not None else None,
     )
+
+
+def prompt_text(story: Story | PlayStory, prompt_id: str, scene_id: str | None = None) -> str:
+    """The text of the reflection prompt ``prompt_id`` (a scene's or a choice's), looked up at
+    ``scene_id`` first; the id itself when the story has no such prompt."""
+    scenes = story.scenes
+    order = [scenes[scene_id]] if scene_id is not None and scene_id in scenes else []
+    for scene in (*order, *scenes.values()):
+        if scene.reflect is not None and scene.reflect.id == prompt_id:
+            return scene.reflect.prompt
+        for choice in scene.choices:
+            if choice.reflect is not None and choice.reflect.id == prompt_id:
+                return choice.reflect.prompt
+    return prompt_id
 
 
 def playable(story: Story | PlayStory) -> PlayStory:

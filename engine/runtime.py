@@ -28,6 +28,7 @@ from crossroads.engine.playable import (
     PlayCastMember,
     PlayChoice,
     PlayEnding,
+    PlayReflect,
     PlayScene,
     PlayStory,
     playable,
@@ -254,6 +255,8 @@ class Session:
     def _resolve(self, path: tuple[str, ...]) -> str:
         if path[0] == "learner":
             return self.learner
+        if path[0] == "fact":
+            return self.story.facts.get(path[1], "")
         member = self.story.cast.get(path[1])
         return str(getattr(member, path[2], "")) if member else ""
 
@@ -353,23 +356,47 @@ class Session:
         return chosen
 
     # ------------------------------------------------------------------ other records
+    @property
+    def choice_prompt(self) -> PlayReflect | None:
+        """The reflection prompt of the choice just taken, while it waits for an answer: asked
+        after the choice, before the next scene (``None`` when there is none, or it was
+        answered or skipped)."""
+        answered: set[str] = set()
+        for event in reversed(self.events):
+            if event["type"] == "choice":
+                index = int(event["index"])
+                if index < 0:
+                    return None
+                prompt = self.story.scenes[event["scene"]].choices[index].reflect
+                return None if prompt is None or prompt.id in answered else prompt
+            if event["type"] == "reflection":
+                answered.add(str(event.get("prompt")))
+        return None
+
+    @property
+    def prompt(self) -> PlayReflect | None:
+        """The prompt :meth:`reflect` answers now: the last choice's, else this scene's."""
+        return self.choice_prompt or self.current.reflect
+
     def reflect(
         self,
         text: str | None,
         visibility: Literal["private", "cohort", "bank"] = "private",
         anonymous: bool = False,
     ) -> dict[str, Any]:
-        """Record the learner's reflection at the current scene (``None`` = skipped).
+        """Record the learner's reflection (``None`` = skipped): to the prompt of the choice just
+        taken while it waits (:attr:`choice_prompt`), else to the current scene's.
 
         Raises:
-            SaveError: the scene has no reflection prompt, or a required one was skipped.
+            SaveError: there is no prompt to answer, or a required one was skipped.
         """
-        prompt = self.current.reflect
+        after = self.choice_prompt
+        prompt = after or self.current.reflect
         if prompt is None:
             raise SaveError(f"scene {self.scene!r} has no reflection prompt")
         if text is None and prompt.required:
             raise SaveError("this reflection is required")
-        event = {
+        event: dict[str, Any] = {
             "type": "reflection",
             "scene": self.scene,
             "prompt": prompt.id,
@@ -378,6 +405,10 @@ class Session:
             "anonymous": anonymous,
             "at": _now(),
         }
+        if after is not None:
+            last = self.steps[-1]
+            event["scene"] = last.scene
+            event["choice"] = last.key
         self.events.append(event)
         return event
 
@@ -409,7 +440,7 @@ class Session:
         for event in reversed(self.events):
             if event["type"] == "choice":
                 return False
-            if event["type"] == kind and event["scene"] == self.scene:
+            if event["type"] == kind and event["scene"] == self.scene and self._own(event):
                 return True
         return False
 
@@ -418,7 +449,16 @@ class Session:
 
         A hub scene asks its prompt or check-in once per playthrough, not on every return.
         """
-        return any(e["type"] == kind and e["scene"] == self.scene for e in self.events)
+        return any(
+            e["type"] == kind and e["scene"] == self.scene and self._own(e) for e in self.events
+        )
+
+    def _own(self, event: Mapping[str, Any]) -> bool:
+        """Whether an event at this scene is the scene's own (not a choice's reflection)."""
+        if event["type"] != "reflection" or "choice" in event:
+            return "choice" not in event
+        prompt = self.current.reflect
+        return prompt is None or event.get("prompt") == prompt.id
 
     def reflections(self) -> list[dict[str, Any]]:
         """Every reflection event recorded, in order."""

@@ -158,7 +158,8 @@ def story_stats(story: Story, runs: int = SAMPLE_RUNS) -> StoryStats:
         scenes=len(story.scenes),
         words=sum(per_scene.values()),
         choices=sum(len(s.choices) for s in story.scenes.values()),
-        reflections=sum(1 for s in story.scenes.values() if s.reflect is not None),
+        reflections=sum(1 for s in story.scenes.values() if s.reflect is not None)
+        + sum(1 for s in story.scenes.values() for c in s.choices if c.reflect is not None),
         checkins=sum(1 for s in story.scenes.values() if s.checkin),
         points_of_view=povs,
         endings=endings,

@@ -53,7 +53,7 @@ class Value:
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    """``{learner}`` or ``{cast.ID.FIELD}``."""
+    """``{learner}``, ``{cast.ID.FIELD}`` or ``{fact.ID}``."""
 
     path: tuple[str, ...]
     offset: int
@@ -195,6 +195,13 @@ def parse_template(text: str) -> Template:
             body = outer
         elif not inner:
             raise TemplateSyntaxError("empty '{}'", i, "write '{{}}' for literal braces")
+        elif inner.startswith("fact."):
+            path = tuple(inner.split("."))
+            if len(path) != 2 or not path[1]:
+                raise TemplateSyntaxError(
+                    f"'{{{inner}}}' should be '{{fact.ID}}'", inner_start, "e.g. {fact.reorg_date}"
+                )
+            body.append(Ref(path, inner_start))
         elif inner == "learner" or inner.startswith("cast."):
             path = tuple(inner.split("."))
             if inner != "learner" and (len(path) != 3 or not all(path)):

@@ -142,6 +142,18 @@ class _Checker:
         for ref in tp.iter_refs(tpl):
             if ref.path[0] == "learner":
                 continue
+            if ref.path[0] == "fact":
+                if ref.path[1] not in self.story.facts:
+                    self.add(
+                        "CR424",
+                        "error",
+                        f"{{fact.{ref.path[1]}}} names a fact neither the story nor its world "
+                        "defines",
+                        self.src.at_offset(path, text, ref.offset),
+                        _did_you_mean(ref.path[1], set(self.story.facts))
+                        or "add it under 'facts:' (in the story or its world file)",
+                    )
+                continue
             _, who, field = ref.path
             if who not in self.story.cast:
                 self.add(
@@ -185,8 +197,51 @@ class _Checker:
                 self.reflection(base, scene.reflect, reflect_ids)
             if scene.checkin:
                 self.checkin_ids(base, scene.checkin)
+            if scene.assumes is not None:
+                self.expr(base + ("assumes",), scene.assumes)
             for i, choice in enumerate(scene.choices):
                 self.choice(base + ("choices", i), choice, choice_ids)
+                if choice.reflect is not None:
+                    self.reflection(base + ("choices", i), choice.reflect, reflect_ids)
+        self.teaching(reflect_ids)
+
+    def teaching(self, reflect_ids: dict[str, Path]) -> None:
+        """Stances on choices, the best endings, and the facilitator's debrief prompts."""
+        story = self.story
+        for sid, scene in story.scenes.items():
+            for i, choice in enumerate(scene.choices):
+                if choice.stance is not None and choice.stance not in story.stances:
+                    self.add(
+                        "CR410",
+                        "error",
+                        f"stance {choice.stance!r} is not declared under 'stances:'",
+                        self.src.value(("scenes", sid, "choices", i, "stance")),
+                        _did_you_mean(choice.stance, set(story.stances))
+                        or "declare it under 'stances:' (id: what it means)",
+                    )
+        if story.balance is not None:
+            for k, best in enumerate(story.balance.best):
+                target = story.scenes.get(best)
+                if target is None or target.ending is None:
+                    what = "is not a scene" if target is None else "is not an ending"
+                    self.add(
+                        "CR411",
+                        "error",
+                        f"balance: best ending {best!r} {what}",
+                        self.src.value(("balance", "best", k)),
+                        _did_you_mean(best, {s for s, sc in story.scenes.items() if sc.ending})
+                        or "name ending scenes",
+                    )
+        if story.facilitator is not None:
+            for prompt in story.facilitator.debrief:
+                if prompt not in reflect_ids:
+                    self.add(
+                        "CR416",
+                        "error",
+                        f"facilitator debrief names prompt {prompt!r}, which no 'reflect:' has",
+                        self.src.key(("facilitator", "debrief", prompt)),
+                        _did_you_mean(prompt, set(reflect_ids)) or "use a reflection prompt's id",
+                    )
 
     def declarations(self) -> None:
         """Meter bounds, flags declared twice or also meters, and the start scene."""

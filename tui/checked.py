@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from crossroads.engine.paths import data_dir
 from crossroads.engine.playable import PlayStory
+from crossroads.engine.worlds import world_bytes
 
 if TYPE_CHECKING:
     from crossroads.engine.check import FileReport
@@ -34,7 +35,7 @@ LIMIT_ENV = "CROSSROADS_CACHE_LIMIT"
 
 _ENGINE = Path(__file__).resolve().parent.parent / "engine"
 _VALIDATING = ("validate.py", "loader.py", "model.py", "expressions.py", "templates.py",
-               "sourcemap.py", "check.py", "diagnostics.py", "playable.py")
+               "sourcemap.py", "check.py", "diagnostics.py", "playable.py", "worlds.py")
 
 
 def _engine_stamp() -> bytes:
@@ -48,8 +49,10 @@ def _engine_stamp() -> bytes:
     return "|".join(parts).encode()
 
 
-def _marker(data: bytes) -> Path:
-    key = hashlib.sha256(_engine_stamp() + b"\0" + data).hexdigest()[:32]
+def _marker(data: bytes, path: Path | None = None) -> Path:
+    # a story that names a world validated together with the world file's bytes
+    world = world_bytes(data, path) if path is not None and b"world:" in data else b""
+    key = hashlib.sha256(_engine_stamp() + b"\0" + data + b"\0" + world).hexdigest()[:32]
     return data_dir() / "cache" / "checked" / key
 
 
@@ -58,7 +61,7 @@ def cached_story(path: Path) -> PlayStory | None:
     errors; else None. Nothing is parsed or validated: the story is rebuilt from the cache.
     """
     try:
-        marker = _marker(path.read_bytes())
+        marker = _marker(path.read_bytes(), path)
         entry = json.loads(marker.read_text(encoding="utf-8"))
         story = PlayStory.from_data(entry["story"], entry["hash"])
         with contextlib.suppress(OSError):
@@ -68,8 +71,8 @@ def cached_story(path: Path) -> PlayStory | None:
         return None  # not cached (or an unreadable cache entry): validate
 
 
-def _remember(data: bytes, story: Story) -> None:
-    marker = _marker(data)
+def _remember(data: bytes, path: Path, story: Story) -> None:
+    marker = _marker(data, path)
     entry = {"hash": story.content_hash,
              "story": story.model_dump(mode="json", by_alias=True, exclude_unset=True)}
     tmp = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
@@ -135,5 +138,5 @@ def check_and_remember(path: Path) -> FileReport:
         except OSError:
             unchanged = False
         if unchanged:  # the cache must hold what these very bytes validated to
-            _remember(data, report.story)
+            _remember(data, path, report.story)
     return report

@@ -107,6 +107,8 @@ class Player:
     def pending(self) -> Pending:
         """What comes next at this scene: a check-in, a reflection, a choice, or the ending."""
         s = self.session
+        if s.choice_prompt is not None:  # the last choice's own prompt, before this scene
+            return "reflect"
         # once per scene and playthrough: a hub does not ask again each time it is revisited
         asked = s.answered_at_scene("checkin") or s.scene in self.skipped_checkins
         if s.current.checkin and not asked:

@@ -121,8 +121,13 @@ class PlainPlayer:
     def _play(self, player: flow.Player) -> None:
         s = player.session
         self.say(self.story.title)
+        for note in self.story.content_notes:
+            self.say(f"Content note: {note}")
         shown: tuple[str, int] | None = None
         while True:
+            if s.choice_prompt is not None:  # asked after the choice, before the next scene
+                self._reflect(player)
+                continue
             here = (s.scene, len(s.steps))
             if here != shown:
                 self._show_scene(s, first=shown is None)
@@ -204,7 +209,7 @@ class PlainPlayer:
             self._saved()
 
     def _reflect(self, player: flow.Player) -> None:
-        prompt = player.session.current.reflect
+        prompt = player.session.prompt
         assert prompt is not None
         self.say(f"Reflection: {player.session.render(prompt.prompt)}")
         skip = "" if prompt.required else " An empty first line skips it."

@@ -371,6 +371,9 @@ def _prompts(story: Story | PlayStory, order: Sequence[tuple[str, int]], learner
         reflect = story.scenes[sid].reflect
         if reflect is not None:
             prompts.setdefault(reflect.id, sid)
+        for choice in story.scenes[sid].choices:  # prompts asked after a choice
+            if choice.reflect is not None:
+                prompts.setdefault(choice.reflect.id, sid)
     tally: dict[str, Counter[str]] = {p: Counter() for p in prompts}
     for r in rows:
         if r.playthrough not in learner_of:

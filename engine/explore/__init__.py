@@ -19,7 +19,8 @@ from crossroads.engine.model import Story
 def deep_check(
     story: Story, *, max_states: int = DEFAULT_MAX_STATES, progress: Progress | None = None
 ) -> list[Diagnostic]:
-    """Explore a validated story and report what its rules allow (CR401–CR409).
+    """Explore a validated story and report what its rules allow (CR401–CR409), which fixed
+    strategies always win (CR412, CR413) and whether its ``assumes:`` hold (CR414, CR415).
 
     Args:
         story: a story with no validation errors.

@@ -100,6 +100,8 @@ def _build(story: Story) -> Compiled:
         for choice in scene.choices:
             if choice.if_ is not None:
                 reads_at[sid].append(ex.parse(choice.if_))
+        if scene.assumes is not None:  # kept in the state, so proving it is exact
+            reads_at[sid].append(ex.parse(scene.assumes))
     conditions = [cond for conds in reads_at.values() for cond in conds]
     read: set[str] = set()
     for cond in conditions:
@@ -177,6 +179,9 @@ def _build(story: Story) -> Compiled:
                 flow_blocks=tuple(b for b in scene_blocks if b.flow),
                 flow_say=_split(say, flow=True),
                 reads=tuple(reads_at[sid]),
+                assumes=ex.compile_expr(ex.parse(scene.assumes), declared_flags)
+                if scene.assumes is not None
+                else None,
             )
         )
 

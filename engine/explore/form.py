@@ -128,6 +128,8 @@ class SceneInfo:
     """Top-level flow blocks (see :attr:`Block.flow`) of texts rendered at this scene."""
     flow_say: dict[int, tuple[Block, ...]] = field(default_factory=dict)
     """Top-level flow blocks of each choice's text, by choice index."""
+    assumes: ex.Evaluator | None = None
+    """The scene's compiled ``assumes:`` (what its text takes for granted; proved per state)."""
     reads: tuple[ex.Expr, ...] = ()
     """The conditions whose values the explored state must keep here: the choices' ``if:``
     and the state blocks' conditions."""

@@ -13,7 +13,13 @@ CR406  warning   a dominant choice (see below)
 CR407  warning   the state space was too large: results come from sampling, not proof
 CR408  error     a state with no way on, or from which no ending can be reached
 CR409  info      an ending is reachable: the shortest witness path, in ``data["witness"]``
+CR412  warning   always taking one stance reaches only the best endings (witness path)
+CR413  warning   always raising the meters most reaches only the best endings (witness path)
+CR414  error     a scene's ``assumes:`` is false on some path that reaches it (counterexample)
+CR415  warning   an ``assumes:`` could not be proved, because the state space was sampled
 =====  ========  ==========================================================================
+
+**Policies (CR412, CR413)** are described in :mod:`crossroads.engine.explore.policy`.
 
 When exploration had to sample (CR407), "never" findings (CR401–CR404) are downgraded to
 warnings: sampling proves what it finds, not what it misses.
@@ -370,6 +376,59 @@ class _Reporter:
                 against=[b for b, _ok in sorted(against)],
             )
 
+    def assumptions(self) -> None:
+        for sid, scene in self.story.scenes.items():
+            if scene.assumes is None or sid not in self.r.reached:
+                continue
+            witness = self.r.broken.get(sid)
+            path: Path = ("scenes", sid, "assumes")
+            if witness is not None:
+                steps = f"{len(witness)} step{'s' if len(witness) != 1 else ''}"
+                self.add(
+                    "CR414",
+                    "error",
+                    f"scene {sid!r} assumes {_short(scene.assumes, 60)!r}, but a path of {steps} "
+                    f"reaches it where that is false: {_route(witness)}",
+                    self.src.value(path),
+                    "make the text fit every path that reaches it, or gate the choices that "
+                    "lead here",
+                    scene=sid,
+                    witness=witness_json(witness),
+                )
+            elif not self.r.exhaustive:
+                self.add(
+                    "CR415",
+                    "warning",
+                    f"scene {sid!r} assumes {_short(scene.assumes, 60)!r}: no sampled path broke "
+                    "it, but the state space was too large to prove it",
+                    self.src.value(path),
+                    scene=sid,
+                )
+
+    def policies(self) -> None:
+        from crossroads.engine.explore.policy import GREEDY
+
+        for found in self.r.policies:
+            endings = ", ".join(repr(e) for e in found.endings)
+            if found.policy == GREEDY:
+                code = "CR413"
+                what = "always taking the option that raises the meters most"
+                pos = self.src.key(("balance",) if self.story.balance else ("meters",))
+            else:
+                code = "CR412"
+                what = f"always taking the {found.policy!r} stance where it is offered"
+                pos = self.src.key(("stances", found.policy))
+            self.add(
+                code,
+                "warning",
+                f"{what} reaches only the best ending{'s' if len(found.endings) != 1 else ''} "
+                f"({endings}), for example: {_route(found.witness)}",
+                pos,
+                policy=found.policy,
+                endings=list(found.endings),
+                witness=witness_json(found.witness),
+            )
+
     def run(self) -> list[Diagnostic]:
         self.sampled()
         self.choices()
@@ -379,7 +438,17 @@ class _Reporter:
         self.blocks()
         self.reflections()
         self.dominance()
+        self.assumptions()
+        self.policies()
         return self.out
+
+
+def _route(witness: Witness, most: int = 8) -> str:
+    """A witness path in one line: the choices taken, in order."""
+    said = [_short(step.say, 28) for step in witness]
+    if len(said) > most:
+        said = [*said[: most - 2], "…", *said[-1:]]
+    return " → ".join(said) if said else "(the start scene)"
 
 
 def _pos(node: ex.Expr) -> int:

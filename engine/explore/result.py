@@ -14,6 +14,7 @@ from crossroads.engine.sourcemap import Path
 __all__ = [
     "ExploreResult",
     "PairStats",
+    "PolicyFinding",
     "Progress",
     "Values",
     "Witness",
@@ -58,6 +59,20 @@ class PairStats:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyFinding:
+    """A policy that reaches only the best endings."""
+
+    policy: str
+    """A stance id, or :data:`GREEDY`."""
+    endings: tuple[str, ...]
+    """The endings it reaches (all best), sorted."""
+    witness: Witness
+    """A shortest path following the policy to one of them."""
+    states: int
+    """States the policy can reach."""
+
+
+@dataclass(frozen=True, slots=True)
 class Values:
     """What each variable can be at each reached scene (exact when exploration was)."""
 
@@ -99,6 +114,11 @@ class ExploreResult:
     compiled: Compiled = field(repr=False)
     values: Callable[[], Values] = field(repr=False)
     """Computes :class:`Values` (a second pass over the explored graph, on demand)."""
+    broken: dict[str, Witness] = field(default_factory=dict)
+    """Scene → a shortest path to a state there where its ``assumes:`` is false."""
+    policies: list[PolicyFinding] = field(default_factory=list)
+    """Fixed strategies that reach only the best endings
+    (:mod:`crossroads.engine.explore.policy`)."""
 
     @cached_property
     def _values(self) -> Values:

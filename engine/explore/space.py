@@ -32,6 +32,7 @@ from crossroads.engine.explore.dominance import compare_effects
 from crossroads.engine.explore.explorer import Explorer, StateGraph
 from crossroads.engine.explore.flow import rpo
 from crossroads.engine.explore.form import FIRST_NUMERIC, Compiled, State
+from crossroads.engine.explore.policy import run_policies
 from crossroads.engine.explore.result import (
     ExploreResult,
     PairStats,
@@ -105,6 +106,17 @@ def _explore(
         elif g.offsets[i] == g.offsets[i + 1] and info.id not in stuck:
             stuck[info.id] = witness(i)
 
+    broken: dict[str, Witness] = {}
+    assuming = {info.index for info in c.scenes if info.assumes is not None}
+    if assuming:
+        for i in range(n):  # BFS order: the first state found breaking it is a shortest path
+            k = order[i][0]
+            if k in assuming:
+                info = c.scenes[k]
+                assert info.assumes is not None
+                if info.id not in broken and not info.assumes(c.view(order[i])):
+                    broken[info.id] = witness(i)
+
     topo, acyclic = rpo(n, g.edges, g.offsets) if n else ([], True)
     ex.flow(g, topo)
     sampled = 0
@@ -138,6 +150,7 @@ def _explore(
         cov = _scene_coverage(c)
         cov_witness = _scene_path_witness(c, cov.min_path)
     ex.flow_blocks()
+    policies = run_policies(ex, set(endings), max_states) if g.complete else []
 
     return ExploreResult(
         story=story,
@@ -163,6 +176,8 @@ def _explore(
         reflection_witness=cov_witness,
         compiled=c,
         values=lambda: _values(c, ex, g),
+        broken=broken,
+        policies=policies,
     )
 
 

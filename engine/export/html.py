@@ -18,6 +18,7 @@ from crossroads.engine.cohort.analysis import scene_order
 from crossroads.engine.cohort.model import CohortReport
 from crossroads.engine.export.sankey import sankey_svg
 from crossroads.engine.model import Story
+from crossroads.engine.playable import prompt_text
 from crossroads.engine.reflections.prompts import PromptThemes
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -206,8 +207,7 @@ def _reflections(r: CohortReport, story: Story) -> str:
         return '<p class="muted">This story asks for no reflections.</p>'
     rows = []
     for p in r.reflections:
-        scene = story.scenes.get(p.scene)
-        prompt = scene.reflect.prompt if scene is not None and scene.reflect else p.prompt
+        prompt = prompt_text(story, p.prompt, p.scene)  # a scene's or a choice's
         rows.append(_row(prompt, p.shared, p.private, p.skipped))
     return ('<p class="note">Counts of every reflection, shared or not. What learners kept '
             "private is never part of this report.</p>"
@@ -241,13 +241,7 @@ def _matrix(r: CohortReport) -> str:
 
 
 def _prompt_text(story: Story, scene_id: str | None, prompt: str) -> str:
-    scene = story.scenes.get(scene_id or "")
-    if scene is not None and scene.reflect is not None and scene.reflect.id == prompt:
-        return scene.reflect.prompt
-    for scene in story.scenes.values():
-        if scene.reflect is not None and scene.reflect.id == prompt:
-            return scene.reflect.prompt
-    return prompt
+    return prompt_text(story, prompt, scene_id)
 
 
 def _themes(r: CohortReport, story: Story, themes: Sequence[PromptThemes] | None,

@@ -29,6 +29,7 @@ from crossroads.engine.bank.base import Bank, Playthrough, ReflectionRow, StepRo
 from crossroads.engine.cohort.analysis import choice_labels
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.model import Story
+from crossroads.engine.playable import prompt_text
 
 VERSION = "1.0.3"
 DEFAULT_BASE = "https://crossroads.invalid/xapi"
@@ -192,9 +193,7 @@ class Builder:
 
     def _reflection(self, pt: Playthrough, r: ReflectionRow, entered: str | None
                     ) -> dict[str, Any]:
-        scene = self.ctx.story.scenes.get(r.scene)
-        reflect = scene.reflect if scene is not None else None
-        prompt = reflect.prompt if reflect is not None and reflect.id == r.prompt else r.prompt
+        prompt = prompt_text(self.ctx.story, r.prompt, r.scene)  # a scene's or a choice's
         obj = {"objectType": "Activity", "id": self.ctx.activity("prompts", r.prompt),
                "definition": {"name": {"en-US": f"Reflection: {r.prompt}"},
                               "description": {"en-US": prompt},

@@ -43,7 +43,12 @@ def _same(model: object, plain: object, where: str) -> None:
         assert model == plain, where
 
 
-@pytest.mark.parametrize("path", [*SHIPPED, FIXTURES / "explore_loops.yaml"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [*SHIPPED, FIXTURES / "explore_loops.yaml", FIXTURES / "teach" / "facilitated.yaml",
+     FIXTURES / "teach" / "seen-by-akira.yaml", FIXTURES / "teach" / "balanced.yaml"],
+    ids=lambda p: p.name,
+)
 def test_the_plain_form_is_the_validated_story(path: Path) -> None:
     validated = load_path(path)
     cached = _cached(validated)

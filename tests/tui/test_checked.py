@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from crossroads.engine.loader import load_path
@@ -45,3 +46,19 @@ def test_unreadable_cache_entry_means_validating_again(tmp_path: Path) -> None:
     again = checked.check_and_remember(story)
     assert again.story is not None and not again.errors
     assert checked.cached_story(story) is not None  # the entry was rewritten
+
+
+def test_a_changed_world_file_means_validating_again(tmp_path: Path) -> None:
+    teach = Path(__file__).resolve().parent.parent / "fixtures" / "teach"
+    shutil.copytree(teach / "worlds", tmp_path / "worlds")
+    story = tmp_path / "seen-by-akira.yaml"
+    story.write_text((teach / "seen-by-akira.yaml").read_text())
+    checked.check_and_remember(story)
+    cached = checked.cached_story(story)
+    assert cached is not None and cached.facts["reorg_date"] == "the first Monday of March"
+    world = tmp_path / "worlds" / "northwind.yaml"
+    world.write_text(world.read_text().replace("first Monday", "second Monday"))
+    assert checked.cached_story(story) is None  # same story bytes, another world
+    checked.check_and_remember(story)
+    again = checked.cached_story(story)
+    assert again is not None and again.facts["reorg_date"] == "the second Monday of March"

@@ -153,6 +153,9 @@ def _cases() -> Iterator[Case]:
     yield _case("logout", must_fail=False)  # not signed in: says so
     yield _case("forget-me", "--yes")
     yield _case("cohort", "create", "Team", "--server", down, "--invite", "2")
+    # the facilitator's notes of a story that cannot be used
+    for story in BAD_STORIES:
+        yield _case("debrief", story)
     # the language server: garbage and a malformed message from the editor, then end of input
     yield _case("lsp", stdin=GARBAGE, must_fail=False)
     yield _case("lsp", stdin=b'Content-Length: 5\r\n\r\n{"a":', must_fail=False)

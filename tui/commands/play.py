@@ -146,6 +146,8 @@ def _pick_plain(folder: Path) -> tuple[Story, Path] | None:
     for n, entry in enumerate(catalog.entries, 1):
         print(f"{n}. {entry.story.title} — {entry.pov or 'no fixed point of view'}, "
               f"{entry.minutes}", flush=True)
+        if entry.story.content_notes:
+            print(f"   Content notes: {'; '.join(entry.story.content_notes)}", flush=True)
     for path, why in catalog.broken:
         print(f"(skipped {path.name}: {why})", file=sys.stderr)
     while True:

@@ -27,13 +27,15 @@ def entry_prompt(entry: Entry, progress: Progress | None = None) -> Content:
     whose shoes and how long, then the summary."""
     story = entry.story
     who = f"You are {entry.pov}" if entry.pov else "No fixed point of view"
+    notes = "\n[i]Content notes: $notes[/i]" if story.content_notes else ""
     return Content.from_markup(
-        "[b]$title[/b]$mark\n[dim]$who · $minutes[/dim]\n$summary",
+        "[b]$title[/b]$mark\n[dim]$who · $minutes[/dim]\n$summary" + notes,
         title=story.title,
         mark=f"  ({progress})" if progress else "",
         who=who,
         minutes=entry.minutes,
         summary=" ".join(story.summary.split()),
+        notes="; ".join(story.content_notes),
     )
 
 

@@ -92,6 +92,10 @@ class PlayScreen(Screen[None]):
             about = f"\n{member.about}" if member.about else ""
             transition.update(Content(f"⟶ You are now {flow.pov_text(s)}.{about}"))
             transition.display = True
+        elif not s.steps and s.story.content_notes:  # before the first scene
+            notes = "\n".join(f"Content note: {note}" for note in s.story.content_notes)
+            transition.update(Content(notes))
+            transition.display = True
         else:
             transition.display = False
         title = self.query_one("#scene-title", Static)
@@ -154,6 +158,8 @@ class PlayScreen(Screen[None]):
         if key.startswith("choice:"):
             ms = int((time.monotonic() - self.shown_at) * 1000)
             self._record(lambda: self.player.choose(int(key.split(":", 1)[1]), ms))
+            if self.player.session.choice_prompt is not None:
+                self._open_gate()  # the choice's own prompt, before the next scene
         elif key == "others":
             self._open_others()
         elif key == "gate":
@@ -180,7 +186,7 @@ class PlayScreen(Screen[None]):
         elif pending == "reflect":
             from crossroads.tui.screens.reflection import ReflectionScreen
 
-            prompt = s.current.reflect
+            prompt = s.prompt
             assert prompt is not None
             self.app.push_screen(
                 ReflectionScreen(s.render(prompt.prompt), prompt.required, self.in_cohort,
