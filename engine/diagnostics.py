@@ -11,6 +11,8 @@ line is a bug, except an ``OSError``, which the command line prints as ``path: r
     ├── StoryError                  a story failed to load or validate (diagnostics say where)
     ├── UsageError                  the command line or an argument is wrong (exit code 2)
     ├── SaveError                   a saved session cannot be used with this story
+    ├── NotSaved                    a record is durable nowhere yet (bank and journal failed);
+    │                               kept in memory and saved at the next step (engine.bank.store)
     ├── BankError                   the story bank cannot be opened, migrated or written
     │   ├── BankUnavailable         the bank cannot be reached right now; try again later
     │   │   │                       (engine.bank.base; the player keeps a journal meanwhile)
@@ -284,6 +286,11 @@ class UsageError(CrossroadsError):
 
 class SaveError(CrossroadsError):
     """A saved session cannot be used with this story (edited story, corrupt save)."""
+
+
+class NotSaved(CrossroadsError):
+    """A record could be made durable neither in the bank nor in the local journal (a full disk,
+    say): the player keeps it in memory, says so, and saves it at the next step."""
 
 
 class BankError(CrossroadsError):

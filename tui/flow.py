@@ -93,6 +93,11 @@ class Player:
     """How many times the session was saved (the UI says "saved" only after a save returned)."""
     skipped_checkins: set[str] = field(default_factory=set)
     """Scenes whose check-in the learner skipped (not recorded, not asked again)."""
+    behind: bool = False
+    """The last save failed: the session holds records the store has not taken yet."""
+    unsaved: list[str] = field(default_factory=list)
+    """Reflections written since the last save that went through (a failed save keeps them in
+    the session, and the next save takes them; shown to the learner if it never does)."""
 
     @property
     def story(self) -> PlayStory:
@@ -100,9 +105,20 @@ class Player:
         return self.session.story
 
     def save(self) -> None:
-        """Persist the session now."""
-        self.store.save(self.session)
+        """Persist the session now.
+
+        Raises:
+            NotSaved, OutputError: nothing could take it; the session keeps every record, so
+                the next save takes them all.
+        """
+        try:
+            self.store.save(self.session)
+        except BaseException:
+            self.behind = True
+            raise
         self.saves += 1
+        self.behind = False
+        self.unsaved.clear()
 
     def pending(self) -> Pending:
         """What comes next at this scene: a check-in, a reflection, a choice, or the ending."""
@@ -132,6 +148,8 @@ class Player:
     ) -> None:
         """Record the reflection at this scene (``None`` = skipped) and save."""
         self.session.reflect(text, visibility, anonymous)
+        if text:
+            self.unsaved.append(text)
         self.save()
 
     def checkin(self, answers: Mapping[str, int] | None) -> None:

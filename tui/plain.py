@@ -15,11 +15,12 @@ import argparse
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from crossroads.engine.diagnostics import SaveError
+from crossroads.engine.diagnostics import NotSaved, OutputError, SaveError
 from crossroads.engine.records import VISIBILITIES, ReflectionReader, Visibility
 from crossroads.engine.runtime import Session
 from crossroads.engine.saves import SessionStore
@@ -91,13 +92,27 @@ class PlainPlayer:
             player = self._open(resume)
             self._play(player)
         except _EndOfInput:
-            if player is not None:
-                player.save()
+            if player is not None and not self._last_save(player):
+                return INPUT_ENDED
             command = self.command or ["crossroads", "play", self.story.id, "--plain", "--resume"]
             saved = "your progress is saved" if player is not None else "nothing was changed"
             self.note(f"Input ended; {saved}. Continue with: {shlex.join(command)}")
             return INPUT_ENDED
+        if player is not None and player.behind and not self._last_save(player):
+            return 1
         return 0
+
+    def _last_save(self, player: flow.Player) -> bool:
+        """Save before leaving; when nothing can take it, print what was not saved (the
+        learner's own words) so that it is not lost with the process. True when saved."""
+        try:
+            player.save()
+            return True
+        except (NotSaved, OutputError) as err:
+            self.note(f"NOT saved: {err.message}.")
+            for text in player.unsaved:
+                self.note("Your reflection, to keep:\n" + text)
+            return False
 
     def _open(self, resume: bool) -> flow.Player:
         opening = flow.open_story(self.story, self.learner, self.store, resume=resume)
@@ -161,6 +176,17 @@ class PlainPlayer:
         self.say(markdown_to_text(s.passage()))
         self.say()
 
+    def _record(self, action: Callable[[], object]) -> None:
+        """Do a player action that saves; a save that nothing could take is said, not fatal:
+        the session keeps the record and the next save takes it."""
+        try:
+            action()
+        except (NotSaved, OutputError) as err:
+            self.note(f"NOT saved yet: {err.message}. What you wrote is kept, and saved at your "
+                      "next step; free some space or check the bank.")
+            return
+        self._saved()
+
     def _saved(self) -> None:
         if getattr(self.store, "offline", False):
             if getattr(self.store, "audience", None) is not None:
@@ -187,8 +213,8 @@ class PlainPlayer:
                 self.say("That choice is not available now.")
             else:
                 self.say(f"Please answer with a number from 1 to {len(options)}.")
-        player.choose(option.index, int((time.monotonic() - started) * 1000))
-        self._saved()
+        ms = int((time.monotonic() - started) * 1000)
+        self._record(lambda: player.choose(option.index, ms))
 
     def _checkin(self, player: flow.Player) -> None:
         items = player.session.current.checkin or ()
@@ -204,9 +230,10 @@ class PlainPlayer:
                     answers[item.id] = int(answer)
                     break
                 self.say("  Please answer 1, 2, 3, 4 or 5 (or nothing to skip).")
-        player.checkin(answers or None)
         if answers:
-            self._saved()
+            self._record(lambda: player.checkin(answers))
+        else:
+            player.checkin(None)
 
     def _reflect(self, player: flow.Player) -> None:
         prompt = player.session.prompt
@@ -239,8 +266,7 @@ class PlainPlayer:
                 break
             self.say("This reflection is required; please write at least a line.")
         if not text:
-            player.reflect(None)
-            self._saved()
+            self._record(lambda: player.reflect(None))
             self._others(player, prompt.id)
             return
         offered = [v for v in VISIBILITIES if self.in_cohort or v != "cohort"]
@@ -265,8 +291,7 @@ class PlainPlayer:
         anonymous = False
         if visibility != "private":
             anonymous = self.ask("Share it anonymously? [y/N] ").strip().lower() in ("y", "yes")
-        player.reflect(text, visibility, anonymous)
-        self._saved()
+        self._record(lambda: player.reflect(text, visibility, anonymous))
         self._others(player, prompt.id)
 
     def _others(self, player: flow.Player, prompt_id: str) -> None:
@@ -298,6 +323,10 @@ class PlainPlayer:
             for mid, values in history.items():
                 label = self.story.meters[mid].label
                 self.say(f"  {label}: {values[0]} → {values[-1]} ({' '.join(map(str, values))})")
+        if player.behind:  # an earlier save found no room: one more try before archiving
+            self._record(player.save)
+            if player.behind:
+                return
         player.finish()
         self.note("(playthrough archived)")
 

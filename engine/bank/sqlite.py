@@ -25,7 +25,7 @@ from crossroads.engine.bank.sql import SqlBank, Tx
 from crossroads.engine.diagnostics import BankError
 
 BUSY_TIMEOUT_MS = 15_000
-_TRANSIENT = ("locked", "busy", "disk i/o", "unable to open")
+_TRANSIENT = ("locked", "busy", "disk i/o", "unable to open", "disk is full")
 
 
 def scope_token(story_id: str, prompt_id: str | None = None) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from crossroads.engine.bank.base import Bank, BankUnavailable, Batch, Status, now
 from crossroads.engine.bank.journal import Journal, journal_path
+from crossroads.engine.diagnostics import BankError, NotSaved
 from crossroads.engine.records import SharedReflection
 from crossroads.engine.runtime import SAVE_VERSION, Session
 from crossroads.engine.saves import Progress
@@ -58,6 +59,8 @@ class BankSessionStore:
         self.retry_after = retry_after
         self._tracked: dict[int, _Tracked] = {}
         self._last_attempt = float("-inf")
+        self.problem: str | None = None
+        """Why the bank last failed to take a record (shown while records wait)."""
 
     # ------------------------------------------------------------------ state
     @property
@@ -95,15 +98,31 @@ class BankSessionStore:
         return tracked
 
     def _send(self, batch: Batch) -> None:
+        """Write ``batch`` to the bank, or else to the journal; durable on return.
+
+        A bank that is unreachable, full, read-only or locked is a passing state: the batch
+        waits in the journal (a bank that refuses it for good moves it to the journal's
+        rejected file when the journal is sent, never loses it).
+
+        Raises:
+            NotSaved: neither the bank nor the journal could take it (both disks full, say).
+        """
         if self.journal.pending() and time.monotonic() - self._last_attempt >= self.retry_after:
             self.flush()
         if not self.journal.pending():
             try:
                 self.bank.write(batch)
                 return
-            except BankUnavailable:
+            except BankError as err:
                 self._last_attempt = time.monotonic()
-        self.journal.append(batch)
+                self.problem = err.message
+        try:
+            self.journal.append(batch)
+        except OSError as err:
+            raise NotSaved(
+                f"neither the story bank ({self.problem or 'unavailable'}) nor "
+                f"the journal {self.journal.path} ({err.strerror or err}) could take it"
+            ) from err
 
     def _batch(self, t: _Tracked, status: Status) -> Batch:
         s = t.session
