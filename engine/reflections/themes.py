@@ -54,7 +54,7 @@ CONCEPT_WEIGHT = 2
 #: Below this similarity a reflection fits no code (and is grouped with the other uncoded).
 CODE_FIT = 0.05
 #: Below this similarity a small group's reflection fits no theme ("Other voices").
-THEME_FIT = 0.03
+THEME_FIT = 0.06
 #: An assignment whose confidence is below this is listed as unsure.
 UNSURE_BELOW = 0.3
 _CONCEPT_PREFIX = "§"
