@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+from crossroads.engine.reflections import corrections
+
 from crossroads.engine.reflections.classify import Classification, Evidence, classify
 from crossroads.engine.reflections.summarise import ExtractiveSummariser, Summariser
 from crossroads.engine.reflections.themes import (
+    Assignment,
     Quote,
     ReflectionLike,
     Theme,
@@ -20,6 +23,8 @@ from crossroads.engine.reflections.themes import (
 )
 
 __all__ = [
+    "Assignment",
+    "corrections",
     "Classification",
     "Evidence",
     "ExtractiveSummariser",
