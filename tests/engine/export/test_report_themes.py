@@ -68,7 +68,7 @@ def test_an_anonymous_author_never_appears(five: Five, tmp_path: Path) -> None:
                                "visibility": "bank", "anonymous": True}]))
     page = _report(five, tmp_path, "--as", "ana")
     assert "Zed" not in page
-    assert "I &amp; &lt;b&gt;my&lt;/b&gt; &quot;team&quot; found the ford" in _section(page)
+    assert "I &amp; &lt;b&gt;my&lt;/b&gt; &#34;team&#34; found the ford" in _section(page)
 
 
 def test_an_unknown_reader_is_a_usage_error(five: Five, tmp_path: Path,
