@@ -95,9 +95,10 @@ def decision_chart(split: SceneSplit, titles: Mapping[str, str], parted: int) ->
     title = titles.get(split.scene, split.title)
     if split.withheld:
         return DecisionChart(split.scene, title, split.learners, parted, True, WIDTH, 0, 0, 0, ())
-    most = max((c.count or 0 for c in choices), default=0) or 1
-    thick = [MIN_BAND + (MAX_BAND - MIN_BAND) * (c.count or 0) / most if c.count else 0.0
-             for c in choices]
+    takers = [c.learners if c.learners is not None else (c.count or 0) for c in choices]
+    most = max(takers, default=0) or 1
+    thick = [MIN_BAND + (MAX_BAND - MIN_BAND) * n / most if c.count else 0.0
+             for c, n in zip(choices, takers, strict=True)]
     total = sum(thick)
     node_y = height / 2 - total / 2
     used = 0.0

@@ -138,10 +138,14 @@ def test_five_play_and_the_report_renders_in_chromium(five: Five, tmp_path: Path
     assert any("→ Tuesday, the river · 3 learners" in label["text"] for label in labels)
     assert result["title"] == "The Crossing — cohort spring-24"
     # the themes section: the bank-wide reflections, learner text shown as text, never run
-    assert result["themes"] == 2
-    assert sorted(result["quotes"]) == ["“<script>alert(1)</script> we waited” — ana",
-                                        "“an anonymous story” — anonymous"]
-    assert result["voices"] == ["1 of 1 voices represented"] * 2
+    # the themes section: what the cohort shared (its facilitator reads it), never private
+    # text; learner text shown as text, never run; each quote one person's, with their name
+    quotes = sorted(result["quotes"])
+    assert "“<script>alert(1)</script> we waited” — ana" in quotes
+    assert "“an anonymous story” — anonymous" in quotes
+    assert not any("a private story" in q for q in quotes)
+    assert all(q.count("” — ") == 1 for q in quotes)
+    assert result["voices"] == ["2 of 2 voices represented", "3 of 3 voices represented"]
 
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "cohort-report.png"
