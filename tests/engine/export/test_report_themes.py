@@ -103,3 +103,16 @@ def test_an_empty_prompt_says_so_and_themes_are_deterministic(five: Five) -> Non
     assert render_html(report, five.story, again, "ana") == page
     with open_bank(str(five.path)) as other:  # another cohort's code narrows to nothing
         assert prompt_themes(other, "crossing", ["crossing"], "elsewhere")[0].themes.total == 0
+
+
+def test_a_correction_kept_by_crossroads_themes_applies_in_the_report(
+    five: Five, tmp_path: Path,
+) -> None:
+    themes = prompt_themes(five.bank, five.story.id, ["crossing"], COHORT)
+    rid = themes[0].themes.themes[0].members[0]
+    five.bank.close()
+    assert main(["themes", COHORT, "--story", str(STORY_PATH), "--prompt", "crossing",
+                 "--bank", str(five.path), "--move", rid, "Finding the way", "--json"]) == 0
+    five.bank = open_bank(str(five.path))
+    section = _section(_report(five, tmp_path))
+    assert "<h4>Finding the way <span" in section
