@@ -15,8 +15,8 @@ AMI ≥ 0.35 with a codebook, ≥ 0.2 without, no catch-all over 20%.
 from __future__ import annotations
 
 import argparse
-import json
 import gc
+import json
 import sys
 import time
 from pathlib import Path

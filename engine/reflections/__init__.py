@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from crossroads.engine.reflections import corrections
-
 from crossroads.engine.reflections.classify import Classification, Evidence, classify
 from crossroads.engine.reflections.summarise import ExtractiveSummariser, Summariser
 from crossroads.engine.reflections.themes import (
@@ -24,7 +23,6 @@ from crossroads.engine.reflections.themes import (
 
 __all__ = [
     "Assignment",
-    "corrections",
     "Classification",
     "Evidence",
     "ExtractiveSummariser",
@@ -34,5 +32,6 @@ __all__ = [
     "Theme",
     "ThemeReport",
     "classify",
+    "corrections",
     "find_themes",
 ]

@@ -41,7 +41,7 @@ _CONCEPTS: dict[str, str] = {
     "Fair and unfair treatment": """
         fair unfair fairness unequal equal equality favourite favourites favouritism favour
         favoured bias biased discrimination discriminate gap pay paid earn earned salary bonus
-        promotion promoted passed overlooked woman women man men older younger race 
+        promotion promoted passed overlooked woman women man men older younger race
         foreign accent disability rules rule exception privilege treated treatment deserve
         """,
     "Recognition and thanks": """

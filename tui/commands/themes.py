@@ -35,8 +35,8 @@ from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.reflections import ThemeReport, corrections, find_themes
 from crossroads.engine.reflections.codebook import load_codebook
 from crossroads.engine.reflections.remote import ModelCoder
-from crossroads.engine.reflections.themes import sentence_spans
 from crossroads.engine.reflections.source import visible_reflections
+from crossroads.engine.reflections.themes import sentence_spans
 from crossroads.tui.commands._common import (
     COHORT_HELP,
     STORY_HELP,

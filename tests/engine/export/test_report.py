@@ -39,7 +39,7 @@ def test_the_html_is_self_contained_and_counts_only(five: Five) -> None:
     for text in LEARNER_TEXTS:
         assert text not in page
     # one chart per decision, one band per choice someone took
-    assert page.count('<svg class="decision"') == 4  # gate, river, bridge, together (hill: withheld)
+    assert page.count('<svg class="decision"') == 4  # gate, river, bridge, together
     assert page.count('<path class="flow"') == 7
 
 
