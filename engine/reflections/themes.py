@@ -620,11 +620,13 @@ def _overview(members: Sequence[int], keywords: Sequence[str], other: bool) -> s
 def _quotes(
     members: Sequence[int], records: Sequence[ReflectionLike], features: _Features
 ) -> list[Quote]:
-    """The sentence nearest the theme from each of its surest reflections (up to three)."""
-    centre = _mean([features.vectors[i] for i in members[:50]])
+    """The sentence nearest the theme from each of its most typical reflections (up to three):
+    those nearest the theme's centre."""
+    centre = _mean([features.vectors[i] for i in members[:200]])
+    typical = sorted(members, key=lambda i: (-cosine(features.vectors[i], centre), i))
     quotes: list[Quote] = []
     seen: list[set[str]] = []
-    for i in members:
+    for i in typical:
         if len(quotes) >= MAX_QUOTES:
             break
         record = records[i]
