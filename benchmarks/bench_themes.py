@@ -9,7 +9,10 @@ processes share the machine). Reflections come from
 Quality: on the labelled set ``tests/data/themes.jsonl`` (72 reflections in 6 themes), the
 adjusted mutual information (AMI) of the themes against the labels, with the codebook
 ``tests/data/themes_codebook.yaml`` and without one, and the share left in "Other voices". Goals:
-AMI ≥ 0.35 with a codebook, ≥ 0.2 without, no catch-all over 20%.
+AMI ≥ 0.35 with a codebook, ≥ 0.2 without, no catch-all over 20%. The same figures on
+``tests/data/themes_holdout.jsonl`` (36 reflections in the same themes, written after the concept
+lexicon was frozen and never used to tune it) say how far the figures carry over; they are
+printed, not held to the goals.
 """
 
 from __future__ import annotations
@@ -39,10 +42,10 @@ class _Labelled:
         self.id, self.text, self.author, self.theme = row["id"], row["text"], None, row["theme"]
 
 
-def quality() -> bool:
-    """Print AMI against the labelled set with and without a codebook; True when goals are met."""
+def quality(data: str = "themes.jsonl", held_to_goals: bool = True) -> bool:
+    """Print AMI against a labelled set with and without a codebook; True when goals are met."""
     rows = [_Labelled(json.loads(line))
-            for line in (DATA / "themes.jsonl").read_text(encoding="utf-8").splitlines()]
+            for line in (DATA / data).read_text(encoding="utf-8").splitlines()]
     codebook = load_codebook(DATA / "themes_codebook.yaml")
     ok = True
     for name, book in (("with a codebook", codebook), ("without", None)):
@@ -52,10 +55,11 @@ def quality() -> bool:
         catch_all = sum(t.size for t in report.themes if t.other) / len(rows)
         met = ami >= GOALS[name] and catch_all <= MAX_CATCH_ALL
         ok = ok and met
-        print(f"themes quality, {name}: AMI {ami:.3f} (goal ≥ {GOALS[name]}), "
-              f"{len(report.themes)} themes, catch-all {catch_all:.0%} "
-              f"(goal ≤ {MAX_CATCH_ALL:.0%}), {len(report.unsure)} unsure "
-              f"{'' if met else '— GOAL MISSED'}")
+        goal = f" (goal ≥ {GOALS[name]})" if held_to_goals else ""
+        missed = " — GOAL MISSED" if held_to_goals and not met else ""
+        print(f"themes quality on {data} ({len(rows)}), {name}: AMI {ami:.3f}{goal}, "
+              f"{len(report.themes)} themes, catch-all {catch_all:.0%}, "
+              f"{len(report.unsure)} unsure{missed}")
     return ok
 
 
@@ -81,6 +85,7 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=10_000, help="the larger size")
     args = parser.parse_args()
     good = quality()
+    quality("themes_holdout.jsonl", held_to_goals=False)
 
     texts = [r.text for r in generate(1000, seed=2, words=150)]
     start = time.perf_counter()
