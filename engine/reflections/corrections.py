@@ -95,8 +95,11 @@ def _sql(bank: Bank) -> object:
 
 
 def load(bank: Bank, scope: str) -> Corrections:
-    """The corrections kept for ``scope``, oldest first."""
-    sql: object = _sql(bank)
+    """The corrections kept for ``scope``, oldest first (none for a bank that keeps none, such
+    as a cohort server's)."""
+    if not hasattr(bank, "_read"):
+        return Corrections([])
+    sql: object = bank
     with sql._read() as tx:  # type: ignore[attr-defined]
         rows = tx.rows("SELECT kind, subject, target FROM theme_corrections WHERE scope = ? "
                        "ORDER BY seq", [scope])

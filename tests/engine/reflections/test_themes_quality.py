@@ -153,3 +153,14 @@ def test_codebook_errors_name_file_and_line(tmp_path: Path) -> None:
         load_codebook(tmp_path / "missing.yaml")
     with pytest.raises(UsageError, match="given twice"):
         parse_codebook("a: x\na: y")
+
+
+def test_a_bank_without_corrections_reads_none_and_refuses_to_keep_one() -> None:
+    from crossroads.engine.reflections import corrections
+
+    class Remote:
+        url = "https://cohort.example"
+
+    assert corrections.load(Remote(), "s/*/*").items == []  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="need a local or PostgreSQL story bank"):
+        corrections.record(Remote(), "s/*/*", Correction("move", "r1", "x"))  # type: ignore[arg-type]
