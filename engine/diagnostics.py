@@ -29,6 +29,8 @@ line is a bug, except an ``OSError``, which the command line prints as ``path: r
     │       └── RateLimited         too many failed invitation codes; try again later (HTTP 429)
     ├── LrsError                    a Learning Record Store refused statements or cannot be
     │                               reached (engine.export.lrs)
+    ├── ModelError                  a model endpoint for themes cannot be used
+    │                               (engine.reflections.remote)
     └── OutputError                 an output file or folder cannot be written (engine.files)
 
 Errors that never reach a person: the validator turns them into diagnostics::

@@ -13,7 +13,7 @@ from typing import Any
 
 from crossroads.engine.bank.tx import equal_filters
 
-__all__ = ["AUTHOR_TIME", "SHARED_TEXT", "visible_sql"]
+__all__ = ["AUTHOR_TIME", "SHARED_TEXT", "cohort_shared_sql", "visible_sql"]
 
 SHARED_TEXT = "CASE WHEN visibility <> 'private' AND NOT anonymous THEN text END"
 """A reflection's text when it is shared under its author's name, else NULL (analytics)."""
@@ -87,3 +87,21 @@ def visible_sql(
         "ORDER BY v.created DESC, v.id DESC"
     )
     return sql, [*params, limit, offset]
+
+
+def cohort_shared_sql(
+    cohort_id: str, story_id: str, prompt_id: str | None, limit: int, offset: int
+) -> tuple[str, list[Any]]:
+    """The query for what a cohort's facilitator reads of it: the reflections written in the
+    cohort and shared with it (``cohort``) or with everyone (``bank``), never ``private`` ones;
+    an anonymous one without its author. Rows as :func:`visible_sql`'s, newest first."""
+    filters, fparams = equal_filters({"r.prompt_id": prompt_id})
+    where = " AND ".join(["r.cohort_id = ?", "r.story_id = ?", "r.text IS NOT NULL",
+                          "r.visibility IN ('cohort', 'bank')", *filters])
+    sql = (
+        "SELECT r.id, r.text, CASE WHEN r.anonymous THEN NULL ELSE "
+        "(SELECT l.name FROM learners l WHERE l.id = r.learner_id) END, r.created, "
+        f"r.visibility, r.learner_id FROM reflections r WHERE {where} "
+        "ORDER BY r.created DESC, r.id DESC LIMIT ? OFFSET ?"
+    )
+    return sql, [cohort_id, story_id, *fparams, limit, offset]

@@ -221,11 +221,33 @@ _PG_V3 = [
     "CREATE INDEX reflections_tsv ON reflections USING gin (tsv)",
 ]
 
+# A facilitator's corrections to the themes (issue 14): kept in order, replayed on each grouping.
+_SQLITE_THEME_CORRECTIONS = [
+    """CREATE TABLE theme_corrections (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        scope TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('move', 'rename', 'merge')),
+        subject TEXT NOT NULL,
+        target TEXT NOT NULL,
+        created TEXT NOT NULL)""",
+    "CREATE INDEX theme_corrections_scope ON theme_corrections(scope, seq)",
+]
+_PG_THEME_CORRECTIONS = [
+    """CREATE TABLE theme_corrections (
+        seq bigserial PRIMARY KEY,
+        scope text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('move', 'rename', 'merge')),
+        subject text NOT NULL,
+        target text NOT NULL,
+        created text NOT NULL)""",
+    "CREATE INDEX theme_corrections_scope ON theme_corrections(scope, seq)",
+]
+
 MIGRATIONS: dict[str, list[list[str]]] = {
-    "sqlite": [_SQLITE_V1, _SQLITE_V2, _SQLITE_V3, SQLITE_V4, SQLITE_V5],
-    "postgresql": [_PG_V1, _PG_V2, _PG_V3, PG_V4, PG_V5],
+    "sqlite": [_SQLITE_V1, _SQLITE_V2, _SQLITE_V3, SQLITE_V4, SQLITE_V5, _SQLITE_THEME_CORRECTIONS],
+    "postgresql": [_PG_V1, _PG_V2, _PG_V3, PG_V4, PG_V5, _PG_THEME_CORRECTIONS],
 }
-LATEST = 5
+LATEST = 6
 """The schema version this version of Crossroads writes."""
 
 assert all(len(steps) == LATEST for steps in MIGRATIONS.values())

@@ -240,6 +240,7 @@ def _scene_splits(
                 share=None if withheld or not made else round(count / made, 4),
                 median_ms=(_median(times[tok]) if tok is not None and len(took) >= min_group
                            and not withheld else None),
+                learners=None if withheld else len(took),
             ))
         all_times: list[int] = []
         if not withheld and len(group) >= min_group:

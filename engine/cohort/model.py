@@ -28,6 +28,9 @@ class ChoiceShare:
     """count ÷ choices made at the scene, 0–1."""
     median_ms: float | None
     """Median time taken for this choice; None when fewer than the minimum group took it."""
+    learners: int | None = None
+    """Distinct learners who took it (a learner back at a scene counts once); None when
+    withheld."""
 
 
 @dataclass(frozen=True, slots=True)

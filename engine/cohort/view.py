@@ -101,3 +101,38 @@ def cohort_view(bank: Bank, story: Story | PlayStory, cohort: str, learner: str,
     report = analyse(bank, story, cohort, min_group)
     me, mates = shared_paths(bank, story, cohort, learner)
     return CohortView(report, learner, me, mates)
+
+
+def _prompt_text(story: Story | PlayStory, scene_id: str, prompt: str) -> str:
+    scene = story.scenes.get(scene_id)
+    reflect = getattr(scene, "reflect", None) if scene is not None else None
+    return reflect.prompt if reflect is not None and reflect.id == prompt else prompt
+
+
+def cohort_facts(report: CohortReport, story: Story | PlayStory) -> list[str]:
+    """What the cohort view says beyond the splits, one line a fact: completion and drop-off,
+    how check-in answers changed, and how many stories were shared at each prompt (counts only;
+    groups below the minimum are withheld as in the report)."""
+    lines = []
+    done = f"{report.finished} of {report.started} finished"
+    if report.completion is not None:
+        done += f" ({report.completion * 100:.0f}%)"
+    if report.unfinished:
+        done += f"; {report.unfinished} did not"
+        if report.stops_withheld:
+            done += " (where they stopped is withheld: small group)"
+        elif report.stops:
+            done += ": stopped at " + ", ".join(f"{s.title} ({s.count})" for s in report.stops)
+    lines.append(f"Completion: {done}")
+    for c in report.checkins:
+        if c.withheld:
+            lines.append(f"Check-in “{c.statement}”: withheld (fewer than {report.min_group})")
+        elif c.first_mean is not None and c.last_mean is not None:
+            change = "" if c.change is None else f", change {c.change:+.2f} a learner"
+            lines.append(f"Check-in “{c.statement}”: {c.first_mean:.1f} → {c.last_mean:.1f}"
+                         f"{change} ({c.n} learner{'s' if c.n != 1 else ''})")
+    for p in report.reflections:
+        lines.append(f"Shared at “{_prompt_text(story, p.scene, p.prompt)}”: "
+                     f"{p.shared} stor{'ies' if p.shared != 1 else 'y'} shared, "
+                     f"{p.private} kept private, {p.skipped} skipped")
+    return lines

@@ -1,155 +1,130 @@
-"""An SVG flow diagram (Sankey-style) of a cohort's choices: scenes as columns by their distance
-from the start, one band per scene-to-scene flow, its width by the number of choices.
+"""The flow of choices as one small chart per decision, readable on a 1280-px page.
 
-Plain SVG text, no script, every label escaped; one ``<path class="flow">`` per flow so a
-browser test can count them.
+One giant diagram of every scene squeezed into a page leaves its labels a few pixels high. Here
+each scene where learners chose gets its own chart, drawn at its natural size (no scaling): the
+scene on the left, one band per choice to the right, as thick as the share of learners who took
+it, each labelled with the choice, where it led and how many learners took it (a learner who
+came back to the scene counts once; the times it was chosen are said when they differ). Scene
+titles that repeat in a story are told apart by their id.
+
+This module only computes the geometry; the template (``templates/report.html.j2``) draws it,
+escaping every label. Each band is a ``<path class="flow">`` so a browser test can count them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from html import escape
+from dataclasses import dataclass
 
-from crossroads.engine.cohort.model import CohortReport
+from crossroads.engine.cohort.model import CohortReport, SceneSplit
 
-COLUMN = 210
-NODE_W = 12
-HEIGHT = 420
-GAP = 18
-MARGIN = 24
-MIN_BAND = 1.5
+WIDTH = 760
+NODE_W = 10
+LEFT = 8
+RIGHT = 250
+LABEL_X = RIGHT + NODE_W + 10
+ROW = 48
+TOP = 8
+MAX_BAND = 30.0
+MIN_BAND = 3.0
+LABEL_PX = 14
+DETAIL_PX = 12
+LABEL_CHARS = 60
 
 
-@dataclass
-class _Node:
+@dataclass(frozen=True, slots=True)
+class Band:
+    """One choice at a decision: its band (if anyone took it) and its label."""
+
+    label: str
+    short: str
+    """The label cut to fit (the whole one is the tooltip)."""
+    detail: str
+    """Where it led and how many took it."""
+    learners: int
+    times: int
+    target: str
+    y: float
+    thickness: float
+    left_y: float
+    path: str
+    """The band's SVG path (empty when nobody took the choice)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionChart:
+    """One decision: the scene, the split, where paths parted, and its chart's geometry."""
+
     scene: str
     title: str
-    column: int
-    rank: int
-    inflow: int = 0
-    outflow: int = 0
-    withheld: bool = False
-    ending: str | None = None
-    x: float = 0.0
-    y: float = 0.0
-    h: float = 0.0
-    out_used: float = 0.0
-    in_used: float = 0.0
-    outs: list[int] = field(default_factory=list)
-    ins: list[int] = field(default_factory=list)
-
-    @property
-    def size(self) -> int:
-        return max(self.inflow, self.outflow)
+    learners: int
+    parted: int
+    """Pairs of playthroughs whose choices first differed here."""
+    withheld: bool
+    width: int
+    height: int
+    node_y: float
+    node_h: float
+    bands: tuple[Band, ...]
+    label_px: int = LABEL_PX
+    detail_px: int = DETAIL_PX
 
 
-def _label(text: str, limit: int = 26) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def display_titles(titles: Mapping[str, str]) -> dict[str, str]:
+    """Scene titles, a repeated one followed by its scene id so that each is told apart."""
+    seen: dict[str, int] = {}
+    for title in titles.values():
+        seen[title] = seen.get(title, 0) + 1
+    return {sid: f"{t} ({sid})" if seen[t] > 1 else t for sid, t in titles.items()}
 
 
-def sankey_svg(report: CohortReport, story_titles: Mapping[str, str],
-               depths: Mapping[str, int], endings: Mapping[str, str]) -> str:
-    """The flow diagram as an ``<svg>`` element.
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
-    ``story_titles``: scene → title; ``depths``: scene → column; ``endings``: ending scene →
-    kind (good, mixed, hard) for colouring.
-    """
-    flows = report.flows
-    if not flows:
-        return ('<svg class="sankey" role="img" xmlns="http://www.w3.org/2000/svg" '
-                'viewBox="0 0 600 60" width="600" height="60"><title>No flows to show</title>'
-                '<text x="12" y="34" class="empty">No choices to show (or the group is too small '
-                'to show them).</text></svg>')
-    withheld = {s.scene for s in report.scenes if s.withheld}
-    rank = {sid: i for i, sid in enumerate(depths)}
-    nodes: dict[str, _Node] = {}
-    for sid in [f.source for f in flows] + [f.target for f in flows]:
-        if sid not in nodes:
-            nodes[sid] = _Node(sid, story_titles.get(sid, sid), depths.get(sid, 0),
-                               rank.get(sid, len(rank)), withheld=sid in withheld,
-                               ending=endings.get(sid))
-    for i, f in enumerate(flows):
-        nodes[f.source].outflow += f.count
-        nodes[f.source].outs.append(i)
-        nodes[f.target].inflow += f.count
-        nodes[f.target].ins.append(i)
 
-    # columns, compacted so unused depths leave no gaps
-    used = sorted({n.column for n in nodes.values()})
-    col_index = {c: i for i, c in enumerate(used)}
-    columns: dict[int, list[_Node]] = {}
-    for n in sorted(nodes.values(), key=lambda n: n.rank):
-        n.column = col_index[n.column]
-        columns.setdefault(n.column, []).append(n)
-    tallest = max(sum(n.size for n in col) for col in columns.values())
-    most = max(len(col) for col in columns.values())
-    unit = max(0.5, (HEIGHT - 2 * MARGIN - GAP * (most - 1)) / max(1, tallest))
-    width = MARGIN * 2 + COLUMN * (len(columns) - 1) + NODE_W + 170
-    for col in columns.values():
-        y = float(MARGIN)
-        for n in col:
-            n.x = MARGIN + n.column * COLUMN
-            n.y = y
-            n.h = max(MIN_BAND, n.size * unit)
-            y += n.h + GAP
-    height = max(HEIGHT, int(max(n.y + n.h for n in nodes.values()) + MARGIN))
+def _cut(text: str, limit: int = LABEL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
-    # bands: leave each source stacked by target position, enter each target by source position
-    def band(i: int) -> float:
-        return max(MIN_BAND, flows[i].count * unit)
 
-    for n in nodes.values():
-        n.outs.sort(key=lambda i: (nodes[flows[i].target].column, nodes[flows[i].target].y))
-        n.ins.sort(key=lambda i: (nodes[flows[i].source].column, nodes[flows[i].source].y))
-    start_y: dict[int, float] = {}
-    end_y: dict[int, float] = {}
-    for n in nodes.values():
-        for i in n.outs:
-            start_y[i] = n.y + n.out_used + band(i) / 2
-            n.out_used += band(i)
-        for i in n.ins:
-            end_y[i] = n.y + n.in_used + band(i) / 2
-            n.in_used += band(i)
+def decision_chart(split: SceneSplit, titles: Mapping[str, str], parted: int) -> DecisionChart:
+    """The chart of one decision (``titles``: scene id → the title to show)."""
+    choices = list(split.choices)
+    rows = max(1, len(choices))
+    height = TOP * 2 + ROW * rows
+    title = titles.get(split.scene, split.title)
+    if split.withheld:
+        return DecisionChart(split.scene, title, split.learners, parted, True, WIDTH, 0, 0, 0, ())
+    takers = [c.learners if c.learners is not None else (c.count or 0) for c in choices]
+    most = max(takers, default=0) or 1
+    thick = [MIN_BAND + (MAX_BAND - MIN_BAND) * n / most if c.count else 0.0
+             for c, n in zip(choices, takers, strict=True)]
+    total = sum(thick)
+    node_y = height / 2 - total / 2
+    used = 0.0
+    bands = []
+    for k, (c, t) in enumerate(zip(choices, thick, strict=True)):
+        y = TOP + ROW * k + ROW / 2
+        left_y = node_y + used + t / 2
+        used += t
+        x0, x1 = LEFT + NODE_W, RIGHT
+        mid = (x0 + x1) / 2
+        path = (f"M{x0},{left_y:.1f} C{mid:.1f},{left_y:.1f} {mid:.1f},{y:.1f} {x1},{y:.1f}"
+                if c.count else "")
+        learners = c.learners if c.learners is not None else (c.count or 0)
+        times = c.count or 0
+        target = titles.get(c.to, c.to)
+        who = _plural(learners, "learner") if times else "nobody"
+        if times > learners:
+            who += f", chosen {_plural(times, 'time')}"
+        bands.append(Band(c.label, _cut(c.label), _cut(f"→ {target} · {who}", 80), learners,
+                          times, c.to, y, t, left_y, path))
+    return DecisionChart(split.scene, title, split.learners, parted, False, WIDTH, height,
+                         node_y, total, tuple(bands))
 
-    out = [
-        f'<svg class="sankey" role="img" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-        "<title>How the group's choices flowed from scene to scene</title>",
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" class="hatch-bg"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" class="hatch-line"/></pattern></defs>',
-        '<g class="flows">',
-    ]
-    for i, f in enumerate(flows):
-        a, b = nodes[f.source], nodes[f.target]
-        x0, x1 = a.x + NODE_W, b.x
-        y0, y1 = start_y[i], end_y[i]
-        if x1 <= x0:  # a loop back to an earlier column: arc below
-            dip = max(y0, y1) + 60
-            d = (f"M{x0:.1f},{y0:.1f} C{x0 + 80:.1f},{dip:.1f} {x1 - 80:.1f},{dip:.1f} "
-                 f"{x1:.1f},{y1:.1f}")
-        else:
-            mid = (x0 + x1) / 2
-            d = f"M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},{y1:.1f}"
-        tip = f"{a.title} → {b.title}: {f.count}"
-        out.append(
-            f'<path class="flow" d="{d}" stroke-width="{band(i):.1f}" '
-            f'data-source="{escape(f.source)}" data-target="{escape(f.target)}" '
-            f'data-count="{f.count}"><title>{escape(tip)}</title></path>'
-        )
-    out.append("</g>")
-    out.append('<g class="nodes">')
-    for n in nodes.values():
-        kind = f" ending-{n.ending}" if n.ending else ""
-        state = " withheld" if n.withheld else ""
-        fill = ' fill="url(#hatch)"' if n.withheld else ""
-        note = " (split withheld: small group)" if n.withheld else ""
-        out.append(
-            f'<g class="node{kind}{state}"><rect x="{n.x:.1f}" y="{n.y:.1f}" width="{NODE_W}" '
-            f'height="{n.h:.1f}"{fill}><title>{escape(n.title + note)}</title></rect>'
-            f'<text x="{n.x + NODE_W + 5:.1f}" y="{n.y + n.h / 2:.1f}" dy="0.35em">'
-            f"{escape(_label(n.title))} <tspan class=\"count\">{n.size}</tspan></text></g>"
-        )
-    out.append("</g></svg>")
-    return "\n".join(out)
+
+def decision_charts(report: CohortReport, titles: Mapping[str, str]) -> list[DecisionChart]:
+    """A chart for every scene where someone chose, in story order."""
+    parted = {s.scene: s.pairs for s in report.splits}
+    return [decision_chart(s, titles, parted.get(s.scene, 0)) for s in report.scenes
+            if s.learners]

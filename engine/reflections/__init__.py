@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+from crossroads.engine.reflections import corrections
 from crossroads.engine.reflections.classify import Classification, Evidence, classify
 from crossroads.engine.reflections.summarise import ExtractiveSummariser, Summariser
 from crossroads.engine.reflections.themes import (
+    Assignment,
     Quote,
     ReflectionLike,
     Theme,
@@ -20,6 +22,7 @@ from crossroads.engine.reflections.themes import (
 )
 
 __all__ = [
+    "Assignment",
     "Classification",
     "Evidence",
     "ExtractiveSummariser",
@@ -29,5 +32,6 @@ __all__ = [
     "Theme",
     "ThemeReport",
     "classify",
+    "corrections",
     "find_themes",
 ]

@@ -27,6 +27,7 @@ from crossroads.engine.cohort import (
     similarity_matrix,
 )
 from crossroads.engine.cohort.paths import split_pairs
+from crossroads.engine.cohort.view import cohort_facts
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.runtime import Session
 from tests.engine.bank import conftest as _bank_fixtures
@@ -85,6 +86,9 @@ def test_unfinished_runs_show_where_they_stopped(bank: Bank) -> None:
     assert r.completion == 0.25
     assert [(s.scene, s.count) for s in r.stops] == [("river", 3)]
     assert r.endings_withheld and all(e.count is None for e in r.endings)  # one finisher
+    facts = cohort_facts(r, story)
+    assert facts[0] == ("Completion: 1 of 4 finished (25%); 3 did not: stopped at "
+                        "Tuesday, the river (3)")
 
 
 def test_groups_below_the_minimum_are_withheld(bank: Bank) -> None:
@@ -97,6 +101,9 @@ def test_groups_below_the_minimum_are_withheld(bank: Bank) -> None:
     assert r.endings_withheld and r.meters[0].mean is None
     assert all(c.withheld and c.change is None for c in r.checkins)
     assert (r.started, r.finished) == (2, 2)  # totals stay visible
+    facts = cohort_facts(r, story)
+    assert any(f.startswith("Check-in") and "withheld (fewer than 3)" in f for f in facts)
+    assert not any("→" in f for f in facts if f.startswith("Check-in"))
     looser = analyse(bank, story, COHORT, min_group=2)
     assert _split(looser, "gate") == {"river": 2, "hill": 0}
 

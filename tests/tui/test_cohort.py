@@ -65,6 +65,22 @@ async def test_the_splits_scene_by_scene_with_your_choice_marked(
         assert "5 of 5 finished (100%)" in summary and "yours: Mostly" in summary
 
 
+async def test_completion_checkins_and_stories_shared_are_shown(
+    world: tuple[Bank, Story, Path]
+) -> None:
+    bank, story, _ = world
+    app = CohortApp(bank, story, COHORT, "di")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        facts = _text(app.screen.query_one("#cohort-facts", Static)).splitlines()
+        assert facts[:2] == ["The cohort as a whole", "Completion: 5 of 5 finished (100%)"]
+        checkins = [line for line in facts if line.startswith("Check-in")]
+        assert checkins and any("change +1.67 a learner" in line for line in checkins)
+        shared = [line for line in facts if line.startswith("Shared at")]
+        assert len(shared) == 2
+        assert "2 stories shared, 1 kept private, 0 skipped" in shared[0]
+
+
 async def test_a_cohort_mate_beside_you_with_where_you_parted(
     world: tuple[Bank, Story, Path]
 ) -> None:

@@ -56,3 +56,46 @@ async def test_meter_figures_are_never_cut_at_80x24() -> None:
         assert [" ".join(shown_in(app, w).split()) for w in labels] == [LONG, LONGER]
         for widget in (*labels, *figures):
             assert app.screen.region.contains_region(widget.region)
+
+
+TWICE = """\
+format: crossroads/1
+id: twice
+title: Asked twice
+start: a
+scenes:
+  a:
+    text: hi
+    checkin: [{id: k1, statement: I listen}, {id: k2, statement: I ask}]
+    choices:
+      - {say: Go, to: b}
+  b:
+    text: bye
+    checkin: [{id: k1, statement: I listen}]
+    ending: {kind: good, title: Done}
+"""
+
+
+async def test_the_ending_shows_my_checkin_answers_before_and_after() -> None:
+    app = CrossroadsApp(story=load_text(TWICE, "twice.yaml"), learner="ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("2", "3")  # the check-in at the start
+        await pilot.pause()
+        await pilot.press("1")  # go
+        await pilot.pause()
+        for _ in range(4):
+            if isinstance(app.screen, EndingScreen):
+                break
+            await pilot.press("4")  # the check-in at the end
+            await pilot.pause()
+            await pilot.press("1")
+            await pilot.pause()
+        assert isinstance(app.screen, EndingScreen)
+        rows = list(app.screen.query(".ending--checkin").results())
+        assert len(rows) == 2
+        figures = [shown_in(app, w.query_one(".ending--meter-figures")) for w in rows]
+        labels = [shown_in(app, w.query_one(".ending--meter-label")) for w in rows]
+        assert labels == ["I listen", "I ask"] and figures == ["2 → 4", "3"]

@@ -114,6 +114,11 @@ def _cases() -> Iterator[Case]:
         yield _case("report", missing, "--json", "--bank", good)
         yield _case("export", "xapi", missing, "--bank", good)
         yield _case("themes", missing, "--bank", good)
+    # themes: a codebook that cannot be used, a model that cannot be reached or is no URL
+    for book in ["{w}/missing.yaml", "{w}/corrupt.yaml", "{w}/empty-folder", "{w}/bundle.jsonl"]:
+        yield _case("themes", "--story", STORY, "--codebook", book, "--bank", good)
+    for url in ["http://127.0.0.1:9/v1", "ftp://example.org/model", "not a url"]:
+        yield _case("themes", "--story", STORY, "--model-url", url, "--bank", good)
     for bundle in ["{w}/missing.jsonl", "{w}/empty-folder", "{w}/corrupt.yaml"]:
         yield _case("bank", "import", bundle, "--bank", good)
     # the data folder (the default bank, saves) cannot be created or written

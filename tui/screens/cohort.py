@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from crossroads.engine.bank import Bank, open_bank
 from crossroads.engine.cohort import MIN_GROUP, CohortView, LearnerPath, cohort_view
 from crossroads.engine.cohort.analysis import choice_labels
+from crossroads.engine.cohort.view import cohort_facts
 from crossroads.engine.diagnostics import CrossroadsError
 from crossroads.engine.model import Story
 from crossroads.engine.playable import PlayStory
@@ -42,6 +43,7 @@ class CohortScreen(Screen[None]):
     CohortScreen { layout: vertical; }
     #cohort-head { padding: 1 2 0 2; height: auto; }
     #cohort-summary { padding: 0 2 1 2; height: auto; color: $text-muted; }
+    #cohort-facts { padding: 1 1 1 1; height: auto; }
     #cohort-body { height: 1fr; }
     #cohort-splits { width: 3fr; border: round $primary 50%; }
     #cohort-splits:focus { border: round $primary; }
@@ -132,6 +134,9 @@ class CohortScreen(Screen[None]):
         if not shown:
             splits.append(Static(Content("No one in this cohort has made a choice yet.")))
         splits += [SplitView(sp, self.view.report.min_group, mine.get(sp.scene)) for sp in shown]
+        facts = cohort_facts(self.view.report, self.story)
+        splits.append(Static(Content.assemble(("The cohort as a whole", "bold"), "\n",
+                                              "\n".join(facts)), id="cohort-facts"))
         side: list[Static | OptionList | VerticalScroll] = [
             Static(self._mates_note(), id="cohort-mates-note")]
         if self.view.mates:

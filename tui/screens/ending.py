@@ -19,6 +19,28 @@ from crossroads.tui.messages import CompareWithCohort, OpenStory
 KIND_TEXT = {"good": "a good ending", "mixed": "a mixed ending", "hard": "a hard ending"}
 
 
+def own_checkins(session: object) -> list[tuple[str, int, int | None]]:
+    """The learner's own check-in answers, per statement: the first answer and the last (None
+    when it was asked once), in the order first asked."""
+    events = getattr(session, "events", [])
+    story = getattr(session, "story", None)
+    statements: dict[str, str] = {}
+    for scene in getattr(story, "scenes", {}).values():
+        for item in scene.checkin or []:
+            statements.setdefault(item.id, item.statement)
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for event in events:
+        if event.get("type") != "checkin":
+            continue
+        for item, value in event.get("answers", {}).items():
+            if item in first:
+                last[item] = int(value)
+            else:
+                first[item] = int(value)
+    return [(statements.get(i, i), v, last.get(i)) for i, v in first.items()]
+
+
 class EndingScreen(Screen[None]):
     """Shown once an ending's passage has been read; the playthrough is archived on mount."""
 
@@ -61,6 +83,16 @@ class EndingScreen(Screen[None]):
                         ),
                         classes="ending--step",
                     )
+                answers = own_checkins(s)
+                if answers:
+                    yield Static(Content("Your check-in answers (1–5), before and after"),
+                                 classes="ending--heading")
+                    for statement, before, after in answers:
+                        moved = "" if after is None else f" → {after}"
+                        with Horizontal(classes="ending--meter ending--checkin"):
+                            yield Static(Content(statement), classes="ending--meter-label")
+                            yield Static(Content(f"{before}{moved}"),
+                                         classes="ending--meter-figures")
                 history = flow.meter_history(s)
                 if s.story.show_meters and history:
                     yield Static(Content("How things moved"), classes="ending--heading")

@@ -47,8 +47,20 @@ document.addEventListener('securitypolicyviolation', function (e) {
   };
 })();
 window.addEventListener('load', function () {
-  var svg = document.querySelector('svg.sankey');
-  var flows = Array.prototype.slice.call(document.querySelectorAll('svg.sankey path.flow'));
+  var svgs = Array.prototype.slice.call(document.querySelectorAll('svg.decision'));
+  var svg = svgs[0];
+  var flows = Array.prototype.slice.call(document.querySelectorAll('svg.decision path.flow'));
+  // every label's height on screen: its font size times the SVG's scale, and its drawn box
+  var labels = [];
+  svgs.forEach(function (s) {
+    var box = s.getBoundingClientRect();
+    var scale = box.width / s.viewBox.baseVal.width;
+    Array.prototype.forEach.call(s.querySelectorAll('text'), function (t) {
+      var r = t.getBoundingClientRect();
+      labels.push({text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+                   height: r.height, inside: r.right <= box.right + 1 && r.left >= box.left - 1});
+    });
+  });
   var drawn = flows.filter(function (p) {
     var box = p.getBBox();
     return p.getTotalLength() > 0 && (box.width > 0 || box.height > 0) &&
@@ -60,7 +72,8 @@ window.addEventListener('load', function () {
   out.id = 'probe-result';
   out.textContent = JSON.stringify({
     flows: flows.length, drawn: drawn.length, nodes: document.querySelectorAll(
-      'svg.sankey g.node').length, width: rect.width, height: rect.height,
+      'svg.decision g.node').length, width: rect.width, height: rect.height,
+    charts: svgs.length, labels: labels, page: document.documentElement.scrollWidth,
     counts: flows.map(function (p) { return +p.getAttribute('data-count'); }),
     errors: __errors, resources: performance.getEntriesByType('resource').length,
     title: document.title, themes: document.querySelectorAll('.theme').length,
@@ -83,7 +96,8 @@ def _probe(browser: str, page: Path, tmp: Path) -> dict[str, Any]:
     probed = tmp / "probed.html"
     text = page.read_text(encoding="utf-8")
     probed.write_text(text.replace("<head>", "<head>\n" + PROBE, 1), encoding="utf-8")
-    done = _chromium(browser, ["--dump-dom", "--virtual-time-budget=5000", probed.as_uri()],
+    done = _chromium(browser, ["--dump-dom", "--virtual-time-budget=5000",
+                               "--window-size=1280,2200", probed.as_uri()],
                      tmp / "profile-dom")
     found = re.search(r'<pre id="probe-result">(.*?)</pre>', done.stdout, re.S)
     assert found, f"no probe result; chromium said:\n{done.stderr[-3000:]}"
@@ -107,16 +121,31 @@ def test_five_play_and_the_report_renders_in_chromium(five: Five, tmp_path: Path
     result = _probe(browser, page, tmp_path)
     assert result["errors"] == [] and result["console"] == []
     assert result["resources"] == 0  # nothing fetched: the page is self-contained
-    assert result["flows"] == result["drawn"] == 6
-    assert sorted(result["counts"]) == [1, 2, 3, 3, 3, 3]
-    assert result["nodes"] == 7  # gate, river, hill, bridge, together, arrived, mixed
-    assert result["width"] > 300 and result["height"] > 100
+    # one chart per decision shown (the hill's split is withheld), one band per choice taken
+    assert result["charts"] == 4
+    assert result["flows"] == result["drawn"] == 7
+    assert sorted(result["counts"]) == [1, 1, 2, 2, 3, 3, 3]  # learners, not visits
+    assert result["nodes"] == 4 + 7
+    assert result["width"] > 300 and result["height"] > 80
+    # readable at 1280 px: every label at least 11 px high, inside its chart, no sideways scroll
+    labels = result["labels"]
+    assert len(labels) == 2 * 7
+    assert min(label["px"] for label in labels) >= 11, labels
+    assert min(label["height"] for label in labels) >= 11, labels
+    assert all(label["inside"] for label in labels), labels
+    assert result["page"] <= 1280
+    assert any("Take the river road" in label["text"] for label in labels)
+    assert any("→ Tuesday, the river · 3 learners" in label["text"] for label in labels)
     assert result["title"] == "The Crossing — cohort spring-24"
     # the themes section: the bank-wide reflections, learner text shown as text, never run
-    assert result["themes"] == 2
-    assert sorted(result["quotes"]) == ["“<script>alert(1)</script> we waited” — ana",
-                                        "“an anonymous story” — anonymous"]
-    assert result["voices"] == ["1 of 1 voices represented"] * 2
+    # the themes section: what the cohort shared (its facilitator reads it), never private
+    # text; learner text shown as text, never run; each quote one person's, with their name
+    quotes = sorted(result["quotes"])
+    assert "“<script>alert(1)</script> we waited” — ana" in quotes
+    assert "“an anonymous story” — anonymous" in quotes
+    assert not any("a private story" in q for q in quotes)
+    assert all(q.count("” — ") == 1 for q in quotes)
+    assert result["voices"] == ["2 of 2 voices represented", "3 of 3 voices represented"]
 
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "cohort-report.png"
@@ -132,11 +161,13 @@ def test_a_broken_page_is_caught_by_the_probe(tmp_path: Path) -> None:
     browser = chromium()
     page = tmp_path / "broken.html"
     page.write_text("<!DOCTYPE html><html><head><title>x</title></head><body>"
-                    "<svg class=\"sankey\"><path class=\"flow\" d=\"M0,0\"/></svg>"
+                    "<svg class=\"decision\" viewBox=\"0 0 4000 400\" width=\"400\">"
+                    "<text font-size=\"12\">tiny</text><path class=\"flow\" d=\"M0,0\"/></svg>"
                     "<img src=\"missing.png\"><script>undefined_function();</script>"
                     "</body></html>", encoding="utf-8")
     result = _probe(browser, page, tmp_path)
     assert result["flows"] == 1 and result["drawn"] == 0
+    assert result["labels"][0]["px"] < 2  # a squeezed chart's labels are caught as too small
     assert any("undefined_function" in e for e in result["errors"])
     assert any("missing.png" in e for e in result["errors"])
     assert any("undefined_function" in line for line in result["console"])

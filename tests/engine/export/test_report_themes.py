@@ -35,16 +35,27 @@ def _voices(section: str) -> list[str]:
     return re.findall(r'<p class="voices">([^<]*)</p>', section)
 
 
-def test_without_a_reader_only_bank_reflections_are_themed(five: Five, tmp_path: Path) -> None:
+def test_the_facilitator_reads_what_the_cohort_shared_never_private(
+    five: Five, tmp_path: Path,
+) -> None:
     section = _section(_report(five, tmp_path))
     assert section.count('<section class="prompt-themes">') == 2  # one per prompt, in order
     assert section.index("knew the way better") < section.index("waiting for others")
-    assert _voices(section) == ["1 of 1 voices represented", "1 of 1 voices represented"]
+    # the cohort's facilitator: what was shared with the cohort or with everyone
+    assert "shared with the cohort or with everyone, as its facilitator sees them" in section
+    assert _voices(section) == ["2 of 2 voices represented", "3 of 3 voices represented"]
     assert "“an anonymous story” <cite>— anonymous</cite>" in section
     assert "&lt;script&gt;alert(1)&lt;/script&gt; we waited” <cite>— ana</cite>" in section
     assert "<script" not in section
-    assert PRIVATE not in section and not any(t in section for t in COHORT_ONLY)
-    assert "— cy<" not in section  # cy's bank reflection is anonymous
+    assert PRIVATE not in section
+    assert "an anonymous story” <cite>— cy" not in section  # cy's bank one is anonymous
+
+
+def test_without_a_cohort_only_bank_reflections_are_themed(five: Five) -> None:
+    themes = prompt_themes(five.bank, five.story.id, ["crossing", "waiting"], None)
+    texts = [q.text for block in themes for t in block.themes.themes for q in t.quotes]
+    assert "an anonymous story" in texts
+    assert not any(t in x for x in texts for t in COHORT_ONLY) and PRIVATE not in texts
 
 
 def test_a_member_reads_the_cohorts_but_never_private_text(five: Five, tmp_path: Path) -> None:
@@ -68,7 +79,7 @@ def test_an_anonymous_author_never_appears(five: Five, tmp_path: Path) -> None:
                                "visibility": "bank", "anonymous": True}]))
     page = _report(five, tmp_path, "--as", "ana")
     assert "Zed" not in page
-    assert "I &amp; &lt;b&gt;my&lt;/b&gt; &quot;team&quot; found the ford" in _section(page)
+    assert "I &amp; &lt;b&gt;my&lt;/b&gt; &#34;team&#34; found the ford" in _section(page)
 
 
 def test_an_unknown_reader_is_a_usage_error(five: Five, tmp_path: Path,
@@ -92,3 +103,16 @@ def test_an_empty_prompt_says_so_and_themes_are_deterministic(five: Five) -> Non
     assert render_html(report, five.story, again, "ana") == page
     with open_bank(str(five.path)) as other:  # another cohort's code narrows to nothing
         assert prompt_themes(other, "crossing", ["crossing"], "elsewhere")[0].themes.total == 0
+
+
+def test_a_correction_kept_by_crossroads_themes_applies_in_the_report(
+    five: Five, tmp_path: Path,
+) -> None:
+    themes = prompt_themes(five.bank, five.story.id, ["crossing"], COHORT)
+    rid = themes[0].themes.themes[0].members[0]
+    five.bank.close()
+    assert main(["themes", COHORT, "--story", str(STORY_PATH), "--prompt", "crossing",
+                 "--bank", str(five.path), "--move", rid, "Finding the way", "--json"]) == 0
+    five.bank = open_bank(str(five.path))
+    section = _section(_report(five, tmp_path))
+    assert "<h4>Finding the way <span" in section

@@ -107,10 +107,11 @@ def test_a_plugged_in_summariser_gets_only_texts() -> None:
     plug = _Recording()
     report = find_themes(SYNTHETIC[:80], seed=0, summariser=plug)
     assert len(plug.calls) == len(report.themes)
-    for call, theme in zip(plug.calls, report.themes, strict=True):
+    for call in plug.calls:
         assert all(isinstance(t, str) for t in call)
         assert 1 <= len(call) <= 12
-        assert theme.summary == f"{len(call)} texts"
+    # themes are sorted after summarising: compare as multisets
+    assert sorted(t.summary for t in report.themes) == sorted(f"{len(c)} texts" for c in plug.calls)
 
 
 def test_progress_reaches_the_total() -> None:

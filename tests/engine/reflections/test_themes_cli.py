@@ -86,7 +86,7 @@ def test_render_prints_learner_text_literally_and_safely() -> None:
     quote = Quote("r1", "nobody asked [bold]x[/]\x1b[31m", None)
     theme = Theme("theme-1", "merger", ("merger",), "A summary [red]!", (quote,), ("r1",))
     text = render(ThemeReport((theme,), 1, 0), STORY, PROMPT, None, width=80)
-    assert "“nobody asked [bold]x[/]” — anonymous" in text and "\x1b" not in text
+    assert "“nobody asked [bold]x[/]”\n     — anonymous" in text and "\x1b" not in text
     assert "A summary [red]!" in text
     assert "\x1b" not in text
     assert text.endswith("1 of 1 voices represented")

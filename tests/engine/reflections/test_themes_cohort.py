@@ -61,7 +61,7 @@ def test_done_when_a_thousand_voices_are_all_represented(
     captured = capsys.readouterr()
     out = captured.out
     assert out.rstrip().endswith("1000 of 1000 voices represented")
-    themes = re.findall(r"^(\d+)\. .* — ([\d,]+) voices?$", out, re.M)
+    themes = re.findall(r"^(\d+)\. .* — ([\d,]+) voices?(?: \(\d+ unsure\))?$", out, re.M)
     assert len(themes) >= 2
     assert sum(int(n.replace(",", "")) for _, n in themes) == 1000
     blocks = re.split(r"^\d+\. ", out, flags=re.M)[1:]
