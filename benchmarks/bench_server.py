@@ -2,13 +2,19 @@
 
     python benchmarks/bench_server.py                      # SQLite, one and two server processes
     python benchmarks/bench_server.py --pg URL             # PostgreSQL as well (a scratch schema)
-    python benchmarks/bench_server.py --learners 50 --saves 10
+    python benchmarks/bench_server.py --learners 50 --saves 10 --think 0.5 --processes 1
 
 Each learner signs in with an invitation code, then saves its playthrough one event at a time
 (a choice; every fifth save a reflection), waiting for each acknowledgement as the player does.
-Printed per bank and number of server processes: p50 and p99 of an acknowledged save, saves per
-second, and records lost (acknowledged but not in the bank afterwards: must be 0). The baseline is
-a bare round trip to ``/api/health`` under the same concurrency, measured in the same run.
+Before each save a learner pauses ``--think`` seconds on average (uniform in half to one and a
+half times it): 1 s is a brisk player (100 learners then offer about 100 saves a second); 0 is a
+saturation test, where 100 clients that never pause queue at the server and the latency is
+their number divided by the throughput (Little's law), whatever the server does.
+
+Printed per bank, pause and number of server processes: p50 and p99 of an acknowledged save,
+saves per second, and records lost (acknowledged but not in the bank afterwards: must be 0).
+The baseline is a bare round trip to ``/api/health`` with the same clients and pauses, measured
+in the same run just before. The clients run in this process, on the same cores as the servers.
 Goal (issue 13): p99 ≤ 50 ms on a 2-core machine with PostgreSQL. Not a CI test.
 """
 
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -107,24 +114,37 @@ def _event(seq: int) -> dict[str, Any]:
             "meters": {"trust": 50}, "at": _now()}
 
 
+async def _think(rng: random.Random, think: float) -> None:
+    """A player's pause between two saves: uniform in [think/2, 3*think/2] (none if 0)."""
+    if think > 0:
+        await asyncio.sleep(rng.uniform(think / 2, 3 * think / 2))
+
+
 async def _learner(http: httpx.AsyncClient, url: str, token: str, saves: int,
-                   lat: list[float]) -> int:
-    """Play ``saves`` saves; return how many were acknowledged."""
+                   lat: list[float], think: float, rng: random.Random) -> int:
+    """Play ``saves`` saves, pausing ``think`` seconds on average before each; return how many
+    were acknowledged."""
     pid, acked, headers = str(uuid.uuid4()), 0, {"Authorization": f"Bearer {token}"}
     started = _now()
     while acked < saves:
+        await _think(rng, think)
         body = {"playthrough": pid, "story_id": "bench", "story_hash": "h", "started": started,
                 "first": acked, "events": [_event(acked)]}
         t = time.perf_counter()
-        r = await http.post(url + "/api/batches", json=body, headers=headers)
+        try:
+            r = await http.post(url + "/api/batches", json=body, headers=headers)
+        except httpx.TransportError:  # e.g. a kept-alive connection the server just closed:
+            continue  # not acknowledged, so sent again (as the player's journal does)
         if r.status_code == 200:
             lat.append(time.perf_counter() - t)
             acked += 1
     return acked
 
 
-async def _health(http: httpx.AsyncClient, url: str, n: int, lat: list[float]) -> None:
+async def _health(http: httpx.AsyncClient, url: str, n: int, lat: list[float], think: float,
+                  rng: random.Random) -> None:
     for _ in range(n):
+        await _think(rng, think)
         t = time.perf_counter()
         r = await http.get(url + "/api/health")
         assert r.status_code == 200
@@ -135,22 +155,26 @@ def _pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100)[int(p) - 1] * 1000 if len(values) > 1 else 0.0
 
 
-async def _run(urls: list[str], tokens: list[str], saves: int) -> dict[str, float]:
+async def _run(urls: list[str], tokens: list[str], saves: int,
+               think: float) -> dict[str, float]:
     limits = httpx.Limits(max_connections=len(tokens) + 10, max_keepalive_connections=len(tokens))
+    rng = random.Random(13)
     async with httpx.AsyncClient(limits=limits, timeout=60) as http:
         base: list[float] = []
-        await asyncio.gather(*(_health(http, urls[i % len(urls)], 10, base)
-                               for i in range(len(tokens))))
+        await asyncio.gather(*(_health(http, urls[i % len(urls)], max(5, saves // 2), base,
+                                       think, rng) for i in range(len(tokens))))
         lat: list[float] = []
         t = time.perf_counter()
-        acked = await asyncio.gather(*(_learner(http, urls[i % len(urls)], tok, saves, lat)
+        acked = await asyncio.gather(*(_learner(http, urls[i % len(urls)], tok, saves, lat,
+                                                think, rng)
                                        for i, tok in enumerate(tokens)))
         wall = time.perf_counter() - t
     return {"base50": _pct(base, 50), "base99": _pct(base, 99), "p50": _pct(lat, 50),
             "p99": _pct(lat, 99), "rate": len(lat) / wall, "acked": float(sum(acked))}
 
 
-def bench(bank: str, processes: int, learners: int, saves: int) -> dict[str, float]:
+def bench(bank: str, processes: int, learners: int, saves: int,
+          think: float) -> dict[str, float]:
     """One run: sign the learners in, play, then count what the bank holds."""
     with open_bank(bank) as b:
         fac = add_facilitator(b, "Bench")
@@ -165,7 +189,7 @@ def bench(bank: str, processes: int, learners: int, saves: int) -> dict[str, flo
                     joined = httpx.post(urls[0] + "/api/join", json={"code": seat["code"]},
                                         timeout=60).json()
                     tokens.append(joined["token"])
-        out = asyncio.run(_run(urls, tokens, saves))
+        out = asyncio.run(_run(urls, tokens, saves, think))
     with open_bank(bank) as b:
         counts = b.counts()
     out["lost"] = out["acked"] - counts["steps"] - counts["reflections"]
@@ -177,24 +201,35 @@ def main() -> None:
     ap.add_argument("--pg", metavar="URL", help="a scratch PostgreSQL database as well")
     ap.add_argument("--learners", type=int, default=100)
     ap.add_argument("--saves", type=int, default=20, help="saves per learner")
+    ap.add_argument("--think", type=float, action="append", metavar="S",
+                    help="a player's mean pause before each save, in seconds (repeatable; "
+                         "default: 1 and 0, i.e. brisk players, then saturation)")
+    ap.add_argument("--processes", type=int, action="append", metavar="N",
+                    help="server processes (repeatable; default: 1 and 2)")
+    ap.add_argument("--only", choices=["sqlite", "postgresql"], help="one kind of bank")
     args = ap.parse_args()
-    print(f"{args.learners} learners × {args.saves} saves each, {os.cpu_count()} cores")
-    print(f"{'bank':<11} {'servers':>7} {'health p50/p99 ms':>18} {'save p50 ms':>11} "
-          f"{'save p99 ms':>11} {'saves/s':>8} {'lost':>5}")
+    thinks = args.think or [1.0, 0.0]
+    print(f"{args.learners} learners × {args.saves} saves each, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'bank':<11} {'servers':>7} {'think s':>7} {'health p50/p99 ms':>18} "
+          f"{'save p50 ms':>11} {'save p99 ms':>11} {'saves/s':>8} {'lost':>5}")
     runs: list[tuple[str, Any]] = [("sqlite", None)] + ([("postgresql", args.pg)]
                                                          if args.pg else [])
-    for kind, url in runs:
-        for processes in (1, 2):
-            with tempfile.TemporaryDirectory() as tmp:
-                if kind == "sqlite":
-                    r = bench(str(Path(tmp) / "bank.sqlite3"), processes, args.learners,
-                              args.saves)
-                else:
-                    with pg_schema(url) as bank:
-                        r = bench(bank, processes, args.learners, args.saves)
-            print(f"{kind:<11} {processes:>7} {r['base50']:>8.1f} / {r['base99']:<7.1f} "
-                  f"{r['p50']:>11.1f} {r['p99']:>11.1f} {r['rate']:>8.0f} {r['lost']:>5.0f}",
-                  flush=True)
+    for think in thinks:
+        for kind, url in runs:
+            if args.only and kind != args.only:
+                continue
+            for processes in args.processes or [1, 2]:
+                with tempfile.TemporaryDirectory() as tmp:
+                    if kind == "sqlite":
+                        r = bench(str(Path(tmp) / "bank.sqlite3"), processes, args.learners,
+                                  args.saves, think)
+                    else:
+                        with pg_schema(url) as bank:
+                            r = bench(bank, processes, args.learners, args.saves, think)
+                print(f"{kind:<11} {processes:>7} {think:>7.1f} {r['base50']:>8.1f} / "
+                      f"{r['base99']:<7.1f} {r['p50']:>11.1f} {r['p99']:>11.1f} "
+                      f"{r['rate']:>8.0f} {r['lost']:>5.0f}", flush=True)
 
 
 if __name__ == "__main__":
