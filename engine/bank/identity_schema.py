@@ -303,6 +303,7 @@ PG_V6 = [
         SECURITY DEFINER SET search_path FROM CURRENT AS $$
         SELECT subject_id FROM sessions
         WHERE token_hash = crossroads_token_hash() AND NOT revoked
-          AND (role = 'facilitator' OR coalesce(seen, created) > now() - interval '{SESSION_DAYS} days') $$""",
+          AND (role = 'facilitator'
+               OR coalesce(seen, created) > now() - interval '{SESSION_DAYS} days') $$""",
 ]
 """Schema version 6 on PostgreSQL (as :data:`SQLITE_V6`, and the policies' caller expires)."""

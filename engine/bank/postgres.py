@@ -11,6 +11,7 @@ opening a fresh bank at once apply them exactly once.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -26,6 +27,8 @@ from crossroads.engine.bank.identity_context import current_settings
 from crossroads.engine.bank.migrations import LATEST
 from crossroads.engine.bank.sql import SqlBank, Tx
 from crossroads.engine.diagnostics import BankError
+
+log = logging.getLogger("crossroads.bank")
 
 CONNECT_TIMEOUT_S = 5
 POOL_SIZE = 8
@@ -231,14 +234,28 @@ class PostgresBank(SqlBank):
         return norm_time(value) if isinstance(value, (datetime, str)) else None
 
     def _after_forget(self) -> None:
-        """Vacuum the tables so the erased rows leave the data files."""
+        """Rewrite ``reflections`` with its full-text (``tsv``) index (``VACUUM FULL``: the
+        erased text leaves the table's and the index's files) and vacuum the other tables.
+
+        Only the tables' owner may vacuum: as the cohort server's own role this does nothing
+        and logs that the owner must run ``VACUUM FULL reflections`` (the rows are gone from
+        every query either way)."""
         conn = self._pool.get()
         try:
-            for table in ("reflections", "checkins", "steps", "playthroughs",
-                          "memberships", "learners"):
+            owner = conn.execute(
+                "SELECT pg_has_role(current_user, tableowner, 'MEMBER') FROM pg_tables "
+                "WHERE schemaname = current_schema() AND tablename = 'reflections'").fetchone()
+            if not (owner and owner[0]):  # (VACUUM would only warn, and skip the table)
+                log.warning("erased rows stay in the data files until the bank's owner runs "
+                            "VACUUM FULL reflections")
+                return
+            conn.execute("VACUUM FULL reflections")
+            for table in ("checkins", "steps", "playthroughs", "memberships", "learners",
+                          "profiles", "sessions"):
                 conn.execute(f"VACUUM {table}")
-        except psycopg.Error:
-            pass  # best effort: the rows are gone either way
+        except psycopg.Error as err:
+            log.warning("erased rows stay in the data files until the bank's owner runs "
+                        "VACUUM FULL reflections (%s)", _first_line(err))
         finally:
             self._pool.put(conn)
 
