@@ -32,6 +32,7 @@ from crossroads.engine.bank import (
     identity_stories,
     open_bank,
 )
+from crossroads.engine.bank.cohort_bundle import cohort_bundle
 from crossroads.engine.bank.identity import AuthError, Caller, RateLimited
 from crossroads.engine.bank.identity_context import acting_as
 from crossroads.engine.bank.identity_secret import seal_anonymous
@@ -244,6 +245,12 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
                                        request.path_params["cohort"],
                                        request.query_params.get("story"))
 
+    async def export_cohort(request: Request, bank: Bank, caller: Caller) -> Response:
+        records = await run_in_threadpool(cohort_bundle, bank, caller,
+                                          request.path_params["cohort"])
+        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        return Response(body, media_type="application/x-ndjson; charset=utf-8")
+
     async def add_story(request: Request, bank: Bank, caller: Caller) -> dict[str, Any]:
         raw = await request.body()
         try:
@@ -278,6 +285,7 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
         Route("/api/cohorts/{cohort}/invitations", authed(invite, 201), methods=["POST"]),
         Route("/api/cohorts/{cohort}/revoke", authed(revoke_cohort), methods=["POST"]),
         Route("/api/cohorts/{cohort}/paths", authed(paths)),
+        Route("/api/cohorts/{cohort}/export", authed(export_cohort)),
         Route("/api/cohorts/{cohort}/stories", authed(cohort_stories)),
         Route("/api/cohorts/{cohort}/stories", authed(add_story, 201), methods=["POST"],
               max_body_size=identity_stories.MAX_STORY_BYTES),
