@@ -12,7 +12,10 @@ saturation test, where 100 clients that never pause queue at the server and the 
 their number divided by the throughput (Little's law), whatever the server does.
 
 Printed per bank, pause and number of server processes: p50 and p99 of an acknowledged save,
-saves per second, and records lost (acknowledged but not in the bank afterwards: must be 0).
+saves per second, and records lost (acknowledged but not in the bank afterwards: must be 0);
+also p50 and p99 of the same saves as the servers' access logs time them (from the request's
+arrival in the app to its answer), which tells the server's share from the clients' and the
+kernel's.
 The baseline is a bare round trip to ``/api/health`` with the same clients and pauses, measured
 in the same run just before. The clients run in this process, on the same cores as the servers.
 Goal (issue 13): p99 ≤ 50 ms on a 2-core machine with PostgreSQL. Not a CI test.
@@ -24,6 +27,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -56,15 +60,16 @@ def _port() -> int:
 
 
 @contextmanager
-def servers(bank: str, n: int) -> Iterator[list[str]]:
-    """``n`` server processes on one bank; yields their base URLs."""
+def servers(bank: str, n: int, logs: Path) -> Iterator[list[str]]:
+    """``n`` server processes on one bank, logging to files in ``logs``; yields their URLs."""
     procs, urls = [], []
     try:
-        for _ in range(n):
+        for k in range(n):
             port = _port()
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "crossroads", "serve", "--bank", bank, "--port", str(port)],
-                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            with (logs / f"server-{k}.log").open("w") as log:
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "crossroads", "serve", "--bank", bank, "--port",
+                     str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
             urls.append(f"http://127.0.0.1:{port}")
         for url, proc in zip(urls, procs, strict=True):
             deadline = time.monotonic() + 30
@@ -173,12 +178,21 @@ async def _run(urls: list[str], tokens: list[str], saves: int,
             "p99": _pct(lat, 99), "rate": len(lat) / wall, "acked": float(sum(acked))}
 
 
+SAVE_LINE = re.compile(r"POST /api/batches 200 ([0-9.]+) ms")
+
+
+def _server_ms(logs: Path) -> list[float]:
+    """How long each acknowledged save took inside the servers (their access log), in s."""
+    return [float(m.group(1)) / 1000 for f in logs.glob("server-*.log")
+            for m in SAVE_LINE.finditer(f.read_text())]
+
+
 def bench(bank: str, processes: int, learners: int, saves: int,
           think: float) -> dict[str, float]:
     """One run: sign the learners in, play, then count what the bank holds."""
     with open_bank(bank) as b:
         fac = add_facilitator(b, "Bench")
-    with servers(bank, processes) as urls:
+    with tempfile.TemporaryDirectory() as tmp, servers(bank, processes, Path(tmp)) as urls:
         tokens: list[str] = []
         with httpx.Client(base_url=urls[0], timeout=60,
                           headers={"Authorization": f"Bearer {fac}"}) as http:
@@ -190,6 +204,8 @@ def bench(bank: str, processes: int, learners: int, saves: int,
                                         timeout=60).json()
                     tokens.append(joined["token"])
         out = asyncio.run(_run(urls, tokens, saves, think))
+        inside = _server_ms(Path(tmp))
+        out["in50"], out["in99"] = _pct(inside, 50), _pct(inside, 99)
     with open_bank(bank) as b:
         counts = b.counts()
     out["lost"] = out["acked"] - counts["steps"] - counts["reflections"]
@@ -212,7 +228,8 @@ def main() -> None:
     print(f"{args.learners} learners × {args.saves} saves each, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'bank':<11} {'servers':>7} {'think s':>7} {'health p50/p99 ms':>18} "
-          f"{'save p50 ms':>11} {'save p99 ms':>11} {'saves/s':>8} {'lost':>5}")
+          f"{'save p50 ms':>11} {'save p99 ms':>11} {'in server p50/p99':>18} "
+          f"{'saves/s':>8} {'lost':>5}")
     runs: list[tuple[str, Any]] = [("sqlite", None)] + ([("postgresql", args.pg)]
                                                          if args.pg else [])
     for think in thinks:
@@ -229,6 +246,7 @@ def main() -> None:
                             r = bench(bank, processes, args.learners, args.saves, think)
                 print(f"{kind:<11} {processes:>7} {think:>7.1f} {r['base50']:>8.1f} / "
                       f"{r['base99']:<7.1f} {r['p50']:>11.1f} {r['p99']:>11.1f} "
+                      f"{r['in50']:>8.1f} / {r['in99']:<7.1f} "
                       f"{r['rate']:>8.0f} {r['lost']:>5.0f}", flush=True)
 
 
