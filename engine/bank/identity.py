@@ -185,28 +185,27 @@ def caller_in(tx: Tx, token: str, touch: bool = False) -> tuple[Caller, bool]:
             revoked.
     """
     digest = secret_hash(token)
-    rows = tx.rows("SELECT role, subject_id, coalesce(seen, created) FROM sessions "
-                   "WHERE token_hash = ? AND NOT revoked", [digest])
+    rows = tx.rows(  # one query: this runs for every request
+        "SELECT s.role, s.subject_id, coalesce(s.seen, s.created), f.name, p.display_name, "
+        "p.cohort_id, p.revoked, o.revoked FROM sessions s "
+        "LEFT JOIN facilitators f ON s.role = 'facilitator' AND f.id = s.subject_id "
+        "LEFT JOIN profiles p ON s.role = 'learner' AND p.learner_id = s.subject_id "
+        "LEFT JOIN cohort_owners o ON o.cohort_id = p.cohort_id "
+        "WHERE s.token_hash = ? AND NOT s.revoked", [digest])
     if not rows:
         raise AuthError("this token is not valid here (signed out, revoked, or from another "
                         "server)")
-    role, subject, seen = rows[0][0], str(rows[0][1]), norm_time(rows[0][2]) or ""
+    role, subject, seen, fname, display, cohort_id, revoked, cohort_revoked = rows[0]
+    subject, seen = str(subject), norm_time(seen) or ""
     if role == "facilitator":
-        f = tx.rows("SELECT name FROM facilitators WHERE id = ?", [subject])
-        if not f:
+        if fname is None:
             raise AuthError("this facilitator no longer exists")
-        return Caller("facilitator", subject, f[0][0], digest), False
+        return Caller("facilitator", subject, fname, digest), False
     if seen <= _days_ago(SESSION_DAYS):
         raise AuthError(f"this session expired after {SESSION_DAYS} days unused; sign in again "
                         "with your invitation code")
-    p = tx.rows(
-        "SELECT p.display_name, p.cohort_id, p.revoked, o.revoked FROM profiles p "
-        "LEFT JOIN cohort_owners o ON o.cohort_id = p.cohort_id WHERE p.learner_id = ?",
-        [subject],
-    )
-    if not p:
+    if display is None:
         raise AuthError("this learner no longer exists")
-    display, cohort_id, revoked, cohort_revoked = p[0]
     if revoked or cohort_revoked:
         raise AuthError("your access to this cohort was revoked by its facilitator")
     caller = Caller("learner", subject, display, digest, _id(cohort_id))

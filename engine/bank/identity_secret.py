@@ -86,9 +86,9 @@ def write_sealed_in(tx: Tx, bank: SqlBank, batch: Batch) -> None:
             runs[-1][1].append(ev)
         else:
             runs.append((seq, [ev]))
-    # the playthrough first (even for a batch of anonymous reflections only), then the
-    # named events run by run, then the status
-    for first, events in [(batch.first, []), *runs]:
+    # the playthrough with the named events run by run (alone for a batch of anonymous
+    # reflections only), then the status
+    for first, events in runs or [(batch.first, [])]:
         bank._write_batch(tx, replace(batch, first=first, events=events, status="playing"))
     if anonymous:
         key = author_key(tx, bank.dialect, batch.learner)
