@@ -115,10 +115,11 @@ class _Pool:
         with self._free:
             if healthy:
                 self._idle.append(conn)
+                self._free.notify()  # the longest waiter (first come, first served)
             else:
                 self._open -= 1 + len(self._idle)
                 stale, self._idle = [conn, *self._idle], []
-            self._free.notify_all()
+                self._free.notify_all()
         for old in stale:
             with suppress(psycopg.Error):
                 old.close()
