@@ -16,7 +16,13 @@ import uuid
 from typing import Any
 
 from crossroads.engine.bank.base import Bank, Batch, norm_time
-from crossroads.engine.bank.identity import AuthError, Caller, _tx_bank, caller_in
+from crossroads.engine.bank.identity import (
+    AuthError,
+    Caller,
+    _tx_bank,
+    caller_in,
+    touch_session,
+)
 from crossroads.engine.bank.identity_secret import author_key, write_sealed, write_sealed_in
 from crossroads.engine.bank.sql import SqlBank
 from crossroads.engine.diagnostics import BankError
@@ -110,12 +116,14 @@ def record_with_token(bank: Bank, token: str, data: Any) -> tuple[Caller, Batch]
     if not isinstance(sql_bank, SqlBank):
         raise BankError(f"the story bank {bank.url} cannot hold server records")
     with sql_bank._write() as tx:
-        caller, _ = caller_in(tx, token, touch=True)
+        caller, stale = caller_in(tx, token)
         batch = batch_for(caller, data)
         rows = tx.rows("SELECT learner_id FROM playthroughs WHERE id = ?", [batch.playthrough])
         if rows and str(rows[0][0]) != caller.id:
             raise AuthError("this playthrough is not yours", 403)
         write_sealed_in(tx, sql_bank, batch)
+    if stale:  # (at most once an hour per session, and never at the save's expense)
+        touch_session(bank, caller)
     return caller, batch
 
 

@@ -15,6 +15,7 @@ and reflection tables then hold server records unchanged.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 import uuid
@@ -28,6 +29,8 @@ from crossroads.engine.bank.base import Bank, norm_time, now
 from crossroads.engine.bank.identity_context import acting_as
 from crossroads.engine.bank.identity_schema import SESSION_DAYS
 from crossroads.engine.diagnostics import BankError
+
+log = logging.getLogger("crossroads.server")
 
 Role = Literal["learner", "facilitator"]
 
@@ -175,10 +178,9 @@ def _days_ago(days: float) -> str:
     return norm_time(datetime.now(UTC) - timedelta(days=days)) or now()
 
 
-def caller_in(tx: Tx, token: str, touch: bool = False) -> tuple[Caller, bool]:
+def caller_in(tx: Tx, token: str) -> tuple[Caller, bool]:
     """The caller this token belongs to, looked up in the transaction ``tx``, and whether its
-    last use is older than :data:`TOUCH_AFTER_S` (then :func:`touch_session` keeps it alive;
-    with ``touch``, ``tx`` writes and this does it at once).
+    last use is older than :data:`TOUCH_AFTER_S` (then :func:`touch_session` keeps it alive).
 
     Raises:
         AuthError: unknown, revoked, signed-out or expired token, or its learner or cohort was
@@ -209,11 +211,7 @@ def caller_in(tx: Tx, token: str, touch: bool = False) -> tuple[Caller, bool]:
     if revoked or cohort_revoked:
         raise AuthError("your access to this cohort was revoked by its facilitator")
     caller = Caller("learner", subject, display, digest, _id(cohort_id))
-    stale = seen <= _days_ago(TOUCH_AFTER_S / 86400)
-    if stale and touch:
-        _touch(tx, digest)
-        stale = False
-    return caller, stale
+    return caller, seen <= _days_ago(TOUCH_AFTER_S / 86400)
 
 
 def _touch(tx: Tx, digest: str) -> None:
@@ -236,9 +234,16 @@ def authenticate(bank: Bank, token: str) -> Caller:
 
 
 def touch_session(bank: Bank, caller: Caller) -> None:
-    """Mark the caller's session used now (its expiry slides)."""
-    with _tx_bank(bank)._write() as tx:
-        _touch(tx, caller.token_hash)
+    """Mark the caller's session used now (its expiry slides). Best effort: if the bank
+    refuses (a server role made before schema version 6 may not update ``seen``), the request
+    goes on and a warning says what to do."""
+    try:
+        with _tx_bank(bank)._write() as tx:
+            _touch(tx, caller.token_hash)
+    except BankError as err:
+        log.warning("cannot mark a session used, so it expires %s days after sign-in; run "
+                    "'crossroads server-role create' again as the owner (%s)", SESSION_DAYS,
+                    err.message)
 
 
 def sign_out(bank: Bank, caller: Caller) -> None:

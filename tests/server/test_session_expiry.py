@@ -4,10 +4,12 @@ A facilitator's token (made by the owner with ``crossroads facilitator add``) do
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
+import pytest
 
 from crossroads.engine.bank.base import norm_time
 from crossroads.engine.bank.identity import secret_hash
@@ -79,3 +81,29 @@ def test_a_learner_session_expires_unused_and_each_use_slides_it(server: Server)
     _age(server.bank, fac, 10 * SESSION_DAYS)  # a facilitator's token does not expire
     with server.client(fac) as http:
         assert http.get("/api/cohorts").status_code == 200
+
+
+def test_a_server_role_that_may_not_mark_sessions_used_still_saves(server: Server) -> None:
+    """A role made before schema version 6 lacks ``UPDATE (seen)``: saves go on, a warning
+    says to run ``server-role create`` again."""
+    from urllib.parse import unquote, urlsplit
+
+    from tests.server.conftest import batch, choice
+
+    owner = ADMIN_OF.get(server.bank)
+    if owner is None:
+        pytest.skip("only the server's own PostgreSQL role has restricted grants")
+    role = unquote(urlsplit(server.bank).username or "")
+    _owner_sql(server.bank, f'REVOKE UPDATE (seen) ON sessions FROM "{role}"', [])
+    fac = add_facilitator(server.bank, "Fay")
+    with server.client(fac) as http:
+        code = http.post("/api/cohorts", json={"name": "c", "invitations": 1}).json()[
+            "invitations"][0]["code"]
+    with server.client() as http:
+        token = http.post("/api/join", json={"code": code}).json()["token"]
+    _age(server.bank, token, 1)
+    with server.client(token) as http:
+        r = http.post("/api/batches", json=batch(str(uuid.uuid4()), [choice("s0", "go", "s1")]))
+        assert r.status_code == 200, r.text
+        assert http.get("/api/me").status_code == 200
+    assert "server-role create" in server.log.read_text()
