@@ -32,6 +32,7 @@ from crossroads.engine.bank import (
     identity_stories,
     open_bank,
 )
+from crossroads.engine.bank.cohort_bundle import cohort_bundle
 from crossroads.engine.bank.identity import AuthError, Caller, RateLimited
 from crossroads.engine.bank.identity_context import acting_as
 from crossroads.engine.bank.identity_secret import seal_anonymous
@@ -222,11 +223,16 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
                                           request.path_params["learner"])
         return {"erased": removed}
 
-    async def record(request: Request, bank: Bank, caller: Caller) -> dict[str, Any]:
-        data = await _body(request)
-        batch = await run_in_threadpool(caller_rules.record, bank, caller, data)
-        return {"playthrough": batch.playthrough, "first": batch.first,
-                "events": len(batch.events)}
+    async def record(request: Request) -> Response:
+        async def call() -> Response:
+            token = _token(request)
+            data = await _body(request)
+            with acting_as(token=token):  # one transaction: who, whose playthrough, the rows
+                _, batch = await run_in_threadpool(caller_rules.record_with_token, bank, token,
+                                                   data)
+            return JSONResponse({"playthrough": batch.playthrough, "first": batch.first,
+                                 "events": len(batch.events)})
+        return await _guarded(call)
 
     async def reflections(request: Request, bank: Bank, caller: Caller) -> Any:
         q = request.query_params
@@ -239,6 +245,12 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
         return await run_in_threadpool(caller_rules.cohort_paths, bank, caller,
                                        request.path_params["cohort"],
                                        request.query_params.get("story"))
+
+    async def export_cohort(request: Request, bank: Bank, caller: Caller) -> Response:
+        records = await run_in_threadpool(cohort_bundle, bank, caller,
+                                          request.path_params["cohort"])
+        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        return Response(body, media_type="application/x-ndjson; charset=utf-8")
 
     async def add_story(request: Request, bank: Bank, caller: Caller) -> dict[str, Any]:
         raw = await request.body()
@@ -274,6 +286,7 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
         Route("/api/cohorts/{cohort}/invitations", authed(invite, 201), methods=["POST"]),
         Route("/api/cohorts/{cohort}/revoke", authed(revoke_cohort), methods=["POST"]),
         Route("/api/cohorts/{cohort}/paths", authed(paths)),
+        Route("/api/cohorts/{cohort}/export", authed(export_cohort)),
         Route("/api/cohorts/{cohort}/stories", authed(cohort_stories)),
         Route("/api/cohorts/{cohort}/stories", authed(add_story, 201), methods=["POST"],
               max_body_size=identity_stories.MAX_STORY_BYTES),
@@ -282,7 +295,7 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
               methods=["POST"]),
         Route("/api/learners/{learner}/revoke", authed(revoke_learner), methods=["POST"]),
         Route("/api/learners/{learner}", authed(erase_learner), methods=["DELETE"]),
-        Route("/api/batches", authed(record), methods=["POST"], max_body_size=BATCH_BODY_LIMIT),
+        Route("/api/batches", record, methods=["POST"], max_body_size=BATCH_BODY_LIMIT),
         Route("/api/reflections", authed(reflections)),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, max_body_size=BODY_LIMIT,

@@ -30,7 +30,7 @@ GRANTS: dict[str, str] = {
     "cohort_stories": "SELECT, INSERT",
     "invitations": "SELECT, INSERT, UPDATE (revoked, learner_id)",
     "profiles": "SELECT, INSERT, UPDATE (display_name, revoked)",
-    "sessions": "SELECT, INSERT, DELETE, UPDATE (revoked)",
+    "sessions": "SELECT, INSERT, DELETE, UPDATE (revoked, seen)",
     "code_attempts": "SELECT, INSERT, DELETE",
     "story_versions": "SELECT, INSERT",
     "cohort_story_versions": "SELECT, INSERT",

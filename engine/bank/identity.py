@@ -15,6 +15,7 @@ and reflection tables then hold server records unchanged.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 import uuid
@@ -26,7 +27,10 @@ from typing import Any, Literal, Protocol
 
 from crossroads.engine.bank.base import Bank, norm_time, now
 from crossroads.engine.bank.identity_context import acting_as
+from crossroads.engine.bank.identity_schema import SESSION_DAYS
 from crossroads.engine.diagnostics import BankError
+
+log = logging.getLogger("crossroads.server")
 
 Role = Literal["learner", "facilitator"]
 
@@ -43,6 +47,8 @@ PER_CLIENT_ATTEMPTS = 10
 """Failed code attempts allowed from one client address per window."""
 GLOBAL_ATTEMPTS = 200
 """Failed code attempts allowed from everyone together per window."""
+TOUCH_AFTER_S = 3600.0
+"""A session's last use is written down at most this often (a write per request would cost)."""
 
 
 class AuthError(BankError):
@@ -164,40 +170,80 @@ def add_facilitator(bank: Bank, name: str) -> str:
 
 def _add_session(tx: Tx, token: str, role: Role, subject: str) -> None:
     tx.run("INSERT INTO sessions (token_hash, role, subject_id, created) VALUES (?, ?, ?, ?)",
-           [secret_hash(token), role, subject, now()])
+           [secret_hash(token), role, subject, now()])  # seen: NULL until first touched
 
 
 # ---------------------------------------------------------------------- sessions
-def authenticate(bank: Bank, token: str) -> Caller:
-    """The caller this token belongs to.
+def _days_ago(days: float) -> str:
+    return norm_time(datetime.now(UTC) - timedelta(days=days)) or now()
+
+
+def caller_in(tx: Tx, token: str) -> tuple[Caller, bool]:
+    """The caller this token belongs to, looked up in the transaction ``tx``, and whether its
+    last use is older than :data:`TOUCH_AFTER_S` (then :func:`touch_session` keeps it alive).
 
     Raises:
-        AuthError: unknown, revoked or signed-out token, or its learner or cohort was revoked.
+        AuthError: unknown, revoked, signed-out or expired token, or its learner or cohort was
+            revoked.
     """
     digest = secret_hash(token)
-    with _tx_bank(bank)._read() as tx:
-        rows = tx.rows("SELECT role, subject_id FROM sessions WHERE token_hash = ? AND NOT revoked",
-                       [digest])
-        if not rows:
-            raise AuthError("this token is not valid here (signed out, revoked, or from another "
-                            "server)")
-        role, subject = rows[0][0], str(rows[0][1])
-        if role == "facilitator":
-            f = tx.rows("SELECT name FROM facilitators WHERE id = ?", [subject])
-            if not f:
-                raise AuthError("this facilitator no longer exists")
-            return Caller("facilitator", subject, f[0][0], digest)
-        p = tx.rows(
-            "SELECT p.display_name, p.cohort_id, p.revoked, o.revoked FROM profiles p "
-            "LEFT JOIN cohort_owners o ON o.cohort_id = p.cohort_id WHERE p.learner_id = ?",
-            [subject],
-        )
-    if not p:
+    rows = tx.rows(  # one query: this runs for every request
+        "SELECT s.role, s.subject_id, coalesce(s.seen, s.created), f.name, p.display_name, "
+        "p.cohort_id, p.revoked, o.revoked FROM sessions s "
+        "LEFT JOIN facilitators f ON s.role = 'facilitator' AND f.id = s.subject_id "
+        "LEFT JOIN profiles p ON s.role = 'learner' AND p.learner_id = s.subject_id "
+        "LEFT JOIN cohort_owners o ON o.cohort_id = p.cohort_id "
+        "WHERE s.token_hash = ? AND NOT s.revoked", [digest])
+    if not rows:
+        raise AuthError("this token is not valid here (signed out, revoked, or from another "
+                        "server)")
+    role, subject, seen, fname, display, cohort_id, revoked, cohort_revoked = rows[0]
+    subject, seen = str(subject), norm_time(seen) or ""
+    if role == "facilitator":
+        if fname is None:
+            raise AuthError("this facilitator no longer exists")
+        return Caller("facilitator", subject, fname, digest), False
+    if seen <= _days_ago(SESSION_DAYS):
+        raise AuthError(f"this session expired after {SESSION_DAYS} days unused; sign in again "
+                        "with your invitation code")
+    if display is None:
         raise AuthError("this learner no longer exists")
-    display, cohort_id, revoked, cohort_revoked = p[0]
     if revoked or cohort_revoked:
         raise AuthError("your access to this cohort was revoked by its facilitator")
-    return Caller("learner", subject, display, digest, _id(cohort_id))
+    caller = Caller("learner", subject, display, digest, _id(cohort_id))
+    return caller, seen <= _days_ago(TOUCH_AFTER_S / 86400)
+
+
+def _touch(tx: Tx, digest: str) -> None:
+    tx.run("UPDATE sessions SET seen = ? WHERE token_hash = ?", [now(), digest])
+
+
+def authenticate(bank: Bank, token: str) -> Caller:
+    """The caller this token belongs to (a learner's session, unused for a while, is marked
+    used: it expires :data:`SESSION_DAYS` days after its last use).
+
+    Raises:
+        AuthError: unknown, revoked, signed-out or expired token, or its learner or cohort was
+            revoked.
+    """
+    with _tx_bank(bank)._read() as tx:
+        caller, stale = caller_in(tx, token)
+    if stale:
+        touch_session(bank, caller)
+    return caller
+
+
+def touch_session(bank: Bank, caller: Caller) -> None:
+    """Mark the caller's session used now (its expiry slides). Best effort: if the bank
+    refuses (a server role made before schema version 6 may not update ``seen``), the request
+    goes on and a warning says what to do."""
+    try:
+        with _tx_bank(bank)._write() as tx:
+            _touch(tx, caller.token_hash)
+    except BankError as err:
+        log.warning("cannot mark a session used, so it expires %s days after sign-in; run "
+                    "'crossroads server-role create' again as the owner (%s)", SESSION_DAYS,
+                    err.message)
 
 
 def sign_out(bank: Bank, caller: Caller) -> None:

@@ -286,3 +286,24 @@ PG_V5 = [
     *_PG_FUNCTIONS,
     *PG_POLICIES,
 ]
+
+SESSION_DAYS = 90
+"""A learner's session token expires after this many days without use (sliding)."""
+
+SQLITE_V6 = [
+    "ALTER TABLE sessions ADD COLUMN seen TEXT",  # NULL: not used since created
+]
+"""Schema version 6: when each session was last used (a learner's expires after
+:data:`SESSION_DAYS` days without use)."""
+
+PG_V6 = [
+    "ALTER TABLE sessions ADD COLUMN seen timestamptz",
+    # the second wall knows the expiry too: an expired learner's token is nobody's
+    f"""CREATE OR REPLACE FUNCTION crossroads_caller() RETURNS uuid LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path FROM CURRENT AS $$
+        SELECT subject_id FROM sessions
+        WHERE token_hash = crossroads_token_hash() AND NOT revoked
+          AND (role = 'facilitator'
+               OR coalesce(seen, created) > now() - interval '{SESSION_DAYS} days') $$""",
+]
+"""Schema version 6 on PostgreSQL (as :data:`SQLITE_V6`, and the policies' caller expires)."""

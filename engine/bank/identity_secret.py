@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from crossroads.engine.bank.base import Bank, Batch, norm_time, now
-from crossroads.engine.bank.sql import SqlBank
+from crossroads.engine.bank.sql import SqlBank, Tx
 from crossroads.engine.diagnostics import BankError
 from crossroads.engine.records import VISIBILITIES
 
@@ -70,6 +70,12 @@ def write_sealed(bank: Bank, batch: Batch) -> None:
     """
     if not isinstance(bank, SqlBank):
         raise BankError(f"the story bank {bank.url} cannot hold server records")
+    with bank._write() as tx:
+        write_sealed_in(tx, bank, batch)
+
+
+def write_sealed_in(tx: Tx, bank: SqlBank, batch: Batch) -> None:
+    """:func:`write_sealed` in the writing transaction ``tx`` of ``bank``."""
     anonymous: list[tuple[int, dict[str, Any]]] = []
     runs: list[tuple[int, list[dict[str, Any]]]] = []
     for offset, ev in enumerate(batch.events):
@@ -80,32 +86,31 @@ def write_sealed(bank: Bank, batch: Batch) -> None:
             runs[-1][1].append(ev)
         else:
             runs.append((seq, [ev]))
-    with bank._write() as tx:
-        # the playthrough first (even for a batch of anonymous reflections only), then the
-        # named events run by run, then the status
-        for first, events in [(batch.first, []), *runs]:
-            bank._write_batch(tx, replace(batch, first=first, events=events, status="playing"))
-        if anonymous:
-            key = author_key(tx, bank.dialect, batch.learner)
-            rows = []
-            for seq, ev in anonymous:
-                try:
-                    if ev["visibility"] not in VISIBILITIES:
-                        raise BankError(f"unknown visibility {ev['visibility']!r}")
-                    rid = (str(uuid.UUID(ev["id"])) if ev.get("id")
-                           else sealed_id(key, batch.playthrough, seq))
-                    rows.append((rid, batch.cohort, batch.story_id, str(ev["prompt"]),
-                                 str(ev["scene"]), str(ev["text"]), ev["visibility"], True,
-                                 _day(ev.get("at")), key))
-                except (KeyError, TypeError, ValueError) as err:
-                    raise BankError(f"event {seq} of playthrough {batch.playthrough} is "
-                                    f"malformed ({err!r})") from None
-            tx.many("INSERT INTO reflections (id, cohort_id, story_id, prompt_id, scene, text, "
-                    "visibility, anonymous, created, author_key) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
-        if batch.status != "playing":
-            bank._write_batch(tx, replace(batch, first=batch.first + len(batch.events),
-                                          events=[]))
+    # the playthrough with the named events run by run (alone for a batch of anonymous
+    # reflections only), then the status
+    for first, events in runs or [(batch.first, [])]:
+        bank._write_batch(tx, replace(batch, first=first, events=events, status="playing"))
+    if anonymous:
+        key = author_key(tx, bank.dialect, batch.learner)
+        rows = []
+        for seq, ev in anonymous:
+            try:
+                if ev["visibility"] not in VISIBILITIES:
+                    raise BankError(f"unknown visibility {ev['visibility']!r}")
+                rid = (str(uuid.UUID(ev["id"])) if ev.get("id")
+                       else sealed_id(key, batch.playthrough, seq))
+                rows.append((rid, batch.cohort, batch.story_id, str(ev["prompt"]),
+                             str(ev["scene"]), str(ev["text"]), ev["visibility"], True,
+                             _day(ev.get("at")), key))
+            except (KeyError, TypeError, ValueError) as err:
+                raise BankError(f"event {seq} of playthrough {batch.playthrough} is "
+                                f"malformed ({err!r})") from None
+        tx.many("INSERT INTO reflections (id, cohort_id, story_id, prompt_id, scene, text, "
+                "visibility, anonymous, created, author_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
+    if batch.status != "playing":
+        bank._write_batch(tx, replace(batch, first=batch.first + len(batch.events),
+                                      events=[]))
 
 
 def seal_anonymous(bank: Bank) -> int:

@@ -7,7 +7,14 @@ an older bank applies the missing ones, and a bank newer than :data:`LATEST` is 
 
 from __future__ import annotations
 
-from crossroads.engine.bank.identity_schema import PG_V4, PG_V5, SQLITE_V4, SQLITE_V5
+from crossroads.engine.bank.identity_schema import (
+    PG_V4,
+    PG_V5,
+    PG_V6,
+    SQLITE_V4,
+    SQLITE_V5,
+    SQLITE_V6,
+)
 
 _SQLITE_V1 = [
     """CREATE TABLE learners (
@@ -244,10 +251,11 @@ _PG_THEME_CORRECTIONS = [
 ]
 
 MIGRATIONS: dict[str, list[list[str]]] = {
-    "sqlite": [_SQLITE_V1, _SQLITE_V2, _SQLITE_V3, SQLITE_V4, SQLITE_V5, _SQLITE_THEME_CORRECTIONS],
-    "postgresql": [_PG_V1, _PG_V2, _PG_V3, PG_V4, PG_V5, _PG_THEME_CORRECTIONS],
+    "sqlite": [_SQLITE_V1, _SQLITE_V2, _SQLITE_V3, SQLITE_V4, SQLITE_V5, SQLITE_V6,
+               _SQLITE_THEME_CORRECTIONS],
+    "postgresql": [_PG_V1, _PG_V2, _PG_V3, PG_V4, PG_V5, PG_V6, _PG_THEME_CORRECTIONS],
 }
-LATEST = 6
+LATEST = 7
 """The schema version this version of Crossroads writes."""
 
 assert all(len(steps) == LATEST for steps in MIGRATIONS.values())

@@ -1,20 +1,23 @@
 """The story bank on a PostgreSQL server, through psycopg 3.
 
-Chosen by a ``postgresql://`` URL. The connection runs in autocommit mode and each bank operation
-is one explicit transaction. A lost connection (server stopped, network gone) surfaces as
-:class:`BankUnavailable`; the next operation reconnects. Migrations run under an advisory lock so
-that several processes opening a fresh bank at once apply them exactly once.
+Chosen by a ``postgresql://`` URL. Connections run in autocommit mode and each bank operation
+is one explicit transaction on a connection of a small pool (:class:`_Pool`), so the cohort
+server's worker threads run their transactions side by side. A lost connection (server stopped,
+network gone) surfaces as :class:`BankUnavailable` and empties the pool's idle connections; the
+next operation reconnects. Migrations run under an advisory lock so that several processes
+opening a fresh bank at once apply them exactly once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -25,7 +28,11 @@ from crossroads.engine.bank.migrations import LATEST
 from crossroads.engine.bank.sql import SqlBank, Tx
 from crossroads.engine.diagnostics import BankError
 
+log = logging.getLogger("crossroads.bank")
+
 CONNECT_TIMEOUT_S = 5
+POOL_SIZE = 8
+"""Connections one bank object opens at most (the server's threads share them)."""
 
 
 def redact(url: str) -> str:
@@ -68,6 +75,65 @@ class _PgTx:
             cur.executemany(self._sql(sql), params)
 
 
+class _Pool:
+    """At most ``size`` connections, handed to one thread at a time; a thread waits for one
+    when all are busy. A broken connection is closed, and so are the idle ones (a restarted
+    server broke them too), instead of being handed out again.
+
+    Not psycopg_pool: its waits and background reconnections would turn "the bank is away"
+    into a wait of up to its timeout, where the server answers 503 at once and the client
+    resends."""
+
+    def __init__(self, connect: Any, size: int) -> None:
+        self._connect = connect
+        self._size = size
+        self._idle: list[psycopg.Connection[Any]] = []
+        self._open = 0
+        self._free = threading.Condition()
+
+    def get(self) -> psycopg.Connection[Any]:
+        """A connection of this thread's own until :meth:`put` (connects if none is idle)."""
+        with self._free:
+            while not self._idle and self._open >= self._size:
+                self._free.wait()
+            if self._idle:
+                return self._idle.pop()
+            self._open += 1
+        try:
+            return cast("psycopg.Connection[Any]", self._connect())
+        except BaseException:
+            with self._free:
+                self._open -= 1
+                self._free.notify()
+            raise
+
+    def put(self, conn: psycopg.Connection[Any]) -> None:
+        """Give a connection back (closed instead if it broke or is mid-transaction)."""
+        healthy = not conn.closed and not conn.broken and (
+            conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)
+        stale: list[psycopg.Connection[Any]] = []
+        with self._free:
+            if healthy:
+                self._idle.append(conn)
+                self._free.notify()  # the longest waiter (first come, first served)
+            else:
+                self._open -= 1 + len(self._idle)
+                stale, self._idle = [conn, *self._idle], []
+                self._free.notify_all()
+        for old in stale:
+            with suppress(psycopg.Error):
+                old.close()
+
+    def close(self) -> None:
+        """Close the idle connections (those in use are closed when given back)."""
+        with self._free:
+            idle, self._idle = self._idle, []
+            self._open -= len(idle)
+        for conn in idle:
+            with suppress(psycopg.Error):
+                conn.close()
+
+
 class PostgresBank(SqlBank):
     """The story bank on a PostgreSQL server."""
 
@@ -84,17 +150,13 @@ class PostgresBank(SqlBank):
         self._dsn = url
         self.url = redact(url)
         self._timeout = connect_timeout
-        self._lock = threading.RLock()
-        self._conn: psycopg.Connection[Any] | None = None
+        self._pool = _Pool(self._connect, POOL_SIZE)
         self._migrate(LATEST if migrate_to is None else migrate_to)
 
     # ------------------------------------------------------------------ connection
-    def _connection(self) -> psycopg.Connection[Any]:
-        if self._conn is not None and not self._conn.closed and not self._conn.broken:
-            return self._conn
-        self._drop()
+    def _connect(self) -> psycopg.Connection[Any]:
         try:
-            self._conn = psycopg.connect(
+            return psycopg.connect(
                 self._dsn, autocommit=True, connect_timeout=self._timeout,
                 application_name="crossroads",
             )
@@ -104,38 +166,32 @@ class PostgresBank(SqlBank):
             ) from err
         except psycopg.ProgrammingError as err:
             raise BankError(f"the story bank URL {self.url} is wrong: {_first_line(err)}") from err
-        return self._conn
-
-    def _drop(self) -> None:
-        if self._conn is not None:
-            with suppress(psycopg.Error):
-                self._conn.close()
-            self._conn = None
 
     def close(self) -> None:
-        """Close the connection."""
-        with self._lock:
-            self._drop()
+        """Close the connections."""
+        self._pool.close()
 
     @contextmanager
     def _tx(self) -> Iterator[Tx]:
-        with self._lock:
-            conn = self._connection()
-            try:
-                with conn.transaction():
-                    for name, value in current_settings().items():  # who the server acts for
-                        conn.execute("SELECT set_config(%s, %s, true)", [name, value])
-                    yield _PgTx(conn)
-            except (psycopg.OperationalError, psycopg.InterfaceError) as err:
-                if conn.broken or conn.closed:
-                    self._drop()
-                raise BankUnavailable(
-                    f"the story bank {self.url} is unavailable: {_first_line(err)}"
-                ) from err
-            except psycopg.Error as err:
-                raise BankError(
-                    f"the story bank {self.url} refused it: {_first_line(err)}"
-                ) from err
+        conn = self._pool.get()
+        try:
+            with conn.transaction():
+                settings = current_settings()
+                if settings:  # who the server acts for: one round trip for all of them
+                    conn.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"]
+                                                       * len(settings)),
+                                 [v for item in settings.items() for v in item])
+                yield _PgTx(conn)
+        except (psycopg.OperationalError, psycopg.InterfaceError) as err:
+            raise BankUnavailable(
+                f"the story bank {self.url} is unavailable: {_first_line(err)}"
+            ) from err
+        except psycopg.Error as err:
+            raise BankError(
+                f"the story bank {self.url} refused it: {_first_line(err)}"
+            ) from err
+        finally:
+            self._pool.put(conn)
 
     def _write(self) -> Any:
         return self._tx()
@@ -179,15 +235,30 @@ class PostgresBank(SqlBank):
         return norm_time(value) if isinstance(value, (datetime, str)) else None
 
     def _after_forget(self) -> None:
-        """Vacuum the tables so the erased rows leave the data files."""
-        with self._lock:
-            conn = self._connection()
-            try:
-                for table in ("reflections", "checkins", "steps", "playthroughs",
-                              "memberships", "learners"):
-                    conn.execute(f"VACUUM {table}")
-            except psycopg.Error:
-                pass  # best effort: the rows are gone either way
+        """Rewrite ``reflections`` with its full-text (``tsv``) index (``VACUUM FULL``: the
+        erased text leaves the table's and the index's files) and vacuum the other tables.
+
+        Only the tables' owner may vacuum: as the cohort server's own role this does nothing
+        and logs that the owner must run ``VACUUM FULL reflections`` (the rows are gone from
+        every query either way)."""
+        conn = self._pool.get()
+        try:
+            owner = conn.execute(
+                "SELECT pg_has_role(current_user, tableowner, 'MEMBER') FROM pg_tables "
+                "WHERE schemaname = current_schema() AND tablename = 'reflections'").fetchone()
+            if not (owner and owner[0]):  # (VACUUM would only warn, and skip the table)
+                log.warning("erased rows stay in the data files until the bank's owner runs "
+                            "VACUUM FULL reflections")
+                return
+            conn.execute("VACUUM FULL reflections")
+            for table in ("checkins", "steps", "playthroughs", "memberships", "learners",
+                          "profiles", "sessions"):
+                conn.execute(f"VACUUM {table}")
+        except psycopg.Error as err:
+            log.warning("erased rows stay in the data files until the bank's owner runs "
+                        "VACUUM FULL reflections (%s)", _first_line(err))
+        finally:
+            self._pool.put(conn)
 
 
 def _first_line(err: Exception) -> str:

@@ -5,6 +5,10 @@ measured cost of FULL), a busy timeout, and ``BEGIN IMMEDIATE`` for every transa
 writes: it takes the write lock before reading, so concurrent writers queue instead of failing
 with "database is locked". Python's sqlite3 runs with ``isolation_level=None``; transactions are
 managed here.
+
+Each thread has a connection of its own (the cohort server's worker threads read side by side,
+as WAL allows); the threads of one process queue for writing on a lock of the bank object, in
+order, rather than in SQLite's busy handler, which sleeps up to 100 ms between tries.
 """
 
 from __future__ import annotations
@@ -109,17 +113,14 @@ class SQLiteBank(SqlBank):
         """
         self.path = Path(path)
         self.url = str(self.path.resolve())
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # writers of this process, one at a time
+        self._local = threading.local()
+        self._conns: dict[threading.Thread, sqlite3.Connection] = {}
+        self._conns_lock = threading.Lock()
         if self.path.is_dir():
             raise BankError(f"the story bank {self.url} is a folder, not a file")
         _create_private_or_check(self.path, self.url)
-        try:
-            self._conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                check_same_thread=False,
-            )
-        except sqlite3.Error as err:
-            raise BankError(f"cannot open the story bank {self.url}: {err}") from err
+        self._conn = self._open()
         try:
             self._setup()
             self._migrate(LATEST if migrate_to is None else migrate_to)
@@ -131,6 +132,40 @@ class SQLiteBank(SqlBank):
         except BaseException:
             self._conn.close()
             raise
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as err:
+            raise BankError(f"cannot open the story bank {self.url}: {err}") from err
+        self._local.conn = conn
+        with self._conns_lock:  # (worker threads come and go: close the ended ones')
+            ended = [t for t in self._conns if not t.is_alive()]
+            for thread in ended:
+                self._conns.pop(thread).close()
+            self._conns[threading.current_thread()] = conn
+        return conn
+
+    def _thread_conn(self) -> sqlite3.Connection:
+        """This thread's connection (the first one's is made by the constructor)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._open()
+            try:
+                self._pragmas(conn)
+            except sqlite3.Error as err:
+                raise _error(err, self.url) from err
+        return conn
+
+    @staticmethod
+    def _pragmas(conn: sqlite3.Connection) -> None:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")  # forgotten text is overwritten, not left
 
     def _setup(self) -> None:
         conn = self._conn
@@ -146,9 +181,7 @@ class SQLiteBank(SqlBank):
                 time.sleep(0.01)
         if str(mode).lower() != "wal":
             raise BankError(f"the story bank {self.url} cannot use a WAL journal ({mode})")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA secure_delete = ON")  # forgotten text is overwritten, not left
+        self._pragmas(conn)
 
     def _migrate(self, target: int) -> None:
         with self._write() as tx:
@@ -167,30 +200,33 @@ class SQLiteBank(SqlBank):
             return int(tx.rows("SELECT coalesce(max(version), 0) FROM bank_schema")[0][0])
 
     def close(self) -> None:
-        """Close the connection."""
-        with self._lock:
-            self._conn.close()
+        """Close the connections (every thread's)."""
+        with self._lock, self._conns_lock:
+            for conn in self._conns.values():
+                conn.close()
+            self._conns.clear()
 
     @contextmanager
     def _tx(self, begin: str) -> Iterator[Tx]:
-        with self._lock:
-            conn = self._conn
-            try:
-                conn.execute(begin)
-            except sqlite3.Error as err:
-                raise _error(err, self.url) from err
-            try:
-                yield _SqliteTx(conn)
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise _error(exc, self.url) from exc
-                raise
+        conn = self._thread_conn()
+        try:
+            conn.execute(begin)
+        except sqlite3.Error as err:
+            raise _error(err, self.url) from err
+        try:
+            yield _SqliteTx(conn)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise _error(exc, self.url) from exc
+            raise
 
-    def _write(self) -> Any:
-        return self._tx("BEGIN IMMEDIATE")
+    @contextmanager
+    def _write(self) -> Iterator[Tx]:
+        with self._lock, self._tx("BEGIN IMMEDIATE") as tx:
+            yield tx
 
     def _read(self) -> Any:
         return self._tx("BEGIN")
@@ -220,8 +256,9 @@ class SQLiteBank(SqlBank):
                    "FROM reflections")
             tx.run("INSERT INTO reflections_fts(reflections_fts) VALUES ('optimize')")
         with self._lock:
+            conn = self._thread_conn()
             try:
-                busy, log, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                busy, log, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             except sqlite3.Error as err:
                 raise _error(err, self.url) from err
         if busy or log > 0:

@@ -60,6 +60,7 @@ class Player:
                     continue
                 if r.status_code == 200:
                     self.acked += 1
+                    time.sleep(0.02)  # a player's pace: the fault strikes while they play
                 else:
                     assert r.status_code == 503, r.text  # the bank is away: try again
                     self.refusals += 1
@@ -147,6 +148,6 @@ def test_postgresql_restarted_under_the_server_loses_nothing_acknowledged(
         time.sleep(0.5)  # requests meanwhile get 503 and are sent again
         cluster.start()
 
-    _play_through(lambda: server.url, players, 45, restart_postgres)
+    _play_through(lambda: server.url, players, 90, restart_postgres)
     assert sum(p.refusals for p in players) > 0
-    _check(server, cohort, fac, players, 45)
+    _check(server, cohort, fac, players, 90)

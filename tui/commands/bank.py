@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from collections.abc import Iterator
 from typing import Any
 
-from crossroads.engine.bank import Bank, open_bank
+from crossroads.engine.bank import Bank, Cohort, open_bank
 from crossroads.engine.bank.bundle_check import check_record
 from crossroads.engine.bank.journal import Journal, forget_in_journal, journal_path
 from crossroads.engine.bank.names import admit_learner
@@ -92,12 +93,14 @@ def run_list(args: argparse.Namespace) -> int:
                 {"id": x.id, "name": x.name, "created": x.created} for x in bank.learners()
             ]
             columns = ["name", "created", "id"]
-        elif args.what == "cohorts":
-            rows = [{"id": c.id, "code": c.code, "name": c.name, "created": c.created}
+        elif args.what == "cohorts":  # never the join codes: a code lets anyone in
+            rows = [{"id": c.id, "name": cohort_label(c), "created": c.created}
                     for c in bank.cohorts()]
-            columns = ["code", "name", "created", "id"]
+            columns = ["name", "created", "id"]
         else:
-            rows = [{"id": p.id, "learner": p.learner, "cohort": p.cohort, "story": p.story_id,
+            names = {c.code: cohort_label(c) for c in bank.cohorts()}
+            rows = [{"id": p.id, "learner": p.learner, "cohort": names.get(p.cohort or ""),
+                     "story": p.story_id,
                      "status": p.status, "ending": p.ending, "started": p.started,
                      "finished": p.finished}
                     for p in bank.playthroughs(_story_id(args.story), args.cohort)]
@@ -108,6 +111,14 @@ def run_list(args: argparse.Namespace) -> int:
         _table(rows, columns)
         print(f"{len(rows)} {args.what if len(rows) != 1 else args.what[:-1]}")
     return 0
+
+
+def cohort_label(cohort: Cohort) -> str:
+    """A cohort's name as listed: never its join code (a cohort named by its code shows a
+    fingerprint of it, the first 8 hex digits of its SHA-256, instead)."""
+    if cohort.name != cohort.code:
+        return cohort.name
+    return "cohort " + hashlib.sha256(cohort.code.encode("utf-8")).hexdigest()[:8]
 
 
 def _list_counts(bank: Bank, as_json: bool) -> int:

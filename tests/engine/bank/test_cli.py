@@ -45,7 +45,12 @@ def test_list_counts_and_rows(filled: Bank, bank_url: str,
     assert data["counts"]["reflections"] == 3 and data["schema"] >= 2
     code, out, _ = run(capsys, "bank", "list", "playthroughs", "--bank", bank_url,
                        "--cohort", "team-a")
-    assert code == 0 and out.count("team-a") == 2 and out.rstrip().endswith("2 playthroughs")
+    assert code == 0 and out.rstrip().endswith("2 playthroughs")
+    assert "team-a" not in out and out.count("cohort 96c2886c") == 2  # never the join code
+    for what in ("cohorts", "playthroughs"):
+        for fmt in ((), ("--json",)):
+            code, out, _ = run(capsys, "bank", "list", what, "--bank", bank_url, *fmt)
+            assert code == 0 and "team-a" not in out and "cohort 96c2886c" in out
     code, out, _ = run(capsys, "bank", "list", "learners", "--bank", bank_url, "--json")
     assert [x["name"] for x in json.loads(out)] == ["ana", "bo"]
 
