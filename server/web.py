@@ -76,6 +76,7 @@ _PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Crossroads</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{base}/static/css/xterm.css">
 <link rel="stylesheet" href="{base}/page.css">
 <script src="{base}/textual.js"></script>
@@ -121,8 +122,14 @@ button:focus { outline: 3px solid #ffd54a; outline-offset: 2px; }
 _JS = """document.addEventListener("DOMContentLoaded", function () {
   var restart = document.getElementById("restart");
   restart.addEventListener("click", function () { window.location.reload(); });
+  var focused = false;
   new MutationObserver(function () {
-    if (document.body.classList.contains("-closed")) { restart.focus(); }
+    var classes = document.body.classList;
+    if (classes.contains("-closed")) { restart.focus(); return; }
+    if (classes.contains("-first-byte") && !focused) {
+      var input = document.querySelector(".xterm-helper-textarea");
+      if (input) { input.focus(); focused = true; }  // the keyboard goes to the player
+    }
   }).observe(document.body, {attributes: true, attributeFilter: ["class"]});
 });
 """

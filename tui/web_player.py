@@ -14,10 +14,12 @@ import os
 import sys
 
 import httpx
+from textual import events
 
 from crossroads.engine.remote.login import Login, save_login
 from crossroads.tui.app import CrossroadsApp
 from crossroads.tui.screens.sign_in import SignInAnswer, SignInScreen
+from crossroads.tui.startup import resume_gc
 
 SIGN_IN_ENV = "CROSSROADS_WEB_SIGN_IN"
 KEY_ENV = "CROSSROADS_WEB_KEY"
@@ -34,8 +36,10 @@ class WebPlayerApp(CrossroadsApp):
         self.key = key
         self.server = server
 
-    def on_mount(self) -> None:
-        """Ask for the code."""
+    def on_mount(self, event: events.Mount) -> None:
+        """Ask for the code (instead of the player's first screen)."""
+        event.prevent_default()
+        self.set_timer(1.0, resume_gc)
         self.theme = self.start_theme
         self.push_screen(SignInScreen(self.attempt, self.server), self._signed_in)
 

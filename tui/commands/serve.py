@@ -84,6 +84,7 @@ def run_serve(args: Any) -> int:
                              max_sessions=args.web_sessions, idle_s=args.web_idle * 60)
         web = f"; the player in a browser at {scheme}://{args.host}:{args.port}/play"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     print(f"crossroads serve: {scheme}://{args.host}:{args.port} on the bank {app.state.bank_url}"
           f"{web} (Ctrl+C stops)", file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.certfile,
