@@ -132,3 +132,60 @@ def wait_for(page: Any, *words: str, timeout: float = 60) -> str:
             return text
         page.wait_for_timeout(100)
     raise AssertionError(f"the page never showed {words!r}; it shows:\n{text}")
+
+
+def sign_in(page: Any, server: WebServer, code: str, name: str = "") -> None:
+    """Open the player and sign in with ``code`` (and ``name``), keyboard only."""
+    page.goto(server.url + "/play")
+    wait_for(page, "Invitation code")
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")  # to the name field
+    if name:
+        page.keyboard.type(name)
+    page.keyboard.press("Enter")  # sign in
+    wait_for(page, "Choose a story to live", "The First Week")
+
+
+def open_first_week(page: Any) -> None:
+    """Pick The First Week in the story list (the fourth), keyboard only."""
+    for key in ("ArrowDown", "ArrowDown", "ArrowDown", "Enter"):
+        page.keyboard.press(key)
+
+
+def play_to_ending(page: Any, words: str, limit: int = 60) -> list[str]:
+    """Take the first choice until the ending screen, writing ``words`` at every reflection;
+    the scene headings seen (the text of the line that starts each scene)."""
+    seen: list[str] = []
+    for _ in range(limit):
+        page.wait_for_timeout(150)
+        text = wait_for(page, "f1 Help")
+        if "Your path" in text:
+            return seen
+        if "Submit (ctrl+s)" in text and "Reflection" in text:
+            page.keyboard.type(words)
+            wait_for(page, words)
+            page.keyboard.press("Control+s")
+            wait_for_gone(page, "Submit (ctrl+s)")
+            continue
+        if "1. " not in text:
+            continue
+        page.keyboard.press("1")
+        wait_for_change(page, text)
+        seen.append(text)
+    raise AssertionError(f"no ending after {limit} steps:\n{screen(page)}")
+
+
+def wait_for_gone(page: Any, words: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while words in screen(page):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{words!r} stayed on screen:\n{screen(page)}")
+        page.wait_for_timeout(100)
+
+
+def wait_for_change(page: Any, before: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while screen(page) == before:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"a key changed nothing:\n{before}")
+        page.wait_for_timeout(100)
