@@ -140,6 +140,7 @@ def sign_in(page: Any, server: WebServer, code: str, name: str = "") -> None:
     wait_for(page, "Invitation code")
     page.keyboard.type(code)
     page.keyboard.press("Enter")  # to the name field
+    page.wait_for_timeout(500)
     if name:
         page.keyboard.type(name)
     page.keyboard.press("Enter")  # sign in
