@@ -55,7 +55,7 @@ from crossroads.engine.diagnostics import UsageError
 try:  # the ``web`` extra
     from textual_serve.app_service import AppService
 except ImportError:  # pragma: no cover - create_web_app says what to install
-    AppService = object
+    AppService = object  # type: ignore[misc,assignment]
 
 log = logging.getLogger("crossroads.server.web")
 
@@ -409,7 +409,7 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
-class _ChildService(AppService):  # type: ignore[misc]
+class _ChildService(AppService):
     """textual-serve's AppService, starting ``python -m crossroads.tui.web_player`` without a
     shell and with the session's environment, and stopping it within a grace period."""
 
@@ -427,11 +427,11 @@ class _ChildService(AppService):  # type: ignore[misc]
 
     @property
     def process(self) -> asyncio.subprocess.Process | None:
-        return self._process  # type: ignore[no-any-return]
+        return self._process
 
     @property
     def task(self) -> asyncio.Task[None] | None:
-        return self._task  # type: ignore[no-any-return]
+        return self._task
 
     async def shut(self, grace: float) -> None:
         """Ask the player to quit; kill it after ``grace`` seconds; reap it."""

@@ -36,7 +36,7 @@ class WebPlayerApp(CrossroadsApp):
         self.key = key
         self.server = server
 
-    def on_mount(self, event: events.Mount) -> None:
+    def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
         """Ask for the code (instead of the player's first screen)."""
         event.prevent_default()
         self.set_timer(1.0, resume_gc)

@@ -96,7 +96,8 @@ def web_server(tmp_path: Path) -> Iterator[WebServer]:
     try:
         import textual_serve  # noqa: F401
     except ImportError:
-        _need("CROSSROADS_REQUIRE_BROWSER", "textual-serve is not installed (pip install -e .[dev])")
+        _need("CROSSROADS_REQUIRE_BROWSER",
+              "textual-serve is not installed (pip install -e .[dev])")
     server = WebServer(tmp_path)
     yield server
     server.stop()

@@ -150,7 +150,7 @@ def test_the_room_is_full_past_the_cap(tmp_path: Any, browser: Any) -> None:
         assert full.status_code == 503 and "The room is full" in full.text
         # The idle session (3 s without a key) ends, its process with it; the room opens.
         wait_for(first, "without a key", timeout=30)
-        assert [] == _wait_no_children(server)
+        assert _wait_no_children(server) == []
         assert httpx.get(server.url + "/play").status_code == 200
         first.close()
     finally:
