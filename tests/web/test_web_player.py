@@ -99,12 +99,14 @@ def test_a_wrong_code_is_refused_with_a_limited_number_of_tries(web_server: WebS
     wait_for(page, "Invitation code")
     page.keyboard.type("0000-not-a-code")
     page.keyboard.press("Enter")
+    page.wait_for_timeout(500)  # the name field takes the focus
     page.keyboard.press("Enter")
     wait_for(page, "This invitation code is not valid", "4 tries left")
     for _ in range(4):
         page.keyboard.press("Enter")  # the same wrong code again (the field keeps it)
+        page.wait_for_timeout(500)
         page.keyboard.press("Enter")
-        page.wait_for_timeout(400)
+        page.wait_for_timeout(800)
     text = wait_for(page, "No tries left in this session")
     assert "Choose a story" not in text
     page.screenshot(path=str(ARTIFACTS / "web-wrong-code.png"))
