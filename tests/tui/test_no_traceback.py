@@ -147,6 +147,10 @@ def _cases() -> Iterator[Case]:
         yield _case("facilitator", "add", "Fay", "--bank", bank)
     yield _case("serve", "--host", "0.0.0.0", "--bank", good)
     yield _case("serve", "--port", "0", "--bank", good)
+    yield _case("serve", "--web", "--web-sessions", "0", "--bank", good)
+    yield _case("serve", "--web", "--web-idle", "-1", "--bank", good)
+    yield _case("serve", "--web", "--web-sessions", "many", "--bank", good)
+    yield _case("serve", "--web", "--bank", "{w}/corrupt.sqlite3", "--port", "1")
     yield _case("server-role", "create", "srv", "--bank", good)
     yield _case("server-role", "create", "srv", "--bank", "postgresql://nobody@127.0.0.1:1/x")
     # the cohort server's client: a server that is not there, no login, a config it cannot write

@@ -32,6 +32,15 @@ def register(sub: Any) -> None:
     p.add_argument("--proxy-headers", action="store_true",
                    help="trust X-Forwarded-For from a reverse proxy on 127.0.0.1 (the client "
                    "address that rate limits count by)")
+    p.add_argument("--web", action="store_true",
+                   help="also serve the player in a browser at /play (needs the 'web' extra: "
+                   "pip install 'crossroads[web]')")
+    p.add_argument("--web-sessions", type=int, default=30, metavar="N",
+                   help="with --web: browser sessions at once (default 30; then 'the room is "
+                   "full')")
+    p.add_argument("--web-idle", type=float, default=20, metavar="MINUTES",
+                   help="with --web: end a browser session after this long without a key "
+                   "(default 20)")
     p.set_defaults(func=run_serve)
 
 
@@ -57,15 +66,27 @@ def run_serve(args: Any) -> int:
         )
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, not {args.port}")
+    if args.web_sessions < 1 or args.web_idle <= 0:
+        raise UsageError("--web-sessions must be at least 1 and --web-idle more than 0")
     import uvicorn
 
     from crossroads.server import create_app
 
-    app = create_app(args.bank)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     scheme = "https" if args.certfile else "http"
-    print(f"crossroads serve: {scheme}://{args.host}:{args.port} on the bank {app.state.bank_url} "
-          "(Ctrl+C stops)", file=sys.stderr, flush=True)
+    app = create_app(args.bank)
+    web = ""
+    if args.web:
+        from crossroads.server.web import create_web_app
+
+        local = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+        local = f"[{local}]" if ":" in local else local
+        app = create_web_app(app, f"{scheme}://{local}:{args.port}",
+                             max_sessions=args.web_sessions, idle_s=args.web_idle * 60)
+        web = f"; the player in a browser at {scheme}://{args.host}:{args.port}/play"
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    print(f"crossroads serve: {scheme}://{args.host}:{args.port} on the bank {app.state.bank_url}"
+          f"{web} (Ctrl+C stops)", file=sys.stderr, flush=True)
     uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.certfile,
                 ssl_keyfile=args.keyfile, access_log=False, proxy_headers=args.proxy_headers,
                 log_level="info", server_header=False)
