@@ -74,6 +74,8 @@ def to_protocol(doc: StoryDocument, diags: Iterable[Diagnostic]) -> list[lsp.Dia
         start, name = word_at(text, col)
         if not name:
             start = col
+        if d.code == "CR424" and name.startswith("fact."):  # the fact's id, not its prefix
+            start, name = start + len("fact."), name[len("fact."):]
         end = start + max(len(name), 1)
         message = d.message + (f" — {d.hint}" if d.hint else "")
         data: dict[str, str] = {}

@@ -29,6 +29,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from crossroads import __version__
+from crossroads.engine.worlds import WORLDS
 from crossroads.lsp import features
 from crossroads.lsp.document import StoryDocument
 
@@ -41,6 +42,11 @@ log = logging.getLogger(__name__)
 def _file_of(uri: str) -> str:
     parsed = urlparse(uri)
     return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def _is_world_file(file: str) -> bool:
+    """A world file (``worlds/NAME.yaml``) is not a story: it is checked through its stories."""
+    return Path(file).parent.name == WORLDS
 
 
 class _Protocol(LanguageServerProtocol):
@@ -153,7 +159,7 @@ class StoryServer(LanguageServer):
         doc = self.documents.get(uri)
         if doc is None:
             doc = self.documents[uri] = StoryDocument(_file_of(uri))
-        if not _STORY_LIKE.search(text):
+        if not _STORY_LIKE.search(text) or _is_world_file(doc.file):
             doc.text = text
             diagnostics: list[lsp.Diagnostic] = []
         else:
