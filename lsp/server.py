@@ -17,11 +17,10 @@ import asyncio
 import gc
 import logging
 import re
-from urllib.parse import unquote, urlparse
-
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -296,7 +295,8 @@ def code_action(ls: StoryServer, params: lsp.CodeActionParams) -> list[lsp.CodeA
                        severity=d.severity, code=d.code, source=d.source, data=d.data)
         for d in params.context.diagnostics
     ]
-    original = {id(mine): theirs for mine, theirs in zip(diagnostics, params.context.diagnostics)}
+    original = {id(mine): theirs
+                for mine, theirs in zip(diagnostics, params.context.diagnostics, strict=True)}
     actions = features.code_actions(ls.document(uri), uri, diagnostics)
     for action in actions:
         if action.edit is not None:

@@ -92,11 +92,13 @@ async def test_references_completion_and_hover_of_facts(
         lsp.VersionedTextDocumentIdentifier(version=2, uri=uri),
         [lsp.TextDocumentContentChangeWholeDocument(text=typed)]))
     end = _pos(typed, "asks about {fact.", len("asks about {fact."))
-    got = await client.text_document_completion_async(lsp.CompletionParams(text_document=doc, position=end))
+    got = await client.text_document_completion_async(
+        lsp.CompletionParams(text_document=doc, position=end))
     assert isinstance(got, lsp.CompletionList)
     assert {i.label for i in got.items} == {"reorg_date", "hidden_work"}
     cast_at = _pos(typed, "pov: dana", len("pov: "))
-    got = await client.text_document_completion_async(lsp.CompletionParams(text_document=doc, position=cast_at))
+    got = await client.text_document_completion_async(
+        lsp.CompletionParams(text_document=doc, position=cast_at))
     assert isinstance(got, lsp.CompletionList)
     assert {i.label for i in got.items} == {"dana", "akira"}
     _close(client, uri)
