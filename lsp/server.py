@@ -74,7 +74,7 @@ class StoryServer(LanguageServer):
     # ------------------------------------------------------------------ positions
     def _lines(self, uri: str) -> list[str]:
         try:
-            return list(self.workspace.get_text_document(uri).lines)
+            return self.workspace.get_text_document(uri).source.split("\n")
         except OSError:
             return []
 
@@ -88,9 +88,11 @@ class StoryServer(LanguageServer):
         """A client's range in ``uri`` in characters."""
         return lsp.Range(self.from_client(uri, rng.start), self.from_client(uri, rng.end))
 
-    def to_client(self, uri: str, rng: lsp.Range) -> lsp.Range:
-        """A range in characters as the client counts, in the negotiated encoding."""
-        lines = self._lines(uri)
+    def to_client(self, uri: str, rng: lsp.Range, lines: list[str] | None = None) -> lsp.Range:
+        """A range in characters as the client counts, in the negotiated encoding (``lines``:
+        the text of ``uri`` when the caller has it already)."""
+        if lines is None:
+            lines = self._lines(uri)
         start, end = (self.workspace.position_codec.position_to_client_units(lines, p)
                       for p in (rng.start, rng.end))
         if rng.start.line >= len(lines):  # past the end (an insertion after the last line)
@@ -105,20 +107,22 @@ class StoryServer(LanguageServer):
 
     def edit_to_client(self, edit: lsp.WorkspaceEdit) -> lsp.WorkspaceEdit:
         """A workspace edit with every range as the client counts."""
-        changes = {
-            uri: [lsp.TextEdit(self.to_client(uri, e.range), e.new_text) for e in edits]
-            for uri, edits in (edit.changes or {}).items()
-        }
+        changes = {}
+        for uri, edits in (edit.changes or {}).items():
+            lines = self._lines(uri)
+            changes[uri] = [lsp.TextEdit(self.to_client(uri, e.range, lines), e.new_text)
+                            for e in edits]
         return lsp.WorkspaceEdit(changes=changes)
 
-    def diagnostic_to_client(self, uri: str, diag: lsp.Diagnostic) -> lsp.Diagnostic:
+    def diagnostic_to_client(self, uri: str, diag: lsp.Diagnostic, lines: list[str]
+                             ) -> lsp.Diagnostic:
         """A diagnostic (and its related places) with ranges as the client counts."""
         related = [
             lsp.DiagnosticRelatedInformation(self.location_to_client(r.location), r.message)
             for r in diag.related_information or []
         ]
         return lsp.Diagnostic(
-            range=self.to_client(uri, diag.range), message=diag.message,
+            range=self.to_client(uri, diag.range, lines), message=diag.message,
             severity=diag.severity, code=diag.code, source=diag.source, data=diag.data,
             related_information=related or None,
         )
@@ -164,7 +168,8 @@ class StoryServer(LanguageServer):
         else:
             try:
                 analysis = doc.update(text)
-                diagnostics = [self.diagnostic_to_client(uri, d)
+                lines = text.split("\n")
+                diagnostics = [self.diagnostic_to_client(uri, d, lines)
                                for d in features.to_protocol(doc, analysis.diagnostics)]
                 # What the story's models hold lives until the next edits: keep it out of the
                 # collector's way (reference counting still frees it), or a 10,000-scene story
