@@ -24,11 +24,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError, sort_key
 from crossroads.engine.gc_pause import quiet_gc
-from crossroads.engine.loader import _pydantic_diagnostics, load_text, parse_yaml
+from crossroads.engine.loader import _pydantic_diagnostics, load_text, load_world, parse_yaml
 from crossroads.engine.model import FORMAT, Scene, SceneId, Story
 from crossroads.engine.scene_graph import scene_graph
 from crossroads.engine.sourcemap import SourceMap
 from crossroads.engine.validate import _Checker, validate
+from crossroads.engine.worlds import find_world, merge_world
 from crossroads.lsp.index import Occurrence, classify, header_occurrences, scene_occurrences
 
 _SCENES_LINE = re.compile(r"^scenes:[ \t]*(#.*)?$", re.M)
@@ -143,6 +144,8 @@ class StoryDocument:
         self._full_occ: list[Occurrence] | None = None
         self._index: list[Occurrence] | None = None
         self.story: Story | None = None
+        self.world: tuple[str, SourceMap] | None = None
+        """The world file of the last story that loaded, and its positions."""
         self.analysis = Analysis([], None, False)
 
     # ------------------------------------------------------------------ public
@@ -192,11 +195,16 @@ class StoryDocument:
             return Analysis(sorted(err.diagnostics, key=sort_key), None, False)
         self._layout = []
         diags = validate(story)
-        occ = header_occurrences(story, story.source)
+        self.world = self._world_of(story.world, story.world_source)
+        occ = header_occurrences(story, story.source, self.world)
         for sid, scene in story.scenes.items():
             occ.extend(scene_occurrences(sid, scene, story.source, ("scenes", sid)))
         self._full_occ = occ
         return Analysis(sorted(diags, key=sort_key), story, False)
+
+    def _world_of(self, name: str | None, wmap: SourceMap | None) -> tuple[str, SourceMap] | None:
+        found = find_world(name, self.file) if name and wmap is not None else None
+        return None if found is None or wmap is None else (str(found), wmap)
 
     # ------------------------------------------------------------------ scene by scene
     def _split(self, text: str) -> tuple[str, list[tuple[str, int]]]:
@@ -260,6 +268,11 @@ class StoryDocument:
         fmt = header_data.get("format")
         if fmt is not None and fmt != FORMAT:
             raise _Unsplittable
+        wmap = None
+        if "world" in header_data:  # the world's cast, places and facts join the header
+            wmap, problems = merge_world(header_data, header_map, self.file, load_world)
+            if problems:
+                return Analysis(sorted(problems, key=sort_key), None, True)
         old_blocks = self._blocks
         blocks: dict[str, Block] = {}
         layout: list[tuple[Block, int]] = []
@@ -292,7 +305,9 @@ class StoryDocument:
             raise _Unsplittable  # pragma: no cover - one part failed alone, not together
         story = head.model_copy(update={"scenes": {b.sid: b.scene for b, _ in layout}})
         story._source = composite
-        self._header_occ = header_occurrences(story, header_map)
+        story._world_source = wmap
+        self.world = self._world_of(story.world, wmap)
+        self._header_occ = header_occurrences(story, header_map, self.world)
         return Analysis(sorted(self._check(story, layout), key=sort_key), story, True)
 
     def _scene_graph(self, story: Story, layout: list[tuple[Block, int]]) -> Any:
@@ -318,7 +333,8 @@ class StoryDocument:
         if scenes != self._scenes:
             self._scenes = scenes
             self._scenes_version += 1
-        env = (frozenset(story.meters), frozenset(story.flags), frozenset(story.cast))
+        env = (frozenset(story.meters), frozenset(story.flags), frozenset(story.cast),
+               frozenset(story.facts))
         out: list[Diagnostic] = []
         for block, line in layout:
             done = block.checked

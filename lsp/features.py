@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from lsprotocol import types as lsp
 
@@ -31,7 +32,8 @@ _SEVERITY = {
 #: Codes whose name is a scene id that does not exist: a quick fix can create the scene.
 MISSING_SCENE = {"CR201", "CR202", "CR124"}
 #: Codes whose name may be misspelt: a quick fix can replace it with the closest known name.
-MISSPELT = {"CR201", "CR202", "CR124", "CR121", "CR125"}
+MISSPELT = {"CR201", "CR202", "CR124", "CR121", "CR125", "CR424"}
+_WORLD_KEY = re.compile(r"^world:[ \t]*['\"]?([A-Za-z0-9_][A-Za-z0-9_.\-]*)", re.M)
 
 
 def _line(text: str, n: int) -> str:
@@ -64,11 +66,16 @@ def to_protocol(doc: StoryDocument, diags: Iterable[Diagnostic]) -> list[lsp.Dia
     story = doc.story
     out = []
     for d in diags:
+        if d.file != doc.file:
+            out.append(_elsewhere(doc, d))
+            continue
         line, col = d.line - 1, d.col - 1
         text = lines[line] if 0 <= line < len(lines) else ""
         start, name = word_at(text, col)
         if not name:
             start = col
+        if d.code == "CR424" and name.startswith("fact."):  # the fact's id, not its prefix
+            start, name = start + len("fact."), name[len("fact."):]
         end = start + max(len(name), 1)
         message = d.message + (f" — {d.hint}" if d.hint else "")
         data: dict[str, str] = {}
@@ -90,6 +97,34 @@ def to_protocol(doc: StoryDocument, diags: Iterable[Diagnostic]) -> list[lsp.Dia
     return out
 
 
+def _elsewhere(doc: StoryDocument, d: Diagnostic) -> lsp.Diagnostic:
+    """A problem in another file (the story's world): reported at the story's ``world:`` with
+    the place in that file as related information."""
+    found = _WORLD_KEY.search(doc.text)
+    if found is None:
+        at = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1))
+    else:
+        line = doc.text.count("\n", 0, found.start(1))
+        col = found.start(1) - (doc.text.rfind("\n", 0, found.start(1)) + 1)
+        at = lsp.Range(lsp.Position(line, col), lsp.Position(line, col + len(found.group(1))))
+    where = lsp.Position(max(d.line - 1, 0), max(d.col - 1, 0))
+    message = d.message + (f" — {d.hint}" if d.hint else "")
+    return lsp.Diagnostic(
+        range=at,
+        message=f"{Path(d.file).name}:{d.line}:{d.col}: {message}",
+        severity=_SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Error),
+        code=d.code,
+        source=SOURCE,
+        related_information=[lsp.DiagnosticRelatedInformation(
+            lsp.Location(file_uri(d.file), lsp.Range(where, where)), message)],
+    )
+
+
+def file_uri(file: str) -> str:
+    """The ``file:`` address of a path (kept as is when it is an address already)."""
+    return file if "://" in file else Path(file).resolve().as_uri()
+
+
 def _suggestion(d: Diagnostic, name: str, story: Story | None) -> str:
     found = _DID_YOU_MEAN.search(d.hint)
     if found:
@@ -98,6 +133,8 @@ def _suggestion(d: Diagnostic, name: str, story: Story | None) -> str:
         return ""
     if d.code == "CR121":
         options = set(story.meters) | set(story.flags)
+    elif d.code == "CR424":
+        options = set(story.facts)
     elif d.code == "CR124":
         options = set(story.scenes)
     else:
@@ -120,7 +157,7 @@ def _same(doc: StoryDocument, kind: Kind, name: str) -> list[Occurrence]:
 
 
 def _location(uri: str, occ: Occurrence) -> lsp.Location:
-    return lsp.Location(uri, _range(occ))
+    return lsp.Location(file_uri(occ.file) if occ.file else uri, _range(occ))
 
 
 def _range(occ: Occurrence) -> lsp.Range:
@@ -159,8 +196,16 @@ def prepare_rename(doc: StoryDocument, pos: lsp.Position) -> lsp.Range | None:
     return None if occ is None else _range(occ)
 
 
-def rename(doc: StoryDocument, uri: str, pos: lsp.Position, new: str) -> lsp.WorkspaceEdit | None:
-    """Rename the scene, meter, flag or cast member under the cursor everywhere in the story.
+def rename(
+    doc: StoryDocument,
+    uri: str,
+    pos: lsp.Position,
+    new: str,
+    readers: Iterable[tuple[str, StoryDocument]] = (),
+) -> lsp.WorkspaceEdit | None:
+    """Rename the scene, meter, flag, cast member or fact under the cursor everywhere in the
+    story; a cast member or fact of the story's world is renamed in the world file and in
+    ``readers`` too (the other stories of that world, as address and document).
 
     Raises:
         RenameRefused: the new name is not a valid scene id (or meter/flag identifier).
@@ -173,8 +218,35 @@ def rename(doc: StoryDocument, uri: str, pos: lsp.Position, new: str) -> lsp.Wor
         what = "a scene id" if occ.kind == "scene" else f"a {occ.kind} name"
         raise RenameRefused(f"{new!r} is not {what}: use letters, digits and '_'"
                             + (" (and '-' or '.')" if occ.kind == "scene" else ""))
-    edits = [lsp.TextEdit(_range(o), new) for o in _same(doc, occ.kind, occ.name)]
-    return lsp.WorkspaceEdit(changes={uri: edits})
+    changes: dict[str, list[lsp.TextEdit]] = {}
+    same = _same(doc, occ.kind, occ.name)
+    for o in same:
+        changes.setdefault(_location(uri, o).uri, []).append(lsp.TextEdit(_range(o), new))
+    if any(o.file for o in same):  # the world's: every story of that world follows
+        for other_uri, other in readers:
+            for o in _same(other, occ.kind, occ.name):
+                if not o.file and other_uri != uri:
+                    changes.setdefault(other_uri, []).append(lsp.TextEdit(_range(o), new))
+    return lsp.WorkspaceEdit(changes=changes)
+
+
+def world_readers(world_file: str, skip: str) -> list[str]:
+    """The story files beside the folder of ``world_file`` that name that world (all but
+    ``skip``)."""
+    world = Path(world_file)
+    folder = world.parent.parent
+    out = []
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        if str(path) == skip or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found = _WORLD_KEY.search(text)
+        if found is not None and found.group(1) == world.stem:
+            out.append(str(path))
+    return out
 
 
 # ------------------------------------------------------------------ hover
@@ -221,6 +293,10 @@ def _describe(story: Story, occ: Occurrence, doc: StoryDocument) -> str:
         tests = sum(1 for o in uses if o.role in ("if", "text"))
         return (f"flag `{name}` — set by {sets} choice{'' if sets == 1 else 's'}, cleared by "
                 f"{clears}, tested in {tests} place{'' if tests == 1 else 's'}")
+    if occ.kind == "fact" and name in story.facts:
+        where = next((o.file for o in _same(doc, "fact", name) if o.is_def), "")
+        origin = f" (world file {Path(where).name})" if where else ""
+        return f"fact `{name}`{origin}\n\n> {story.facts[name]}"
     if occ.kind == "cast" and name in story.cast:
         who = story.cast[name]
         out = f"**{who.name}** — cast `{name}`" + (f", {who.role}" if who.role else "")
@@ -265,7 +341,10 @@ def completion(doc: StoryDocument, pos: lsp.Position) -> list[lsp.CompletionItem
             return _items(CAST_FIELDS, lsp.CompletionItemKind.Field)
         if re.fullmatch(r"cast\.[\w-]*", inner):
             return cast
-        words = _items(["if", "elif", "else", "end", "learner", "cast."],
+        if re.fullmatch(r"fact\.\w*", inner):
+            return _items(story.facts, lsp.CompletionItemKind.Constant,
+                          {f: text[:60] for f, text in story.facts.items()})
+        words = _items(["if", "elif", "else", "end", "learner", "cast.", "fact."],
                        lsp.CompletionItemKind.Keyword)
         return meters + flags + words
     if _SCENE_KEY.match(before):

@@ -15,7 +15,7 @@ from crossroads.engine import templates as tp
 from crossroads.engine.model import Scene, Story
 from crossroads.engine.sourcemap import SourceMap
 
-Kind = Literal["scene", "meter", "flag", "cast"]
+Kind = Literal["scene", "meter", "flag", "cast", "fact"]
 Path = tuple[str | int, ...]
 
 
@@ -29,6 +29,8 @@ class Occurrence(NamedTuple):
     is_def: bool = False
     role: str = ""
     """What the use is: ``to``, ``next``, ``start``, ``if``, ``text``, ``effects``, ``set``…"""
+    file: str = ""
+    """The file the name is in when it is not the story's own (its world file)."""
 
     @property
     def end(self) -> int:
@@ -91,12 +93,13 @@ class _Collector:
         for node, offset, _want in tp.iter_exprs(tpl):
             self.expr(path, text, node, offset, "text")
         for ref in tp.iter_refs(tpl):
-            if ref.path[0] != "cast" or len(ref.path) < 2:
+            if ref.path[0] not in ("cast", "fact") or len(ref.path) < 2:
                 continue
-            at = text.find(ref.path[1], ref.offset + len("cast."))
+            kind: Kind = "cast" if ref.path[0] == "cast" else "fact"
+            at = text.find(ref.path[1], ref.offset + len(ref.path[0]) + 1)
             if at >= 0:
                 line, col = _at(self.smap, path, text, at)
-                self.out.append(Occurrence("cast", ref.path[1], line, col, False, "text"))
+                self.out.append(Occurrence(kind, ref.path[1], line, col, False, "text"))
 
 
 def scene_occurrences(
@@ -137,16 +140,29 @@ def scene_occurrences(
     return c.out
 
 
-def header_occurrences(story: Story, smap: SourceMap) -> list[Occurrence]:
-    """Declarations of meters, flags and cast members, and the ``start:``/``pov:`` uses."""
+def header_occurrences(
+    story: Story, smap: SourceMap, world: tuple[str, SourceMap] | None = None
+) -> list[Occurrence]:
+    """Declarations of meters, flags, cast members and facts, and the ``start:``/``pov:`` uses.
+
+    Args:
+        world: the story's world file and its source map: cast members and facts the story
+            does not define itself are declared there.
+    """
     c = _Collector(smap, set(story.meters))
     for mid in story.meters:
         c.key("meter", ("meters", mid), mid, True)
     for i, flag in enumerate(story.flags):
         c.value("flag", ("flags", i), flag, "declare")
         c.out[-1] = c.out[-1]._replace(is_def=True)
-    for cid in story.cast:
-        c.key("cast", ("cast", cid), cid, True)
+    for kind, part, names in (("cast", "cast", story.cast), ("fact", "facts", story.facts)):
+        for name in names:
+            path = (part, name)
+            if smap.pos.get(path, 0) or world is None:
+                c.key(kind, path, name, True)  # type: ignore[arg-type]
+            elif world[1].pos.get(path, 0):
+                line, col = _key(world[1], path)
+                c.out.append(Occurrence(kind, name, line, col, True, "", world[0]))  # type: ignore[arg-type]
     if story.pov is not None:
         c.value("cast", ("pov",), story.pov, "pov")
     c.value("scene", ("start",), story.start, "start")
