@@ -197,8 +197,6 @@ class _Checker:
                 self.reflection(base, scene.reflect, reflect_ids)
             if scene.checkin:
                 self.checkin_ids(base, scene.checkin)
-            if scene.assumes is not None:
-                self.expr(base + ("assumes",), scene.assumes)
             for i, choice in enumerate(scene.choices):
                 self.choice(base + ("choices", i), choice, choice_ids)
                 if choice.reflect is not None:
@@ -285,7 +283,7 @@ class _Checker:
             )
 
     def scene_references(self, base: Path, scene: Scene) -> None:
-        """A scene's point of view, text, ``next:`` link and ending title."""
+        """A scene's point of view, text, ``next:`` link, ending title and ``assumes:``."""
         self.pov(base + ("pov",), scene.pov)
         self.template(base + ("text",), scene.text)
         if scene.next is not None and scene.next not in self.scenes:
@@ -298,6 +296,8 @@ class _Checker:
             )
         if scene.ending is not None:
             self.template(base + ("ending", "title"), scene.ending.title)
+        if scene.assumes is not None:
+            self.expr(base + ("assumes",), scene.assumes)
 
     def reflection(self, base: Path, reflect: Reflect, reflect_ids: dict[str, Path]) -> None:
         """A reflection prompt: unique id, its text, and whether it asks for an opinion."""

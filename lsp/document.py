@@ -394,6 +394,8 @@ def _check_scene(checker: _Checker, block: Block, line: int, env: tuple[Any, ...
         checker.checkin_ids(base, scene.checkin)
     for i, choice in enumerate(scene.choices):
         checker.choice(base + ("choices", i), choice, _NeverSeen())
+        if choice.reflect is not None:  # a prompt asked after the choice
+            checker.reflection(base + ("choices", i), choice.reflect, _NeverSeen())
     result = _SceneCheck(
         list(_shift(checker.out, -line)),
         env,
