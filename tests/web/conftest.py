@@ -149,8 +149,12 @@ def sign_in(page: Any, server: WebServer, code: str, name: str = "") -> None:
 
 
 def open_first_week(page: Any) -> None:
-    """Pick The First Week in the story list (the fourth), keyboard only."""
-    for key in ("ArrowDown", "ArrowDown", "ArrowDown", "Enter"):
+    """Pick The First Week in the story list, keyboard only (down to it, then Enter)."""
+    from crossroads.engine.paths import stories_dir
+    from crossroads.tui.catalog import discover
+
+    ids = [e.story.id for e in discover([stories_dir()]).entries]
+    for key in ["ArrowDown"] * ids.index("first-week") + ["Enter"]:
         page.keyboard.press(key)
 
 
