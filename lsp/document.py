@@ -376,8 +376,12 @@ def _check_scene(checker: _Checker, block: Block, line: int, env: tuple[Any, ...
         checker.reflection(base, scene.reflect, _NeverSeen())
     if scene.checkin:
         checker.checkin_ids(base, scene.checkin)
+    if scene.assumes is not None:
+        checker.expr(base + ("assumes",), scene.assumes)
     for i, choice in enumerate(scene.choices):
         checker.choice(base + ("choices", i), choice, _NeverSeen())
+        if choice.reflect is not None:
+            checker.reflection(base + ("choices", i), choice.reflect, _NeverSeen())
     result = _SceneCheck(
         list(_shift(checker.out, -line)),
         env,
