@@ -138,6 +138,7 @@ class CrossroadsApp(App[int]):
     def _play(self, player: flow.Player) -> None:
         from crossroads.tui.screens.play import PlayScreen
 
+        self.player = player
         self._show(PlayScreen(player, self.reader, in_cohort=self.cohort is not None))
 
     def on_ending_reached(self, message: EndingReached) -> None:

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crossroads.engine.diagnostics import UsageError
+from crossroads.engine.diagnostics import CrossroadsError, UsageError
+from crossroads.engine.terminal_text import terminal_safe
 from crossroads.tui.commands._common import add_bank_option, story_path
 from crossroads.tui.commands._remote import add_local_option
 from crossroads.tui.startup import pause_gc, resume_gc
@@ -224,6 +225,15 @@ def _run(args: argparse.Namespace) -> int:
             bench_first_frame=os.environ.get(BENCH_ENV) or None,
         )
         result = app.run()
+        player = getattr(app, "player", None)
+        if player is not None and player.behind:  # a save found no room: once more, or show
+            try:
+                player.save()
+            except CrossroadsError as err:
+                print(f"NOT saved: {err.message}.", file=sys.stderr)
+                for text in player.unsaved:
+                    print("Your reflection, to keep:\n" + terminal_safe(text), file=sys.stderr)
+                return 1
         return int(result or 0)
     finally:
         close = getattr(store, "close", None)
