@@ -260,6 +260,14 @@ class StoryDocument:
         fmt = header_data.get("format")
         if fmt is not None and fmt != FORMAT:
             raise _Unsplittable
+        wmap = None
+        if "world" in header_data:  # the world's cast, places and facts, as the loader adds them
+            from crossroads.engine.loader import load_world
+            from crossroads.engine.worlds import merge_world
+
+            wmap, problems = merge_world(header_data, header_map, self.file, load_world)
+            if problems:
+                raise _Unsplittable  # checked whole, so the world's problems are reported
         old_blocks = self._blocks
         blocks: dict[str, Block] = {}
         layout: list[tuple[Block, int]] = []
@@ -292,6 +300,7 @@ class StoryDocument:
             raise _Unsplittable  # pragma: no cover - one part failed alone, not together
         story = head.model_copy(update={"scenes": {b.sid: b.scene for b, _ in layout}})
         story._source = composite
+        story._world_source = wmap
         self._header_occ = header_occurrences(story, header_map)
         return Analysis(sorted(self._check(story, layout), key=sort_key), story, True)
 
