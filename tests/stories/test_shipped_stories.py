@@ -33,6 +33,7 @@ LIBRARY = {
     "one-of-the-eighty": (30, 4),
     "lead-in-the-middle": (30, 4),
     "break-room": (15, 4),
+    "the-launch-date": (30, 4),
 }
 RESTRUCTURING = {"fifteen-to-eighty", "one-of-the-eighty", "lead-in-the-middle"}
 #: Bound on the runtime states one breadth-first search may visit.
