@@ -24,11 +24,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError, sort_key
 from crossroads.engine.gc_pause import quiet_gc
-from crossroads.engine.loader import _pydantic_diagnostics, load_text, parse_yaml
+from crossroads.engine.loader import _pydantic_diagnostics, load_text, load_world, parse_yaml
 from crossroads.engine.model import FORMAT, Scene, SceneId, Story
 from crossroads.engine.scene_graph import scene_graph
 from crossroads.engine.sourcemap import SourceMap
 from crossroads.engine.validate import _Checker, validate
+from crossroads.engine.worlds import merge_world
 from crossroads.lsp.index import Occurrence, classify, header_occurrences, scene_occurrences
 
 _SCENES_LINE = re.compile(r"^scenes:[ \t]*(#.*)?$", re.M)
@@ -260,6 +261,10 @@ class StoryDocument:
         fmt = header_data.get("format")
         if fmt is not None and fmt != FORMAT:
             raise _Unsplittable
+        if "world" in header_data:  # add the shared world (cast, places, facts) as check does
+            _, world_problems = merge_world(header_data, header_map, self.file, load_world)
+            if world_problems:
+                raise _Unsplittable  # the whole-file load reports them
         old_blocks = self._blocks
         blocks: dict[str, Block] = {}
         layout: list[tuple[Block, int]] = []
@@ -318,7 +323,8 @@ class StoryDocument:
         if scenes != self._scenes:
             self._scenes = scenes
             self._scenes_version += 1
-        env = (frozenset(story.meters), frozenset(story.flags), frozenset(story.cast))
+        env = (frozenset(story.meters), frozenset(story.flags), frozenset(story.cast),
+               frozenset(story.stances), frozenset(story.facts))
         out: list[Diagnostic] = []
         for block, line in layout:
             done = block.checked
@@ -335,6 +341,7 @@ class StoryDocument:
         checker.pov(("pov",), story.pov)
         checker.declarations()
         _duplicate_ids(checker, story)
+        checker.teaching(_reflect_ids(story))
         checker.graph(self._scene_graph(story, layout))
         checker.style()
         return checker.out
@@ -376,8 +383,12 @@ def _check_scene(checker: _Checker, block: Block, line: int, env: tuple[Any, ...
         checker.reflection(base, scene.reflect, _NeverSeen())
     if scene.checkin:
         checker.checkin_ids(base, scene.checkin)
+    if scene.assumes is not None:
+        checker.expr(base + ("assumes",), scene.assumes)
     for i, choice in enumerate(scene.choices):
         checker.choice(base + ("choices", i), choice, _NeverSeen())
+        if choice.reflect is not None:
+            checker.reflection(base + ("choices", i), choice.reflect, _NeverSeen())
     result = _SceneCheck(
         list(_shift(checker.out, -line)),
         env,
@@ -390,6 +401,18 @@ def _check_scene(checker: _Checker, block: Block, line: int, env: tuple[Any, ...
     )
     checker.used_meters, checker.changed_meters, checker.read_flags, checker.set_flags = saved
     return result
+
+
+def _reflect_ids(story: Story) -> dict[str, Any]:
+    """Every reflection prompt's id, on a scene or on a choice (for the teaching checks)."""
+    ids: dict[str, Any] = {}
+    for sid, scene in story.scenes.items():
+        if scene.reflect is not None:
+            ids.setdefault(scene.reflect.id, ("scenes", sid, "reflect", "id"))
+        for i, choice in enumerate(scene.choices):
+            if choice.reflect is not None:
+                ids.setdefault(choice.reflect.id, ("scenes", sid, "choices", i, "reflect", "id"))
+    return ids
 
 
 def _duplicate_ids(checker: _Checker, story: Story) -> None:
