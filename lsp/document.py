@@ -334,7 +334,7 @@ class StoryDocument:
             self._scenes = scenes
             self._scenes_version += 1
         env = (frozenset(story.meters), frozenset(story.flags), frozenset(story.cast),
-               frozenset(story.facts))
+               frozenset(story.stances), frozenset(story.facts))
         out: list[Diagnostic] = []
         for block, line in layout:
             done = block.checked
@@ -351,6 +351,7 @@ class StoryDocument:
         checker.pov(("pov",), story.pov)
         checker.declarations()
         _duplicate_ids(checker, story)
+        checker.teaching(_reflect_ids(story))
         checker.graph(self._scene_graph(story, layout))
         checker.style()
         return checker.out
@@ -408,6 +409,18 @@ def _check_scene(checker: _Checker, block: Block, line: int, env: tuple[Any, ...
     )
     checker.used_meters, checker.changed_meters, checker.read_flags, checker.set_flags = saved
     return result
+
+
+def _reflect_ids(story: Story) -> dict[str, Any]:
+    """Every reflection prompt's id, on a scene or on a choice (for the teaching checks)."""
+    ids: dict[str, Any] = {}
+    for sid, scene in story.scenes.items():
+        if scene.reflect is not None:
+            ids.setdefault(scene.reflect.id, ("scenes", sid, "reflect", "id"))
+        for i, choice in enumerate(scene.choices):
+            if choice.reflect is not None:
+                ids.setdefault(choice.reflect.id, ("scenes", sid, "choices", i, "reflect", "id"))
+    return ids
 
 
 def _duplicate_ids(checker: _Checker, story: Story) -> None:

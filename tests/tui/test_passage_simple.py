@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,11 +11,20 @@ from markdown_it import MarkdownIt
 from textual.content import Content
 
 from crossroads.engine.loader import load_path
+from crossroads.engine.runtime import Session
 from crossroads.tui.widgets import passage
 from tests.conftest import STORIES
 
-PASSAGES = [scene.text for path in sorted(STORIES.glob("*.yaml"))
-            for scene in load_path(path).scenes.values()]
+
+def _shown(path: Path) -> list[str]:
+    """A story's passages as the player shows them at the start (``{fact.…}``, ``{cast.…}`` and
+    ``{if}`` already rendered): what reaches the passage widget."""
+    story = load_path(path)
+    session = Session.start(story)
+    return [session.render(scene.text) for scene in story.scenes.values()]
+
+
+PASSAGES = [text for path in sorted(STORIES.glob("*.yaml")) for text in _shown(path)]
 
 
 def shape(paragraphs: list[Content] | None) -> object:
