@@ -72,7 +72,7 @@ def main() -> int:
                 page.keyboard.press("Enter")
                 page.wait_for_timeout(300)
                 page.keyboard.press("Enter")
-                wait_for(page, "The First Week")
+                wait_for(page, "Choose a story to live")
                 open_first_week(page)
                 wait_for(page, "Monday, 8:02")
                 scenes.append(time.perf_counter() - start)
@@ -91,7 +91,7 @@ def main() -> int:
                 page.wait_for_timeout(300)
                 page.keyboard.press("Enter")
             for page in pages:
-                wait_for(page, "The First Week", timeout=120)
+                wait_for(page, "Choose a story to live", timeout=120)
             live = total_rss(server)
             per = (live - idle) / args.live
             browser.close()

@@ -145,7 +145,7 @@ def sign_in(page: Any, server: WebServer, code: str, name: str = "") -> None:
     if name:
         page.keyboard.type(name)
     page.keyboard.press("Enter")  # sign in
-    wait_for(page, "Choose a story to live", "The First Week")
+    wait_for(page, "Choose a story to live", "Fifteen to Eighty")  # the list, from its top
 
 
 def open_first_week(page: Any) -> None:
