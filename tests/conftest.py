@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.pg import fresh_schema, own_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = ROOT / "stories"
@@ -19,3 +23,21 @@ def crossroads_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CROSSROADS_HOME", str(home))
     monkeypatch.delenv("CROSSROADS_BANK", raising=False)
     return home
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema (dropped after the test)."""
+    yield from fresh_schema()
+
+
+@pytest.fixture
+def pg_bank_url(pg_url: str) -> str:
+    """The same as ``pg_url`` (the server tests' name for it)."""
+    return pg_url
+
+
+@pytest.fixture
+def cluster() -> Iterator[Any]:
+    """A PostgreSQL cluster of the test's own, to stop and start under the code under test."""
+    yield from own_cluster()

@@ -19,8 +19,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.engine.bank.conftest import REQUIRE_PG, need_pg, with_schema
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,7 +38,8 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 class Server:
     """``crossroads serve`` in a subprocess; :meth:`client` talks to it."""
 
-    def __init__(self, bank: str, log: Path, port: int | None = None) -> None:
+    def __init__(self, bank: str, log: Path, port: int | None = None, *,
+                 options: tuple[str, ...] = (), start_timeout: float = 30) -> None:
         self.bank = bank
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -48,10 +47,10 @@ class Server:
         self._log_file = log.open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "crossroads", "serve", "--bank", bank, "--port",
-             str(self.port)],
+             str(self.port), *options],
             cwd=ROOT, stdout=self._log_file, stderr=subprocess.STDOUT, env=dict(os.environ),
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 if httpx.get(self.url + "/api/health", timeout=1).status_code == 200:
@@ -68,35 +67,16 @@ class Server:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
 
-    def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL if it lingers)."""
+    def stop(self, grace: float = 10) -> None:
+        """Stop the server (SIGTERM, then SIGKILL if it lingers past ``grace`` seconds)."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(10)
+                self.proc.wait(grace)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
         self._log_file.close()
-
-
-@pytest.fixture
-def pg_bank_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema (dropped after the test)."""
-    import psycopg
-
-    base = need_pg()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(base, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-    except psycopg.OperationalError as err:
-        if REQUIRE_PG:
-            pytest.fail(f"cannot reach the test PostgreSQL server: {err}")
-        pytest.skip(f"cannot reach the test PostgreSQL server: {err}")
-    yield with_schema(base, schema)
-    with psycopg.connect(base, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 ADMIN_OF: dict[str, str] = {}

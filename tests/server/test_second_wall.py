@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from crossroads.engine.paths import stories_dir
-from tests.engine.bank.conftest import bank_url, pg_url  # noqa: F401 (fixtures)
+from tests.engine.bank.conftest import bank_url  # noqa: F401 (a fixture)
 from tests.server.conftest import (
     Server,
     add_facilitator,

@@ -8,13 +8,12 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.engine.bank.conftest import REQUIRE_PG
 from tests.server.conftest import Server, add_facilitator, batch, choice, reflection
 
 pytestmark = pytest.mark.slow
@@ -117,22 +116,6 @@ def test_every_acknowledged_record_survives_kill_9_of_the_server(
     assert sum(p.refusals for p in players) > 0  # the kill did cut requests
     _check(servers[1], cohort, fac, players, 60)
 
-
-@pytest.fixture
-def cluster() -> Iterator[Any]:
-    """A PostgreSQL cluster of the test's own, to stop and start under the server."""
-    from tests.engine.bank.pgcluster import Cluster
-
-    bin_dir = os.environ.get("CROSSROADS_TEST_PG_BIN")
-    if not bin_dir:
-        if REQUIRE_PG:
-            pytest.fail("CROSSROADS_REQUIRE_PG=1 but CROSSROADS_TEST_PG_BIN is not set")
-        pytest.skip("needs PostgreSQL's binaries: set CROSSROADS_TEST_PG_BIN "
-                    "(`eval \"$(bash .ci/start-postgres.sh)\"` does)")
-    made = Cluster(bin_dir)
-    made.start()
-    yield made
-    made.destroy()
 
 
 @pytest.mark.postgres

@@ -7,19 +7,16 @@ The page's terminal is xterm.js drawing on a canvas; the page exposes it as
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.engine.export.conftest import _need, chromium
-from tests.server.conftest import ROOT, add_facilitator, free_port
+from tests.server.conftest import ROOT, Server, add_facilitator
 
 ARTIFACTS = ROOT / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -37,36 +34,17 @@ SCREEN_JS = """() => {
 }"""
 
 
-class WebServer:
+class WebServer(Server):
     """``crossroads serve --web`` on a fresh SQLite bank, with a cohort playing first-week."""
 
     def __init__(self, tmp: Path, *, sessions: int = 30, idle_minutes: float = 20,
                  seats: int = 12) -> None:
-        self.bank = str(tmp / "bank.sqlite3")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        token = add_facilitator(self.bank, "Fay Okafor")
-        self.log = tmp / "server.log"
-        self._log = self.log.open("w")
-        env = dict(os.environ)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crossroads", "serve", "--bank", self.bank, "--port",
-             str(self.port), "--web", "--web-sessions", str(sessions), "--web-idle",
-             str(idle_minutes)],
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(self.url + "/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the server did not start:\n{self.log.read_text()}")
-            time.sleep(0.1)
-        self.facilitator = httpx.Client(base_url=self.url, timeout=30,
-                                        headers={"Authorization": f"Bearer {token}"})
+        bank = str(tmp / "bank.sqlite3")
+        token = add_facilitator(bank, "Fay Okafor")
+        super().__init__(bank, tmp / "server.log", options=(
+            "--web", "--web-sessions", str(sessions), "--web-idle", str(idle_minutes)),
+            start_timeout=60)
+        self.facilitator = self.client(token)
         made = self.facilitator.post("/api/cohorts", json={
             "name": "Team A", "invitations": seats, "stories": ["first-week"]})
         assert made.status_code == 201, made.text
@@ -79,15 +57,9 @@ class WebServer:
                              capture_output=True, text=True)
         return [int(p) for p in out.stdout.split()]
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self._log.close()
+    def stop(self, grace: float = 20) -> None:
+        """Stop the server; its player processes get longer to finish."""
+        super().stop(grace)
 
 
 @pytest.fixture

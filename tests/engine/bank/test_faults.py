@@ -15,7 +15,6 @@ from crossroads.engine.bank import open_bank, open_session_store
 from crossroads.engine.loader import load_path
 from crossroads.engine.runtime import SAVE_VERSION, Session
 from tests.conftest import ROOT, STORIES
-from tests.engine.bank.conftest import REQUIRE_PG
 
 pytestmark = pytest.mark.slow
 
@@ -79,21 +78,6 @@ def test_everything_reported_saved_survives_kill_9(bank_url: str) -> None:
                                       "story_hash": story.content_hash, "learner": "ana",
                                       "events": events})
 
-
-@pytest.fixture
-def cluster() -> object:
-    from tests.engine.bank.pgcluster import Cluster
-
-    bin_dir = os.environ.get("CROSSROADS_TEST_PG_BIN")
-    if not bin_dir:
-        if REQUIRE_PG:
-            pytest.fail("CROSSROADS_REQUIRE_PG=1 but CROSSROADS_TEST_PG_BIN is not set")
-        pytest.skip("the outage test needs PostgreSQL's binaries: set CROSSROADS_TEST_PG_BIN "
-                    "(`eval \"$(bash .ci/start-postgres.sh)\"` does)")
-    made = Cluster(bin_dir)
-    made.start()
-    yield made
-    made.destroy()
 
 
 @pytest.mark.postgres
