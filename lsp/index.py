@@ -126,12 +126,16 @@ def scene_occurrences(
         c.template(prefix + ("ending", "title"), scene.ending.title)
     if scene.reflect is not None:
         c.template(prefix + ("reflect", "prompt"), scene.reflect.prompt)
+    if scene.assumes is not None:
+        c.condition(prefix + ("assumes",), scene.assumes)
     for i, choice in enumerate(scene.choices):
         cp = prefix + ("choices", i)
         c.value("scene", cp + ("to",), choice.to, "to")
         if choice.if_ is not None:
             c.condition(cp + ("if",), choice.if_)
         c.template(cp + ("say",), choice.say)
+        if choice.reflect is not None:
+            c.template(cp + ("reflect", "prompt"), choice.reflect.prompt)
         for name in choice.effects:
             c.key("meter", cp + ("effects", name), name, False, "effects")
         for field in ("set", "clear"):

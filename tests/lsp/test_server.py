@@ -163,14 +163,22 @@ async def test_definition_of_scene_meter_flag_and_cast(client: LanguageClient) -
 
     assert await where("to: calendar", 5) == [(_pos(text, "  calendar:").line, 2)]
     assert await where("start: inbox", 8) == [(_pos(text, "  inbox:").line, 2)]
-    assert await where("{if trust >= 55}", 5) == [(_pos(text, "  trust: {label").line, 2)]
+    assert await where("{elif honest and trust", 17) == [(_pos(text, "  trust: {label").line, 2)]
+    assumes = "assumes: voices >= 50 and honest and trust"
+    assert await where(assumes, len(assumes) - 2) == [(_pos(text, "  trust: {label").line, 2)]
     assert await where("if: voices >= 50", 5) == [(_pos(text, "  voices: {label").line, 2)]
     flags_line = _pos(text, "flags: [asked_leads")
     assert await where("{if asked_leads}", 5) == [(flags_line.line, 8)]
     assert await where("set: [asked_leads]", 7) == [(flags_line.line, 8)]
     assert await where("{time} hours", 2) == [(_pos(text, "  time: {label").line, 2)]
     assert await where("effects: {time: -40", 11) == [(_pos(text, "  time: {label").line, 2)]
-    assert await where("pov: akira", 6) == [(_pos(text, "  akira: {name").line, 2)]
+    # First Week's people live in its world, stories/worlds/northwind.yaml
+    world = ROOT / "stories" / "worlds" / "northwind.yaml"
+    akira = await client.text_document_definition_async(
+        lsp.DefinitionParams(lsp.TextDocumentIdentifier(uri), _pos(text, "pov: akira", 6)))
+    assert isinstance(akira, list)
+    assert [(loc.uri, loc.range.start.line, loc.range.start.character) for loc in akira] == [
+        (world.as_uri(), _pos(world.read_text(), "  akira:").line, 2)]
 
 
 async def test_references_include_expressions_and_text(client: LanguageClient) -> None:
@@ -223,10 +231,10 @@ async def test_completion_offers_scenes_names_and_cast_fields(client: LanguageCl
     brace = _pos(text, "{if asked_leads}")
     assert "asked_leads" in await labels(lsp.Position(brace.line, brace.character + 4))
     pov_line = text[: text.index("pov: akira")].count("\n")
-    _change(client, uri, 3, "  sam:\n    name: Sam\n    \n",
+    _change(client, uri, 3, "cast:\n  sam:\n    name: Sam\n    \n",
             lsp.Range(lsp.Position(pov_line, 0), lsp.Position(pov_line, 0)))
     await _diagnostics(client, uri, 3)
-    fields = await labels(lsp.Position(pov_line + 2, 4))
+    fields = await labels(lsp.Position(pov_line + 3, 4))
     assert fields == {"name", "role", "about"}
 
 

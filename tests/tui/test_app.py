@@ -67,9 +67,11 @@ async def play_path(pilot: object, app: CrossroadsApp, path: list[int], words: s
         numbered = [item.key for item in screen.items if item.numbered]
         await pilot.press(str(numbered.index(f"choice:{index}") + 1))  # type: ignore[attr-defined]
         await pilot.pause()  # type: ignore[attr-defined]
+        if isinstance(app.screen, ReflectionScreen):  # a choice's own prompt, asked at once
+            await write_reflection(pilot, app, words)
 
 
-@pytest.mark.parametrize("ending", ["carried", "mixed", "distant"])
+@pytest.mark.parametrize("ending", ["carried", "unanswered", "in-writing", "mixed", "distant"])
 async def test_plays_every_ending_with_the_keyboard(ending: str, crossroads_home: Path) -> None:
     story = first_week()
     path = ending_paths(story)[ending]
@@ -89,7 +91,13 @@ async def test_plays_every_ending_with_the_keyboard(ending: str, crossroads_home
     assert len(archived) == 1
     events = json.loads(archived[0].read_text())["events"]
     assert [e["index"] for e in events if e["type"] == "choice"] == path
-    assert [e["text"] for e in events if e["type"] == "reflection"] == ["my story"] * 2
+    taken = [e for e in expected.events if e["type"] == "choice"]
+    scenes = dict.fromkeys([*(e["scene"] for e in taken), expected.scene])  # asked once each
+    asked = sum(story.scenes[s].reflect is not None for s in scenes) + sum(
+        story.scenes[e["scene"]].choices[e["index"]].reflect is not None for e in taken
+    )
+    assert asked >= 2
+    assert [e["text"] for e in events if e["type"] == "reflection"] == ["my story"] * asked
 
 
 async def test_arrows_enter_and_mouse_pick_choices() -> None:
@@ -105,7 +113,7 @@ async def test_arrows_enter_and_mouse_pick_choices() -> None:
         await pilot.click("#choices", offset=(4, 1))
         await pilot.pause()
         assert screen.player.session.scene == "dana-invite"
-        assert "You are now Dana Ruiz, analyst, one of the 80" in text(
+        assert "You are now Dana Ruiz, analyst in Pricing, one of the eighty" in text(
             screen.query_one("#transition", Static)
         )
         assert "Dana Ruiz" in text(screen.query_one("#pov-who", Static))
@@ -382,7 +390,8 @@ async def test_replay_and_paired_story_from_the_ending(tmp_path: Path) -> None:
     source = FIRST_WEEK.read_text()
     (folder / "a.yaml").write_text(source.replace("tags:", "pairs_with: [other-view]\ntags:"))
     (folder / "b.yaml").write_text(
-        source.replace("id: first-week", "id: other-view").replace("The First Week", "Other View")
+        source.replace("\nid: first-week\n", "\nid: other-view\n")
+        .replace("The First Week", "Other View")
     )
     from crossroads.engine.loader import load_path
 
@@ -407,10 +416,11 @@ async def test_picker_marks_stories_in_progress_and_finished(tmp_path: Path) -> 
     source = FIRST_WEEK.read_text()
     (folder / "a.yaml").write_text(source)
     (folder / "b.yaml").write_text(
-        source.replace("id: first-week", "id: other-view").replace("The First Week", "Other View")
+        source.replace("\nid: first-week\n", "\nid: other-view\n")
+        .replace("The First Week", "Other View")
     )
     (folder / "c.yaml").write_text(
-        source.replace("id: first-week", "id: third").replace("The First Week", "Third")
+        source.replace("\nid: first-week\n", "\nid: third\n").replace("The First Week", "Third")
     )
     from crossroads.engine.loader import load_path
 

@@ -40,9 +40,9 @@ def test_plain_plays_from_a_scene_with_the_state_given(crossroads_home: Path) ->
     lines = done.stdout.splitlines()
     assert lines[0] == ("Author's test: from scene 'leads' with trust=60, asked_leads. "
                         "Nothing is saved or recorded.")
-    assert "Monday, 14:00" in done.stdout  # the scene asked for, not the start
+    assert "Monday, 2:00 p.m." in done.stdout  # the scene asked for, not the start
     assert "Monday, 8:02" not in done.stdout
-    assert "Wen stopped by your desk" in done.stdout  # {if asked_leads} holds
+    assert "Priya stopped by your desk" in done.stdout  # {if asked_leads} holds
     assert "(saved)" not in done.stderr
     assert "nothing was saved" in done.stderr
     assert "Traceback" not in done.stderr
@@ -50,7 +50,8 @@ def test_plain_plays_from_a_scene_with_the_state_given(crossroads_home: Path) ->
 
 
 def test_plain_test_reaches_an_ending_and_shows_the_path(crossroads_home: Path) -> None:
-    done = _play(["--from", "friday", "--set", "voices=80"], "\n1\n", crossroads_home)
+    state = "voices=80,trust=55,honest,wrote_question"  # the good ending's assumptions
+    done = _play(["--from", "friday", "--set", state], "\n1\n", crossroads_home)
     assert done.returncode == 0, done.stderr
     assert "The team starts listening for you" in done.stdout
     assert _files(crossroads_home) == []
@@ -104,7 +105,7 @@ async def test_full_screen_marks_the_test_and_starts_at_the_scene() -> None:
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen)
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
-        assert "Monday, 14:00" in shown
+        assert "Monday, 2:00 p.m." in shown
         notes = [n.message for n in app._notifications]
         assert any(m.startswith("Author's test: from scene 'leads'") for m in notes)
         assert app.sub_title.startswith("Author's test")

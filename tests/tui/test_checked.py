@@ -41,7 +41,7 @@ def test_unreadable_cache_entry_means_validating_again(tmp_path: Path) -> None:
     story = tmp_path / "s.yaml"
     story.write_text(FIRST_WEEK.read_text())
     checked.check_and_remember(story)
-    checked._marker(story.read_bytes()).write_text('{"hash": "x", "story": [1]}')
+    checked._marker(story.read_bytes(), story).write_text('{"hash": "x", "story": [1]}')
     assert checked.cached_story(story) is None
     again = checked.check_and_remember(story)
     assert again.story is not None and not again.errors

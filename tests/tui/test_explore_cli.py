@@ -151,8 +151,9 @@ def test_graph_svg_through_dot(
 def test_stats_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "first-week"]) == 0
     out = capsys.readouterr().out
-    assert "scenes       11" in out and "routes to each ending:" in out
-    assert "    carried                  good   24" in out
+    assert "scenes       13" in out and "routes to each ending:" in out
+    assert "    carried                  good   36" in out
+    assert "    unanswered               mixed  36" in out
     assert main(["stats", str(FIXTURES / "explore_loops.yaml"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["cyclic"] and data["paths"] == {"outside": 3}  # hall, cellar loop, locked door

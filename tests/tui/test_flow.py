@@ -99,7 +99,7 @@ def test_path_taken_and_meter_history() -> None:
     s = Session.replay(story, ending_paths(story)["carried"], "ann")
     path = flow.path_taken(s)
     assert [p.scene for p in path] == s.path[:-1]
-    assert path[0].title == "Monday, 8:02"
+    assert path[0].title == "Monday, 8:02 a.m."
     assert path[0].choice == "Ask your three new leads how their people are taking it"
     history = flow.meter_history(s)
     assert history["trust"][0] == 45 and len(history["trust"]) == len(s.steps) + 1
@@ -112,7 +112,7 @@ def test_pov_text_and_change() -> None:
     assert flow.pov_text(s) == "Akira Johns, newly promoted manager"
     assert not flow.pov_changed(s)
     s.choose(0)
-    assert flow.pov_text(s) == "Dana Ruiz, analyst, one of the 80"
+    assert flow.pov_text(s) == "Dana Ruiz, analyst in Pricing, one of the eighty"
     assert flow.pov_changed(s)
 
 

@@ -69,7 +69,7 @@ def test_kill_9_then_resume(crossroads_home: Path) -> None:
     )
     assert done.returncode == 3, done.stderr  # input ended before an ending (saved)
     assert "Resuming where you left off." in done.stderr
-    assert "\nThursday, 9:15\n" in done.stdout and "Reflection:" in done.stdout
+    assert "\nThursday, 9:15 a.m.\n" in done.stdout and "Reflection:" in done.stdout
     resumed = open_session_store().load(story, "kim")
     assert resumed is not None and resumed.choices_made == [1, 0, 0, 0]
     assert resumed.reflections()[0]["text"] == "It helped."

@@ -29,6 +29,8 @@ def script(story_path: list[int], reflection: str = "I remember.") -> str:
             break
         options = s.options()
         lines.append(str(next(n for n, o in enumerate(options, 1) if o.index == index)))
+        if s.current.choices[index].reflect is not None:  # a choice's own prompt comes first
+            lines += [reflection, "", "2", "y"]
         s.choose(index)
     return "\n".join(lines) + "\n"
 
@@ -42,7 +44,7 @@ def play(text: str, learner: str = "ann", resume: bool = False,
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("ending", ["carried", "mixed", "distant"])
+@pytest.mark.parametrize("ending", ["carried", "unanswered", "in-writing", "mixed", "distant"])
 def test_plays_to_every_ending(ending: str, crossroads_home: Path) -> None:
     story = first_week()
     path = ending_paths(story)[ending]
@@ -71,7 +73,7 @@ def test_end_of_input_saves_and_resume_continues() -> None:
     assert saved is not None and saved.choices_made == [1, 0]
     code, out, err = play("1\n", resume=True)
     assert "Resuming where you left off." in err
-    assert "\nWednesday, 10:00\n" in out
+    assert "\nWednesday, 10:00 a.m.\n" in out
     saved = FileSessionStore().load(first_week(), "ann")
     assert saved is not None and saved.choices_made == [1, 0, 0]
 
