@@ -142,6 +142,9 @@ class Choice(Base):
 MAX_THEMES = 20
 """The most themes a reflection prompt may declare."""
 
+ThemeDescription = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""What an expected theme is about: its name first, then everyday words for it."""
+
 
 class Reflect(Base):
     """A moment where the story asks the learner for an experience from their own life."""
@@ -152,8 +155,7 @@ class Reflect(Base):
     )
     required: bool = Field(default=False, description="The learner cannot skip it.")
     themes: (
-        Annotated[dict[SceneId, Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]],
-                  Field(min_length=1, max_length=MAX_THEMES)]
+        Annotated[dict[SceneId, ThemeDescription], Field(min_length=1, max_length=MAX_THEMES)]
         | None
     ) = Field(
         default=None,
