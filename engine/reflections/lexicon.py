@@ -12,6 +12,7 @@ facilitator's, says more about its prompts than this can.
 
 from __future__ import annotations
 
+from crossroads.engine.reflections.lexicon_wordnet import WORDS as _WORDNET_WORDS
 from crossroads.engine.reflections.text import stem
 
 _CONCEPTS: dict[str, str] = {
@@ -106,4 +107,21 @@ def concepts_of(stems: list[str]) -> list[str]:
     out: list[str] = []
     for s in stems:
         out.extend(_BY_STEM.get(s, ()))
+    return out
+
+
+_WIDER_BY_STEM: dict[str, tuple[str, ...]] = {}
+for _name, _text in _WORDNET_WORDS.items():
+    for _s in _stems(_text):
+        if _s not in _BY_STEM:
+            _WIDER_BY_STEM[_s] = (*_WIDER_BY_STEM.get(_s, ()), _name)
+
+
+def wider_concepts_of(stems: list[str]) -> list[str]:
+    """The concept phrases the ``stems`` touch only through the words WordNet adds
+    (:mod:`crossroads.engine.reflections.lexicon_wordnet`): weaker evidence than
+    :func:`concepts_of`, counted apart."""
+    out: list[str] = []
+    for s in stems:
+        out.extend(_WIDER_BY_STEM.get(s, ()))
     return out
