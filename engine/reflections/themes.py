@@ -1,16 +1,18 @@
 """Themes: group reflections so that a reader can take in many without anyone disappearing.
 
 Each reflection becomes a TF-IDF vector over its content words and the concepts they touch
-(:mod:`crossroads.engine.reflections.lexicon`). With a **codebook** (``{id: description}``, a
-story's or a facilitator's) each reflection is coded to the code it is nearest, the codes'
-centres moving a little toward what was coded to them; reflections that fit no code are grouped
-among themselves as new themes. Without one, reflections are grouped by community detection
-over their nearest neighbours (Louvain, seeded). Groups too small to be a theme join the theme
+(:mod:`crossroads.engine.reflections.lexicon`: the hand-written seed words, and more weakly the
+words WordNet adds). With a **codebook** (``{id: description}``, a story's or a facilitator's)
+each reflection is coded to the code it is nearest, a code's description weighing most the terms
+that tell it from the other codes, the codes' centres moving a little toward what was coded to
+them; reflections that fit no code are grouped among themselves as new themes. Without one,
+reflections are grouped by community detection over their nearest neighbours (Louvain, seeded). Groups too small to be a theme join the theme
 they fit best, or, fitting none, a last theme, "Other voices".
 
-Every assignment has a confidence (how much better its theme fits than the next best); the unsure
-ones are listed for a person to look at. A facilitator's **corrections** (move a reflection,
-rename or merge a theme: :mod:`crossroads.engine.reflections.corrections`) are applied last.
+Every assignment has a confidence (how much better its theme fits than the next best, lowered when
+even the best fit is weak); the unsure ones are listed for a person to look at. A facilitator's
+**corrections** (move a reflection, rename or merge a theme:
+:mod:`crossroads.engine.reflections.corrections`) are applied last.
 
 A theme is a readable name, the number of voices, an overview line that quotes nobody, and
 quotes: each one or more whole sentences of one reflection, verbatim, with its author (or
@@ -398,13 +400,11 @@ def _anchors(features: _Features, code_texts: Sequence[str]) -> list[Vector]:
     """Each code's vector: its description's terms, those that tell it from the other codes
     weighing most (a term in every description tells nothing)."""
     vectors = [features.vector(t) for t in code_texts]
-    names = {i: s for s, i in features.vocab.ids.items()}
     df: Counter[int] = Counter(t for vec in vectors for t in vec)
     k = len(vectors)
     out = []
     for vec in vectors:
-        weighted = {t: w * math.log((1 + k) / (1 + df[t] - 1 + 0.5))
-                    for t, w in vec.items()}
+        weighted = {t: w * math.log((k + 1) / (df[t] + 0.5)) for t, w in vec.items()}
         out.append(_mean([{t: w for t, w in weighted.items() if w > 0}]))
     return out
 
