@@ -6,8 +6,9 @@ words WordNet adds). With a **codebook** (``{id: description}``, a story's or a 
 each reflection is coded to the code it is nearest, a code's description weighing most the terms
 that tell it from the other codes, the codes' centres moving a little toward what was coded to
 them; reflections that fit no code are grouped among themselves as new themes. Without one,
-reflections are grouped by community detection over their nearest neighbours (Louvain, seeded). Groups too small to be a theme join the theme
-they fit best, or, fitting none, a last theme, "Other voices".
+reflections are grouped by community detection over their nearest neighbours (Louvain, seeded).
+Groups too small to be a theme join the theme they fit best, or, fitting none, a last theme,
+"Other voices".
 
 Every assignment has a confidence (how much better its theme fits than the next best, lowered when
 even the best fit is weak); the unsure ones are listed for a person to look at. A facilitator's
