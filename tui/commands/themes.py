@@ -242,9 +242,9 @@ def render(
         where += f" in cohort {cohort!r}"
     who = f"as {reader} may see them" if reader else "shared with the whole bank"
     lines = [_plain(f"Themes in the reflections at {where}, {who}")]
-    lines.append(_plain(f"Coded against {codebook}; reflections that fit none are grouped "
-                        "as new themes") if codebook else "No codebook: every theme is found "
-                 "in the reflections themselves")
+    coded = (f"Coded against {codebook}; reflections that fit none are grouped as new themes"
+             if codebook else "No codebook: every theme is found in the reflections themselves")
+    lines += textwrap.wrap(_plain(coded), width)
     lines.append("")
     if not report.themes:
         lines += ["No reflections to group.", ""]

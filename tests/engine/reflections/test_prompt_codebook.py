@@ -104,7 +104,7 @@ def test_themes_codes_against_the_prompts_own_codebook(capsys: pytest.CaptureFix
     assert coded and coded <= {"carried-alone", "told-someone", "waited-too-long", "owned-it"}
     assert data["represented"] == data["total"] == len(ANSWERS)
     assert main(["themes", "--story", STORY, "--prompt", PROMPT]) == 0
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())  # wrapped to the terminal
     assert f"Coded against the themes story {STORY!r} declares at prompt {PROMPT!r}" in out
 
 
@@ -133,5 +133,5 @@ def test_no_codebook_when_the_prompt_declares_none_or_prompts_are_mixed(
     assert data["codebook"] is None
     assert not any(t["coded"] for t in data["themes"])
     assert main(["themes", "--story", STORY, "--prompt", "above-you"]) == 0
-    assert "No codebook: every theme is found in the reflections themselves" in (
-        capsys.readouterr().out)
+    assert "No codebook: every theme is found in the reflections themselves" in " ".join(
+        capsys.readouterr().out.split())
