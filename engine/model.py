@@ -139,6 +139,13 @@ class Choice(Base):
     )
 
 
+MAX_THEMES = 20
+"""The most themes a reflection prompt may declare."""
+
+ThemeDescription = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""What an expected theme is about: its name first, then everyday words for it."""
+
+
 class Reflect(Base):
     """A moment where the story asks the learner for an experience from their own life."""
 
@@ -147,6 +154,16 @@ class Reflect(Base):
         description="Ask for a story, not an opinion: 'Think of a time… What happened?'"
     )
     required: bool = Field(default=False, description="The learner cannot skip it.")
+    themes: (
+        Annotated[dict[SceneId, ThemeDescription], Field(min_length=1, max_length=MAX_THEMES)]
+        | None
+    ) = Field(
+        default=None,
+        description="The themes the authors expect in the answers (id: description), e.g. "
+        "{caring: 'Looking after family alongside work - a sick parent, school runs'}. "
+        "`crossroads themes` and the report code reflections against them; those that fit none "
+        f"are grouped as new themes. At most {MAX_THEMES}.",
+    )
 
 
 class Ending(Base):

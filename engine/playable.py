@@ -52,6 +52,8 @@ class PlayReflect(NamedTuple):
     id: str
     prompt: str
     required: bool = False
+    themes: dict[str, str] | None = None
+    """The themes the authors expect (id: description), or None."""
 
 
 class PlayChoice(NamedTuple):

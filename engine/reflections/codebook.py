@@ -14,7 +14,9 @@ A story's own codebook (``reflect: {themes: {id: description}}``) is the same ma
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 from crossroads.engine.diagnostics import UsageError
 
@@ -53,3 +55,48 @@ def load_codebook(path: str | Path) -> dict[str, str]:
         raise UsageError(f"{path}: cannot read the codebook ({exc.__class__.__name__}: "
                          f"{getattr(exc, 'strerror', None) or exc})") from None
     return parse_codebook(text, str(path))
+
+
+class _HasReflect(Protocol):
+    @property
+    def reflect(self) -> Any: ...
+
+
+class _SceneLike(_HasReflect, Protocol):
+    @property
+    def choices(self) -> Sequence[Any]: ...
+
+
+class _StoryLike(Protocol):
+    @property
+    def scenes(self) -> Mapping[str, Any]: ...
+
+
+def story_codebooks(story: _StoryLike) -> dict[str, dict[str, str]]:
+    """Prompt id → the themes its authors declared (``reflect: {themes: …}``), for every
+    reflection prompt of ``story`` (a :class:`~crossroads.engine.model.Story` or a
+    :class:`~crossroads.engine.playable.PlayStory`) that declares some."""
+    out: dict[str, dict[str, str]] = {}
+    for prompt in _prompts(story):
+        if prompt.themes and prompt.id not in out:
+            out[prompt.id] = dict(prompt.themes)
+    return out
+
+
+def prompt_ids(story: _StoryLike) -> list[str]:
+    """The ids of every reflection prompt of ``story``, each once, in scene order."""
+    seen: dict[str, None] = {}
+    for prompt in _prompts(story):
+        seen.setdefault(prompt.id, None)
+    return list(seen)
+
+
+def _prompts(story: _StoryLike) -> list[Any]:
+    found = []
+    for scene in story.scenes.values():
+        if scene.reflect is not None:
+            found.append(scene.reflect)
+        for choice in scene.choices:
+            if choice.reflect is not None:
+                found.append(choice.reflect)
+    return found

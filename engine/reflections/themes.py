@@ -1,16 +1,19 @@
 """Themes: group reflections so that a reader can take in many without anyone disappearing.
 
 Each reflection becomes a TF-IDF vector over its content words and the concepts they touch
-(:mod:`crossroads.engine.reflections.lexicon`). With a **codebook** (``{id: description}``, a
-story's or a facilitator's) each reflection is coded to the code it is nearest, the codes'
-centres moving a little toward what was coded to them; reflections that fit no code are grouped
-among themselves as new themes. Without one, reflections are grouped by community detection
-over their nearest neighbours (Louvain, seeded). Groups too small to be a theme join the theme
-they fit best, or, fitting none, a last theme, "Other voices".
+(:mod:`crossroads.engine.reflections.lexicon`: the hand-written seed words, and more weakly the
+words WordNet adds). With a **codebook** (``{id: description}``, a story's or a facilitator's)
+each reflection is coded to the code it is nearest, a code's description weighing most the terms
+that tell it from the other codes, the codes' centres moving a little toward what was coded to
+them; reflections that fit no code are grouped among themselves as new themes. Without one,
+reflections are grouped by community detection over their nearest neighbours (Louvain, seeded).
+Groups too small to be a theme join the theme they fit best, or, fitting none, a last theme,
+"Other voices".
 
-Every assignment has a confidence (how much better its theme fits than the next best); the unsure
-ones are listed for a person to look at. A facilitator's **corrections** (move a reflection,
-rename or merge a theme: :mod:`crossroads.engine.reflections.corrections`) are applied last.
+Every assignment has a confidence (how much better its theme fits than the next best, lowered when
+even the best fit is weak); the unsure ones are listed for a person to look at. A facilitator's
+**corrections** (move a reflection, rename or merge a theme:
+:mod:`crossroads.engine.reflections.corrections`) are applied last.
 
 A theme is a readable name, the number of voices, an overview line that quotes nobody, and
 quotes: each one or more whole sentences of one reflection, verbatim, with its author (or
@@ -31,7 +34,7 @@ from typing import Any, Protocol
 import networkx as nx
 
 from crossroads.engine.reflections.graphs import Edges, top_neighbours
-from crossroads.engine.reflections.lexicon import concepts_of
+from crossroads.engine.reflections.lexicon import concepts_of, wider_concepts_of
 from crossroads.engine.reflections.summarise import Summariser
 from crossroads.engine.reflections.text import (
     Vector,
@@ -49,12 +52,16 @@ OTHER_VOICES = "Other voices"
 OTHER_ID = "other"
 MAX_QUOTES = 3
 ANONYMOUS = "anonymous"
-#: A concept counts this many times as much as one word.
-CONCEPT_WEIGHT = 2
+#: A concept reached through the seed lexicon counts this many times as much as one word.
+CONCEPT_WEIGHT = 3
+#: A concept reached only through a word WordNet adds counts this many times.
+WIDER_WEIGHT = 1
 #: Below this similarity a reflection fits no code (and is grouped with the other uncoded).
 CODE_FIT = 0.05
 #: Below this similarity a small group's reflection fits no theme ("Other voices").
 THEME_FIT = 0.06
+#: A fit at least this close is firm evidence; weaker fits lower the confidence.
+FIRM_FIT = 0.25
 #: An assignment whose confidence is below this is listed as unsure.
 UNSURE_BELOW = 0.3
 _CONCEPT_PREFIX = "§"
@@ -258,7 +265,8 @@ class _Features:
 def _terms(text: str) -> list[str]:
     stems = content_words(text)
     concepts = [_CONCEPT_PREFIX + c for c in concepts_of(stems)]
-    return stems + concepts * CONCEPT_WEIGHT
+    wider = [_CONCEPT_PREFIX + c for c in wider_concepts_of(stems)]
+    return stems + concepts * CONCEPT_WEIGHT + wider * WIDER_WEIGHT
 
 
 def _features(texts: Sequence[str], extra: Sequence[str] = ()) -> _Features:
@@ -362,7 +370,7 @@ def _code(
 ) -> list[int]:
     """Code ``members`` against the codebook; return the ones that fit no code."""
     ids = list(codebook)
-    anchors = [features.vector(t) for t in code_texts]
+    anchors = _anchors(features, code_texts)
     centres = list(anchors)
     best: dict[int, tuple[int, float, float]] = {}
     for _ in range(3):
@@ -389,6 +397,19 @@ def _code(
     return [i for i in members if i not in best]
 
 
+def _anchors(features: _Features, code_texts: Sequence[str]) -> list[Vector]:
+    """Each code's vector: its description's terms, those that tell it from the other codes
+    weighing most (a term in every description tells nothing)."""
+    vectors = [features.vector(t) for t in code_texts]
+    df: Counter[int] = Counter(t for vec in vectors for t in vec)
+    k = len(vectors)
+    out = []
+    for vec in vectors:
+        weighted = {t: w * math.log((k + 1) / (df[t] + 0.5)) for t, w in vec.items()}
+        out.append(_mean([{t: w for t, w in weighted.items() if w > 0}]))
+    return out
+
+
 def _code_title(cid: str, description: str) -> str:
     """A code's name: the first clause of its description, or its id in words."""
     first = re.split(r"\s+[-—–]\s+|[:;(\n]", description.strip(), maxsplit=1)[0].strip(" .,")
@@ -400,10 +421,13 @@ def _code_title(cid: str, description: str) -> str:
 
 
 def _confidence(top: float, second: float) -> float:
-    """How much better the best fit is than the next: 0 (a tie) … 1 (nothing else fits)."""
+    """How sure an assignment is: how much better the best fit is than the next (0 a tie … 1
+    nothing else fits), scaled down when even the best fit is weak (below :data:`FIRM_FIT`),
+    so that a reflection sharing one stray word with its theme is listed as unsure."""
     if top <= 0:
         return 0.0
-    return max(0.0, min(1.0, (top - second) / top))
+    margin = max(0.0, min(1.0, (top - second) / top))
+    return margin * min(1.0, top / FIRM_FIT)
 
 
 def _mean(vectors: Sequence[Vector]) -> Vector:

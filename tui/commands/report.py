@@ -66,11 +66,12 @@ def run(args: argparse.Namespace) -> int:
             report = analyse(mirror.bank, story, code, args.min_group)
             themes = None
             if args.html is not None:
+                from crossroads.engine.reflections.codebook import story_codebooks
                 from crossroads.engine.reflections.prompts import prompt_themes
 
                 themes = prompt_themes(mirror.bank, story.id,
                                        [p.prompt for p in report.reflections], code,
-                                       mirror.reader)
+                                       mirror.reader, codebooks=story_codebooks(story))
         return _write(args, report, story, themes, None)
     bank = open_bank(args.bank)
     themes = None
@@ -78,12 +79,13 @@ def run(args: argparse.Namespace) -> int:
         story = resolve_story(bank, args.cohort, args.story)
         report = analyse(bank, story, args.cohort, args.min_group)
         if args.html is not None:
+            from crossroads.engine.reflections.codebook import story_codebooks
             from crossroads.engine.reflections.prompts import prompt_themes
 
             if args.reader is not None and bank.learner(args.reader, create=False) is None:
                 raise UsageError(f"no learner named {args.reader!r} in the bank at {bank.url}")
             themes = prompt_themes(bank, story.id, [p.prompt for p in report.reflections],
-                                   args.cohort, args.reader)
+                                   args.cohort, args.reader, codebooks=story_codebooks(story))
     finally:
         bank.close()
     return _write(args, report, story, themes, args.reader)

@@ -14,7 +14,10 @@ member (they played in it). The bank applies these rules, never this command.
 ``COHORT`` narrows the reading to the reflections written in that cohort's playthroughs; when the
 cohort played several stories, ``--story`` says which (as for ``crossroads report``).
 
-``--codebook FILE`` codes the reflections against expected themes (``id: description`` a line);
+``--codebook FILE`` codes the reflections against expected themes (``id: description`` a line).
+Without it, the themes the story's authors declared at the prompt (``reflect: {themes: …}``) are
+the codebook when the reflections are of one prompt (``--prompt ID``, or a story with only one);
+the output says which codebook was used, if any.
 ``--model-url URL`` groups with an OpenAI-compatible model (key from ``CROSSROADS_MODEL_KEY``).
 ``--move REFLECTION THEME``, ``--rename THEME NAME`` and ``--merge THEME INTO`` keep a
 correction in the bank for this story, prompt and cohort; it applies from then on, in the report
@@ -28,12 +31,13 @@ import argparse
 import json
 import shutil
 import textwrap
+from pathlib import Path
 from typing import Any
 
 from crossroads.engine.bank import Bank, open_bank
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.reflections import ThemeReport, corrections, find_themes
-from crossroads.engine.reflections.codebook import load_codebook
+from crossroads.engine.reflections.codebook import load_codebook, prompt_ids, story_codebooks
 from crossroads.engine.reflections.remote import ModelCoder
 from crossroads.engine.reflections.source import visible_reflections
 from crossroads.engine.reflections.themes import sentence_spans
@@ -43,7 +47,9 @@ from crossroads.tui.commands._common import (
     COHORT_HELP,
     STORY_HELP,
     add_bank_option,
+    load_valid,
     require_cohort,
+    shipped_story,
     story_id,
 )
 from crossroads.tui.commands._remote import add_local_option, open_mirror
@@ -119,11 +125,50 @@ def _keep_corrections(bank: Bank, scope: str, args: argparse.Namespace) -> None:
             corrections.record(bank, scope, corrections.Correction(kind, given[0], given[1]))
 
 
+def _story_codebook(
+    story_arg: str | None, story: str, prompt: str | None
+) -> tuple[dict[str, str] | None, str | None]:
+    """The themes the story's authors declared at the one prompt read, and where they are from.
+
+    The story is the file ``--story`` names, or a shipped story with this id; a story known only
+    to the bank, or reflections of several prompts, give no codebook.
+    """
+    from crossroads.engine.diagnostics import CrossroadsError
+
+    candidates = [a for a in (story_arg, story) if a]
+    loaded = None
+    for arg in candidates:
+        if Path(arg).is_file() or shipped_story(arg) is not None:
+            try:
+                loaded = load_valid(arg)
+            except CrossroadsError:
+                return None, None
+            break
+    if loaded is None:
+        from crossroads.engine.paths import stories_dir
+        from crossroads.tui.catalog import discover
+
+        entry = discover([stories_dir()]).find(story)
+        loaded = entry.story if entry is not None else None
+    if loaded is None or loaded.id != story:
+        return None, None
+    if prompt is None:
+        ids = prompt_ids(loaded)
+        if len(ids) != 1:
+            return None, None
+        prompt = ids[0]
+    book = story_codebooks(loaded).get(prompt)
+    if book is None:
+        return None, None
+    return book, f"the themes story {story!r} declares at prompt {prompt!r}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Read, group and print."""
     from crossroads.tui.progress import progress_bar
 
     codebook = load_codebook(args.codebook) if args.codebook else None
+    source = f"the codebook {args.codebook}" if args.codebook else None
     coder = ModelCoder(args.model_url) if args.model_url else None
     mirror = open_mirror(args)
     if mirror is not None:  # through a cohort server: what the caller may see
@@ -150,16 +195,19 @@ def run(args: argparse.Namespace) -> int:
             scope = corrections.scope_key(story, args.prompt, args.cohort)
             _keep_corrections(bank, scope, args)
             kept = corrections.load(bank, scope)
+    if codebook is None:
+        codebook, source = _story_codebook(args.story, story, args.prompt)
     with progress_bar("finding themes") as bar:
         report = find_themes(reflections, seed=args.seed, progress=bar, codebook=codebook,
                              corrections=kept, coder=coder)
     if args.json:
         data = {"cohort": args.cohort, "story": story, "prompt": args.prompt,
-                "reader": args.reader}
+                "reader": args.reader, "codebook": source}
         print(json_safe(json.dumps({**data, **report.to_json()}, indent=2, ensure_ascii=False)))
     else:
         texts = {r.id: r.text for r in reflections}
-        print(render(report, story, args.prompt, args.reader, cohort=args.cohort, texts=texts))
+        print(render(report, story, args.prompt, args.reader, cohort=args.cohort, texts=texts,
+                     codebook=source))
     return 0
 
 
@@ -179,19 +227,25 @@ def render(
     width: int = 0,
     cohort: str | None = None,
     texts: dict[str, str] | None = None,
+    codebook: str | None = None,
 ) -> str:
     """The report as plain text, wrapped to the terminal (learner text is never markup).
 
     Each quote is its own block, one person's words with their name (or "anonymous"); the
     overview line under a theme's name quotes nobody. With ``texts`` (reflection id → text), the
-    unsure assignments are listed last with the first sentence of each.
+    unsure assignments are listed last with the first sentence of each. ``codebook`` says what
+    the reflections were coded against (None: no codebook).
     """
     width = width or max(60, min(100, shutil.get_terminal_size((100, 24)).columns))
     where = f"prompt {prompt!r} of {story!r}" if prompt else f"story {story!r}"
     if cohort is not None:
         where += f" in cohort {cohort!r}"
     who = f"as {reader} may see them" if reader else "shared with the whole bank"
-    lines = [_plain(f"Themes in the reflections at {where}, {who}"), ""]
+    lines = [_plain(f"Themes in the reflections at {where}, {who}")]
+    coded = (f"Coded against {codebook}; reflections that fit none are grouped as new themes"
+             if codebook else "No codebook: every theme is found in the reflections themselves")
+    lines += textwrap.wrap(_plain(coded), width)
+    lines.append("")
     if not report.themes:
         lines += ["No reflections to group.", ""]
     confidence = {a.reflection_id: a for a in report.assignments}

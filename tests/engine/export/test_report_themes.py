@@ -116,3 +116,21 @@ def test_a_correction_kept_by_crossroads_themes_applies_in_the_report(
     five.bank = open_bank(str(five.path))
     section = _section(_report(five, tmp_path))
     assert "<h4>Finding the way <span" in section
+
+
+def test_a_prompts_own_codebook_names_its_themes(five: Five, tmp_path: Path) -> None:
+    story = tmp_path / "crossing.yaml"
+    story.write_text(STORY_PATH.read_text(encoding="utf-8").replace(
+        "      prompt: Think of a time someone on your team knew the way better than you. "
+        "What happened?\n",
+        "      prompt: Think of a time someone on your team knew the way better than you. "
+        "What happened?\n"
+        "      themes:\n"
+        "        guided: Someone who knew the way - a shortcut, the ford, knew better\n"
+        "        waited: Waiting for the others - patience, the day we waited\n"), "utf-8")
+    five.bank.close()
+    page = tmp_path / "report.html"
+    assert main(["report", COHORT, "--story", str(story), "--bank", str(five.path),
+                 "--html", str(page)]) == 0
+    section = _section(page.read_text(encoding="utf-8"))
+    assert "Someone who knew the way" in section or "Waiting for the others" in section
