@@ -32,6 +32,7 @@ from crossroads.engine.model import Story
 from crossroads.engine.playable import prompt_text
 from crossroads.engine.records import SharedReflection
 from crossroads.engine.reflections.themes import ANONYMOUS, find_themes, sentence_spans
+from crossroads.engine.terminal_text import terminal_safe
 
 SESSION_MINUTES = 60
 """The length of the session the guide plans."""
@@ -68,9 +69,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 
 
 def clean(text: str) -> str:
-    """``text`` without control characters (nor bidirectional overrides), whitespace runs made
-    one space: learner text shown literally, on paper."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    """``text`` without escape sequences, control characters or bidirectional overrides
+    (:func:`terminal_safe`, and zero-width marks), whitespace runs made one space: learner text
+    shown literally, on paper."""
+    return " ".join(_CONTROL.sub("", terminal_safe(text)).split())
 
 
 @dataclass(frozen=True, slots=True)
