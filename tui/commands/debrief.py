@@ -36,7 +36,8 @@ RULE = (
     "signed in to a cohort server, its name or id) and the debrief guide is written. Without "
     "them, a story file or a shipped story's id prints that story's notes, and anything else "
     "is a cohort whose guide is printed as Markdown. A cohort named like a shipped story: add "
-    "'--md -'."
+    "'--md -'. The cohort is read from the story bank (--bank), or, signed in to a cohort "
+    "server, through it as the cohort's facilitator (a learner is refused)."
 )
 
 
