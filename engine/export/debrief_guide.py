@@ -136,6 +136,8 @@ class Guide:
     """Everything the debrief guide shows."""
 
     story: Story
+    title: str
+    """The story's title, cleaned."""
     cohort: str
     cohort_name: str
     date: str
@@ -351,8 +353,9 @@ def build_guide(bank: Bank, story: Story, cohort: str, date: str, *,
     notes = story.facilitator
     return Guide(
         story=story,
+        title=clean(story.title),
         cohort=cohort,
-        cohort_name=cohort_name or cohort,
+        cohort_name=clean(cohort_name or cohort),
         date=date,
         learners=report.learners,
         content_notes=tuple(clean(n) for n in story.content_notes),
