@@ -189,16 +189,20 @@ def session_plan(story: Story) -> tuple[tuple[TimeBox, ...], str]:
 
 def latest_choices(bank: Bank, story_id: str, cohort: str) -> dict[str, dict[str, str]]:
     """Per learner, per scene: the key of the last choice they made there (in their latest
-    playthrough that reached it)."""
-    playthroughs = sorted(bank.playthroughs(story_id, cohort), key=lambda p: (p.started, p.id))
+    playthrough that reached it: playthroughs ordered by when they started, then by when their
+    last choice was made)."""
+    playthroughs = bank.playthroughs(story_id, cohort)
     learner_of = {p.id: p.learner for p in playthroughs}
     steps: dict[str, list[tuple[int, str, str]]] = {}
-    for row in bank.steps_for(story_id, cohort):
+    last_at: dict[str, str] = {}
+    for row in bank.steps_for(story_id, cohort, times=True):
         if row.playthrough in learner_of:
             steps.setdefault(row.playthrough, []).append((row.seq, row.scene, row.key))
+            if row.at is not None:
+                last_at[row.playthrough] = max(last_at.get(row.playthrough, ""), row.at)
     latest: dict[str, dict[str, str]] = {}
-    for p in playthroughs:  # oldest first: a later playthrough overwrites
-        for _, scene, key in sorted(steps.get(p.id, [])):
+    for p in sorted(playthroughs, key=lambda p: (p.started, last_at.get(p.id, ""), p.id)):
+        for _, scene, key in sorted(steps.get(p.id, [])):  # a later one overwrites
             latest.setdefault(p.learner, {})[scene] = key
     return latest
 
