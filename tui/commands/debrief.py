@@ -28,8 +28,8 @@ from crossroads.tui.commands._common import (
 )
 from crossroads.tui.commands._remote import add_local_option, server_login
 
-HELP = ("print a story's notes for the facilitator, or a cohort's printable debrief guide "
-        "(--html/--md)")
+HELP = ("print a story's notes for the facilitator, or a cohort's printable debrief "
+        "guide (--html/--md)")
 
 RULE = (
     "STORY or COHORT: with --html, --md or --story, the argument is a cohort (its join code; "
