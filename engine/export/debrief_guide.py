@@ -99,7 +99,8 @@ class Decision:
     scene: str
     title: str
     prompt: str
-    """The scene's passage (author text, one paragraph)."""
+    """The last paragraph of the scene's passage, where the choice is put (author text, rendered
+    for the story's opening state)."""
     learners: int
     withheld: bool
     options: tuple[OptionCount, ...]
@@ -209,6 +210,9 @@ def latest_choices(bank: Bank, story_id: str, cohort: str) -> dict[str, dict[str
 
 def _decisions(story: Story, report: CohortReport,
                latest: dict[str, dict[str, str]]) -> tuple[Decision, ...]:
+    from crossroads.engine.runtime import Session
+
+    renderer = Session.start(story, learner="you")  # scene text as at the story's opening state
     parted = {s.scene: s.pairs for s in report.splits}
     out = []
     for split in report.scenes:
@@ -224,7 +228,8 @@ def _decisions(story: Story, report: CohortReport,
         withheld = 0 < group < report.min_group
         options = tuple(OptionCount(clean(c.label), None if withheld else took.get(c.key, 0))
                         for c in split.choices)
-        passage = clean(scene.text.split("\n\n")[-1] if scene.text else "")
+        paragraphs = [p for p in renderer.render(scene.text).split("\n\n") if p.strip()]
+        passage = clean(paragraphs[-1]) if paragraphs else ""
         out.append(Decision(split.scene, clean(split.title), passage, group, withheld, options,
                             parted.get(split.scene, 0)))
     return tuple(out)
