@@ -28,7 +28,7 @@ from crossroads.engine.export.debrief_guide import (
 from crossroads.engine.loader import load_path
 from crossroads.tui.cli import main
 from tests.engine.cohort_world import COHORT, STORY_PATH, Script, load_story, play_cohort
-from tests.engine.export.conftest import chromium
+from tests.engine.export.conftest import _need, chromium
 
 PRIVATE = "my walrus-shaped secret about the manager"
 OTHER = "the otter cohort crossed at dawn"
@@ -227,7 +227,8 @@ def test_the_guide_prints_to_pdf_in_chromium(cohort: Cohort, tmp_path: Path) -> 
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("Playwright is not installed (pip install -e .[dev])")
+        _need("CROSSROADS_REQUIRE_BROWSER", "Playwright is not installed (pip install -e .[dev])")
+        raise
     binary = chromium()
     page_path = tmp_path / "guide.html"
     page_path.write_text(_run(cohort, tmp_path, "html"), encoding="utf-8")
