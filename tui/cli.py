@@ -48,8 +48,8 @@ COMMANDS: dict[str, str] = {
     "standard input)",
     "logout": "sign out of the cohort server (the saved token stops working)",
     "forget-me": "erase all your records on the cohort server, then sign out",
-    "debrief": "print a story's notes for the facilitator: objectives, session plan, debrief "
-    "questions",
+    "debrief": "print a story's notes for the facilitator, or a cohort's printable debrief "
+    "guide (--html/--md)",
 }
 
 #: Commands whose module is not named after them (``import`` is a Python keyword).

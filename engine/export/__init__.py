@@ -1,2 +1,3 @@
 """Reports and interchange: the cohort report as HTML (with an SVG flow diagram), CSV and JSON,
-and playthroughs as xAPI statements for a Learning Record Store."""
+the printable debrief guide (HTML, Markdown), and playthroughs as xAPI statements for a Learning
+Record Store."""

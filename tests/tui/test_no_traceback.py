@@ -165,6 +165,17 @@ def _cases() -> Iterator[Case]:
     # the facilitator's notes of a story that cannot be used
     for story in BAD_STORIES:
         yield _case("debrief", story)
+    # the debrief guide of a cohort: outputs it cannot write, a cohort that is not there, both
+    # formats at once, a bank that cannot be used
+    for out in BAD_OUTPUTS:
+        yield _case("debrief", COHORT, "--story", STORY, "--html", out, "--bank", good,
+                    read_only="read-only" in out)
+    yield _case("debrief", "no-such-cohort", "--md", "-", "--bank", good)
+    yield _case("debrief", "no-such-cohort", "--bank", good)
+    yield _case("debrief", COHORT, "--story", STORY, "--html", "{w}/g.html", "--md", "{w}/g.md",
+                "--bank", good)
+    for bank in ["{w}/corrupt.sqlite3", "{w}/empty-folder", "ftp://example.org/bank"]:
+        yield _case("debrief", COHORT, "--story", STORY, "--md", "-", "--bank", bank)
     # the language server: garbage and a malformed message from the editor, then end of input
     yield _case("lsp", stdin=GARBAGE, must_fail=False)
     yield _case("lsp", stdin=b'Content-Length: 5\r\n\r\n{"a":', must_fail=False)
