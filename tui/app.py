@@ -21,6 +21,7 @@ from crossroads.engine.paths import stories_dir
 from crossroads.engine.records import ReflectionReader
 from crossroads.engine.saves import FileSessionStore, SessionStore
 from crossroads.tui import flow
+from crossroads.tui.i18n import N_, _, translate_bindings
 from crossroads.tui.messages import CompareWithCohort, EndingReached, OpenStory, ScreenReady
 from crossroads.tui.startup import resume_gc
 
@@ -38,8 +39,8 @@ class CrossroadsApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "Crossroads"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+t", "toggle_theme", "Theme"),
+        Binding("f1", "help", N_("Help")),
+        Binding("ctrl+t", "toggle_theme", N_("Theme")),
     ]
 
     def __init__(
@@ -58,6 +59,7 @@ class CrossroadsApp(App[int]):
         bench_first_frame: str | None = None,
     ) -> None:
         super().__init__()
+        translate_bindings(self)
         self.story = story
         self.story_path = story_path
         self.folders = list(folders) or [stories_dir()]
@@ -114,12 +116,16 @@ class CrossroadsApp(App[int]):
         if opening.problem:
             from crossroads.tui.screens.dialogs import MessageScreen
 
-            then = "The old save was archived, not deleted. " if opening.archived else ""
+            if opening.archived:
+                told = _("{problem}.\n\nThe old save was archived, not deleted. The story "
+                         "starts afresh.")
+            else:
+                told = _("{problem}.\n\nThe story starts afresh.")
             self.push_screen(
                 MessageScreen(
-                    "Your saved progress could not be used",
-                    f"{opening.problem}.\n\n{then}The story starts afresh.",
-                    "Start afresh",
+                    _("Your saved progress could not be used"),
+                    told.format(problem=opening.problem),
+                    _("Start afresh"),
                 ),
                 lambda _: self._play(opening.begin(False)),
             )
@@ -167,8 +173,9 @@ class CrossroadsApp(App[int]):
 
         bank = self._cohort_bank()
         if bank is None or self.cohort is None:
-            self.notify("Play with --cohort CODE to compare paths with your cohort (on a cohort "
-                        "server: run 'crossroads cohort' after playing).")
+            self.notify(_("Play with --cohort CODE to compare paths with your cohort (on a "
+                          "cohort server: run 'crossroads cohort' after playing)."),
+                        markup=False)
             return
         session = message.player.session
         self.push_screen(CohortScreen(bank, session.story, self.cohort, session.learner))
@@ -188,7 +195,8 @@ class CrossroadsApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette: the usual commands plus help and the theme toggle."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Show the keys (F1)", self.action_help)
+        yield SystemCommand(_("Help"), _("Show the keys (F1)"), self.action_help)
         yield SystemCommand(
-            "Light/dark theme", "Toggle between the light and dark theme", self.action_toggle_theme
+            _("Light/dark theme"), _("Toggle between the light and dark theme"),
+            self.action_toggle_theme,
         )
