@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 
 VISIBILITY_WORDS: dict[Visibility, str] = {
+    # Translators: who may read a reflection (a learner may type the word to choose it): only the
+    # learner and facilitators, the learner's cohort, or everyone using the story bank.
     "private": N_("private"),
     "cohort": N_("cohort"),
     "bank": N_("bank"),
@@ -46,8 +48,11 @@ VISIBILITY_WORDS: dict[Visibility, str] = {
 
 ENDING_KINDS = {"good": N_("good ending"), "mixed": N_("mixed ending"), "hard": N_("hard ending")}
 
+# Translators: what a learner may type for "yes" ("y" and "yes") and "no"; give alternatives
+# separated by "|" (e.g. "sí|si"). The English words are always understood too.
 YES = ("y", "yes", N_("y"), N_("yes"))
 """What a learner may type for yes: the English words and their translations."""
+# Translators: see "y" and "yes".
 NO = ("n", "no", N_("n"), N_("no"))
 
 
@@ -56,7 +61,8 @@ N_("What happened that brought you to this view?")  # the engine's NUDGE, transl
 
 def _answered(answer: str, words: tuple[str, ...]) -> bool:
     """True when ``answer`` is one of ``words`` (translated, or in English)."""
-    return answer.strip().lower() in {_(w).lower() for w in words} | set(words)
+    said = {alt.strip().lower() for w in words for alt in _(w).split("|")}
+    return answer.strip().lower() in said | set(words)
 
 
 class _EndOfInput(Exception):

@@ -165,6 +165,7 @@ class CohortScreen(Screen[None]):
         if self.view.me is not None:
             parts.append(fill(_("{mark} your choice"), mark=("◆", "bold $accent")))
         if mate is not None:
+            # Translators: the legend of the cohort-mate's mark: "○ Ana's" (choice).
             parts += ["   ", fill(_("{mark} {name}'s"), mark=("○", "bold $secondary"),
                                   name=(mate, "bold"))]
         return Content.assemble(*parts) if parts else Content(_("The cohort's choices"))

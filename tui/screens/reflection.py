@@ -18,6 +18,8 @@ from crossroads.tui.flow import word_count
 from crossroads.tui.i18n import N_, _, ngettext, translate_bindings
 
 VISIBILITY_LABELS: dict[Visibility, str] = {
+    # Translators: who may read a reflection: only the learner (and facilitators), the learner's
+    # cohort, or everyone using the story bank.
     "private": N_("Private"),
     "cohort": N_("My cohort"),
     "bank": N_("Everyone"),

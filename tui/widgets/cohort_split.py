@@ -39,14 +39,12 @@ def split_content(split: SceneSplit, min_group: int, mine: str | None = None,
         (split.title, "bold"), (f"  · {learners}", "dim")]
     if parted:
         warn = "bold $warning"
-        head += [("   » ", warn),
-                 fill(_("you and {name} parted here"), warn, name=(mate_name, warn))]
+        head.append(fill("   » " + _("you and {name} parted here"), warn, name=(mate_name, warn)))
     lines: list[Content] = [Content.assemble(*head)]
     labels = {c.key: c.label for c in split.choices}
     if split.withheld:
-        lines.append(Content.assemble("  ", fill(
-            _("split withheld: fewer than {n} learners chose here"), "dim italic",
-            n=(str(min_group), "dim italic"))))
+        lines.append(fill("  " + _("split withheld: fewer than {n} learners chose here"),
+                          "dim italic", n=(str(min_group), "dim italic")))
         for key, who, mark in ((mine, _("you"), YOU), (mate, mate_name, MATE)):
             if key is not None:
                 lines.append(Content.assemble(
