@@ -19,3 +19,13 @@ def crossroads_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CROSSROADS_HOME", str(home))
     monkeypatch.delenv("CROSSROADS_BANK", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def english_ui(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program's own strings in English (whatever the machine's locale), in this process and
+    in the commands a test starts; a test of another language sets CROSSROADS_LANG itself."""
+    from crossroads.tui.i18n import set_ui_language
+
+    monkeypatch.setenv("CROSSROADS_LANG", "en")
+    set_ui_language(None)
