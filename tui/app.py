@@ -32,6 +32,21 @@ if TYPE_CHECKING:
 
 THEMES = ("textual-dark", "textual-light")
 
+TEXTUAL_WORDS = (
+    # Translators: the footer's name for the command palette (ctrl+p); Textual's own word.
+    N_("palette"),
+    # Translators: the command palette's built-in commands (Textual's own), each a title and
+    # its help line.
+    N_("Theme"), N_("Change the current theme"),
+    N_("Quit"), N_("Quit the application as soon as possible"),
+    N_("Keys"), N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"), N_("Maximize the focused widget"),
+    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+)
+"""Textual's own words in the footer and the command palette, translated like ours."""
+
 
 class CrossroadsApp(App[int]):
     """Plays one story, or offers a picker of the stories in some folders."""
@@ -194,7 +209,8 @@ class CrossroadsApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette: the usual commands plus help and the theme toggle."""
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
         yield SystemCommand(_("Help"), _("Show the keys (F1)"), self.action_help)
         yield SystemCommand(
             _("Light/dark theme"), _("Toggle between the light and dark theme"),

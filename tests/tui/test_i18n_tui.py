@@ -73,6 +73,10 @@ async def test_the_picker_and_the_play_screen_in_spanish(tmp_path: Path) -> None
         choices = play.query_one("#choices", OptionList)
         assert "Block your calendar" in str(choices.get_option_at_index(0).prompt)
         assert {"Indicadores", "Ayuda", "Tema"} <= footer_descriptions(app)
+        palette = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert palette["Ayuda"] == "Mostrar las teclas (F1)"  # ours
+        assert palette["Salir"] == "Salir de la aplicación cuanto antes"  # Textual's own
+        assert "paleta" in footer_descriptions(app)
 
         await pilot.press("1")
         await pilot.pause()
