@@ -41,3 +41,13 @@ def pg_bank_url(pg_url: str) -> str:
 def cluster() -> Iterator[Any]:
     """A PostgreSQL cluster of the test's own, to stop and start under the code under test."""
     yield from own_cluster()
+
+
+@pytest.fixture(autouse=True)
+def english_ui(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program's own strings in English (whatever the machine's locale), in this process and
+    in the commands a test starts; a test of another language sets CROSSROADS_LANG itself."""
+    from crossroads.tui.i18n import set_ui_language
+
+    monkeypatch.setenv("CROSSROADS_LANG", "en")
+    set_ui_language(None)

@@ -21,6 +21,7 @@ from crossroads.engine.paths import stories_dir
 from crossroads.engine.records import ReflectionReader
 from crossroads.engine.saves import FileSessionStore, SessionStore
 from crossroads.tui import flow
+from crossroads.tui.i18n import N_, _, translate_bindings
 from crossroads.tui.messages import CompareWithCohort, EndingReached, OpenStory, ScreenReady
 from crossroads.tui.startup import resume_gc
 
@@ -31,6 +32,21 @@ if TYPE_CHECKING:
 
 THEMES = ("textual-dark", "textual-light")
 
+TEXTUAL_WORDS = (
+    # Translators: the footer's name for the command palette (ctrl+p); Textual's own word.
+    N_("palette"),
+    # Translators: the command palette's built-in commands (Textual's own), each a title and
+    # its help line.
+    N_("Theme"), N_("Change the current theme"),
+    N_("Quit"), N_("Quit the application as soon as possible"),
+    N_("Keys"), N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"), N_("Maximize the focused widget"),
+    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+)
+"""Textual's own words in the footer and the command palette, translated like ours."""
+
 
 class CrossroadsApp(App[int]):
     """Plays one story, or offers a picker of the stories in some folders."""
@@ -38,8 +54,8 @@ class CrossroadsApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "Crossroads"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+t", "toggle_theme", "Theme"),
+        Binding("f1", "help", N_("Help")),
+        Binding("ctrl+t", "toggle_theme", N_("Theme")),
     ]
 
     def __init__(
@@ -58,6 +74,7 @@ class CrossroadsApp(App[int]):
         bench_first_frame: str | None = None,
     ) -> None:
         super().__init__()
+        translate_bindings(self)
         self.story = story
         self.story_path = story_path
         self.folders = list(folders) or [stories_dir()]
@@ -114,12 +131,16 @@ class CrossroadsApp(App[int]):
         if opening.problem:
             from crossroads.tui.screens.dialogs import MessageScreen
 
-            then = "The old save was archived, not deleted. " if opening.archived else ""
+            if opening.archived:
+                told = _("{problem}.\n\nThe old save was archived, not deleted. The story "
+                         "starts afresh.")
+            else:
+                told = _("{problem}.\n\nThe story starts afresh.")
             self.push_screen(
                 MessageScreen(
-                    "Your saved progress could not be used",
-                    f"{opening.problem}.\n\n{then}The story starts afresh.",
-                    "Start afresh",
+                    _("Your saved progress could not be used"),
+                    told.format(problem=opening.problem),
+                    _("Start afresh"),
                 ),
                 lambda _: self._play(opening.begin(False)),
             )
@@ -167,8 +188,9 @@ class CrossroadsApp(App[int]):
 
         bank = self._cohort_bank()
         if bank is None or self.cohort is None:
-            self.notify("Play with --cohort CODE to compare paths with your cohort (on a cohort "
-                        "server: run 'crossroads cohort' after playing).")
+            self.notify(_("Play with --cohort CODE to compare paths with your cohort (on a "
+                          "cohort server: run 'crossroads cohort' after playing)."),
+                        markup=False)
             return
         session = message.player.session
         self.push_screen(CohortScreen(bank, session.story, self.cohort, session.learner))
@@ -187,8 +209,10 @@ class CrossroadsApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette: the usual commands plus help and the theme toggle."""
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Show the keys (F1)", self.action_help)
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
+        yield SystemCommand(_("Help"), _("Show the keys (F1)"), self.action_help)
         yield SystemCommand(
-            "Light/dark theme", "Toggle between the light and dark theme", self.action_toggle_theme
+            _("Light/dark theme"), _("Toggle between the light and dark theme"),
+            self.action_toggle_theme,
         )

@@ -14,6 +14,7 @@ from crossroads.engine.diagnostics import StoryError
 from crossroads.engine.loader import find_story_files
 from crossroads.engine.model import Story
 from crossroads.engine.playable import PlayStory
+from crossroads.tui.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Entry:
     def minutes(self) -> str:
         """The estimated playing time, for display."""
         m = self.story.estimated_minutes
-        return f"about {m} min" if m else "length unknown"
+        return _("about {minutes} min").format(minutes=m) if m else _("length unknown")
 
 
 @dataclass

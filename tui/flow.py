@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Literal
 
 from crossroads.engine.diagnostics import CrossroadsError, SaveError
 from crossroads.engine.records import Visibility
-from crossroads.engine.runtime import CONTINUE, Session, Step
+from crossroads.engine.runtime import CONTINUE, Option, Session, Step
 from crossroads.engine.saves import SessionStore
+from crossroads.tui.i18n import _
 
 if TYPE_CHECKING:
     from crossroads.engine.model import Story
@@ -196,6 +197,12 @@ class PathEntry:
     choice: str
 
 
+def choice_text(option: Option) -> str:
+    """What an option says: the author's text, or "Continue" (in the learner's language) for
+    a scene's ``next``."""
+    return _("Continue") if option.index == CONTINUE else option.text
+
+
 def path_taken(session: Session) -> list[PathEntry]:
     """The scenes visited and the choice texts as the learner saw them (rebuilt by replay)."""
     story = session.story
@@ -203,8 +210,8 @@ def path_taken(session: Session) -> list[PathEntry]:
     out: list[PathEntry] = []
     for step in session.steps:
         text = next(
-            (o.text for o in replay.options() if o.index == step.index),
-            "Continue" if step.index == CONTINUE else step.key,
+            (choice_text(o) for o in replay.options() if o.index == step.index),
+            _("Continue") if step.index == CONTINUE else step.key,
         )
         out.append(PathEntry(step.scene, scene_heading(story, step.scene), text))
         replay.choose(step.index)

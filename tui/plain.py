@@ -26,6 +26,7 @@ from crossroads.engine.runtime import Session
 from crossroads.engine.saves import SessionStore
 from crossroads.engine.terminal_text import one_line, terminal_safe
 from crossroads.tui import flow
+from crossroads.tui.i18n import N_, _, ngettext
 from crossroads.tui.plain_text import markdown_to_text
 
 INPUT_ENDED = 3
@@ -34,6 +35,34 @@ INPUT_ENDED = 3
 if TYPE_CHECKING:
     from crossroads.engine.model import Story
     from crossroads.engine.playable import PlayStory
+
+
+VISIBILITY_WORDS: dict[Visibility, str] = {
+    # Translators: who may read a reflection (a learner may type the word to choose it): only the
+    # learner and facilitators, the learner's cohort, or everyone using the story bank.
+    "private": N_("private"),
+    "cohort": N_("cohort"),
+    "bank": N_("bank"),
+}
+"""Who may read a reflection, as the plain player names it (the learner may type the word)."""
+
+ENDING_KINDS = {"good": N_("good ending"), "mixed": N_("mixed ending"), "hard": N_("hard ending")}
+
+# Translators: what a learner may type for "yes" ("y" and "yes") and "no"; give alternatives
+# separated by "|" (e.g. "sí|si"). The English words are always understood too.
+YES = ("y", "yes", N_("y"), N_("yes"))
+"""What a learner may type for yes: the English words and their translations."""
+# Translators: see "y" and "yes".
+NO = ("n", "no", N_("n"), N_("no"))
+
+
+N_("What happened that brought you to this view?")  # the engine's NUDGE, translated where shown
+
+
+def _answered(answer: str, words: tuple[str, ...]) -> bool:
+    """True when ``answer`` is one of ``words`` (translated, or in English)."""
+    said = {alt.strip().lower() for w in words for alt in _(w).split("|")}
+    return answer.strip().lower() in said | set(words)
 
 
 class _EndOfInput(Exception):
@@ -95,8 +124,11 @@ class PlainPlayer:
             if player is not None and not self._last_save(player):
                 return INPUT_ENDED
             command = self.command or ["crossroads", "play", self.story.id, "--plain", "--resume"]
-            saved = "your progress is saved" if player is not None else "nothing was changed"
-            self.note(f"Input ended; {saved}. Continue with: {shlex.join(command)}")
+            if player is not None:
+                ended = _("Input ended; your progress is saved. Continue with: {command}")
+            else:
+                ended = _("Input ended; nothing was changed. Continue with: {command}")
+            self.note(ended.format(command=shlex.join(command)))
             return INPUT_ENDED
         if player is not None and player.behind and not self._last_save(player):
             return 1
@@ -109,35 +141,43 @@ class PlainPlayer:
             player.save()
             return True
         except (NotSaved, OutputError) as err:
-            self.note(f"NOT saved: {err.message}.")
+            self.note(_("NOT saved: {problem}.").format(problem=err.message))
             for text in player.unsaved:
-                self.note("Your reflection, to keep:\n" + text)
+                self.note(_("Your reflection, to keep:") + "\n" + text)
             return False
 
     def _open(self, resume: bool) -> flow.Player:
         opening = flow.open_story(self.story, self.learner, self.store, resume=resume)
         if opening.problem:
-            then = "The old save was archived; starting afresh." if opening.archived else (
-                "Starting afresh.")
-            self.note(f"Your saved progress could not be used: {opening.problem}. {then}")
+            if opening.archived:
+                told = _("Your saved progress could not be used: {problem}. The old save was "
+                         "archived; starting afresh.")
+            else:
+                told = _("Your saved progress could not be used: {problem}. Starting afresh.")
+            self.note(told.format(problem=opening.problem))
         saved = opening.saved
         resuming = saved is not None
         if saved is not None and opening.ask:
             heading = flow.scene_heading(self.story, saved.scene)
             answer = self.ask(
-                f"You have a saved session of {self.story.title!r} ({len(saved.steps)} choices "
-                f"made, at {heading!r}). Resume? [Y/n] "
+                ngettext(
+                    "You have a saved session of {title} ({n} choice made, at {scene}). "
+                    "Resume? [Y/n] ",
+                    "You have a saved session of {title} ({n} choices made, at {scene}). "
+                    "Resume? [Y/n] ",
+                    len(saved.steps),
+                ).format(title=repr(self.story.title), n=len(saved.steps), scene=repr(heading))
             )
-            resuming = answer.strip().lower() not in ("n", "no")
+            resuming = not _answered(answer, NO)
         if resuming:
-            self.note("Resuming where you left off.")
+            self.note(_("Resuming where you left off."))
         return opening.begin(resuming)
 
     def _play(self, player: flow.Player) -> None:
         s = player.session
         self.say(self.story.title)
         for note in self.story.content_notes:
-            self.say(f"Content note: {note}")
+            self.say(_("Content note: {note}").format(note=note))
         shown: tuple[str, int] | None = None
         while True:
             if s.choice_prompt is not None:  # asked after the choice, before the next scene
@@ -163,7 +203,7 @@ class PlainPlayer:
         pov_id = self.story.pov_of(s.scene)
         pov = flow.pov_text(s)
         if pov and (first or pov_id != self._pov):
-            self.say(f"You are {'' if first else 'now '}{pov}.")
+            self.say((_("You are {who}.") if first else _("You are now {who}.")).format(who=pov))
             member = s.pov_member
             if member is not None and member.about:
                 self.say(member.about)
@@ -182,54 +222,56 @@ class PlainPlayer:
         try:
             action()
         except (NotSaved, OutputError) as err:
-            self.note(f"NOT saved yet: {err.message}. What you wrote is kept, and saved at your "
-                      "next step; free some space or check the bank.")
+            told = _("NOT saved yet: {problem}. What you wrote is kept, and saved at your next "
+                     "step; free some space or check the bank.")
+            self.note(told.format(problem=err.message))
             return
         self._saved()
 
     def _saved(self) -> None:
         if getattr(self.store, "offline", False):
             if getattr(self.store, "audience", None) is not None:
-                self.note("(saved on this computer; the cohort server cannot be reached, so it "
-                          "is sent when the server is back)")
+                self.note(_("(saved on this computer; the cohort server cannot be reached, so "
+                            "it is sent when the server is back)"))
             else:
-                self.note("(saved on this computer; the story bank is unreachable, so it is "
-                          "sent when the bank is back)")
+                self.note(_("(saved on this computer; the story bank is unreachable, so it is "
+                            "sent when the bank is back)"))
         else:
-            self.note("(saved)")
+            self.note(_("(saved)"))
 
     def _choose(self, player: flow.Player) -> None:
         options = player.session.options()
         for n, option in enumerate(options, 1):
-            suffix = "" if option.enabled else " (not available)"
-            self.say(f"  {n}. {option.text}{suffix}")
+            line = _("{text} (not available)") if not option.enabled else "{text}"
+            self.say(f"  {n}. " + line.format(text=flow.choice_text(option)))
         started = time.monotonic()
         while True:
-            answer = self.ask(f"Your choice (1-{len(options)}): ").strip()
+            answer = self.ask(_("Your choice (1-{n}): ").format(n=len(options))).strip()
             if answer.isdigit() and 1 <= int(answer) <= len(options):
                 option = options[int(answer) - 1]
                 if option.enabled:
                     break
-                self.say("That choice is not available now.")
+                self.say(_("That choice is not available now."))
             else:
-                self.say(f"Please answer with a number from 1 to {len(options)}.")
+                self.say(_("Please answer with a number from 1 to {n}.").format(n=len(options)))
         ms = int((time.monotonic() - started) * 1000)
         self._record(lambda: player.choose(option.index, ms))
 
     def _checkin(self, player: flow.Player) -> None:
         items = player.session.current.checkin or ()
-        self.say("A short check-in: how true is each statement for you, from 1 (not at all) to 5 "
-                 "(completely)? An empty answer skips it.")
+        self.say(_("A short check-in: how true is each statement for you, from 1 (not at all) "
+                   "to 5 (completely)? An empty answer skips it."))
         answers: dict[str, int] = {}
         for item in items:
             while True:
-                answer = self.ask(f"  {item.statement} (1-5): ").strip()
+                answer = self.ask("  " + _("{statement} (1-5): ").format(
+                    statement=item.statement)).strip()
                 if not answer:
                     break
                 if answer in ("1", "2", "3", "4", "5"):
                     answers[item.id] = int(answer)
                     break
-                self.say("  Please answer 1, 2, 3, 4 or 5 (or nothing to skip).")
+                self.say("  " + _("Please answer 1, 2, 3, 4 or 5 (or nothing to skip)."))
         if answers:
             self._record(lambda: player.checkin(answers))
         else:
@@ -238,9 +280,12 @@ class PlainPlayer:
     def _reflect(self, player: flow.Player) -> None:
         prompt = player.session.prompt
         assert prompt is not None
-        self.say(f"Reflection: {player.session.render(prompt.prompt)}")
-        skip = "" if prompt.required else " An empty first line skips it."
-        self.say(f"Write as many lines as you like; an empty line ends it.{skip}")
+        self.say(_("Reflection: {prompt}").format(prompt=player.session.render(prompt.prompt)))
+        if prompt.required:
+            self.say(_("Write as many lines as you like; an empty line ends it."))
+        else:
+            self.say(_("Write as many lines as you like; an empty line ends it. An empty first "
+                       "line skips it."))
         nudged = False
         while True:
             lines: list[str] = []
@@ -256,55 +301,58 @@ class PlainPlayer:
 
                 if opinion_nudge(text) is not None:
                     self.say(
-                        f"This reads more like a view than a story. {NUDGE} Add lines to tell "
-                        "it, or an empty line to keep it as it is."
+                        _("This reads more like a view than a story. {nudge} Add lines to tell "
+                          "it, or an empty line to keep it as it is.").format(nudge=_(NUDGE))
                     )
                     while line := self.ask("> ").strip():
                         lines.append(line)
                     text = "\n".join(lines).strip()
             if text or not prompt.required:
                 break
-            self.say("This reflection is required; please write at least a line.")
+            self.say(_("This reflection is required; please write at least a line."))
         if not text:
             self._record(lambda: player.reflect(None))
             self._others(player, prompt.id)
             return
         offered = [v for v in VISIBILITIES if self.in_cohort or v != "cohort"]
-        choices = ", ".join(f"{i} {v}" for i, v in enumerate(offered, 1))
+        names = {v: _(VISIBILITY_WORDS[v]) for v in offered}
+        choices = ", ".join(f"{i} {names[v]}" for i, v in enumerate(offered, 1))
         audience = getattr(self.store, "audience", None)
         if audience:
-            self.say("Who will be able to read it:")
+            self.say(_("Who will be able to read it:"))
             for i, v in enumerate(offered, 1):
-                self.say(f"  {i} {v}: {audience.get(v, v)}")
+                self.say(f"  {i} {names[v]}: {audience.get(v, v)}")
         visibility: Visibility = "private"
         while True:
-            answer = self.ask(f"Who may read it? {choices} (empty: private): ").strip().lower()
+            answer = self.ask(_("Who may read it? {choices} (empty: {private}): ").format(
+                choices=choices, private=names["private"])).strip().lower()
             if not answer:
                 break
             if answer.isdigit() and 1 <= int(answer) <= len(offered):
                 visibility = offered[int(answer) - 1]
                 break
-            if answer in offered:
-                visibility = answer
+            named = [v for v in offered if answer in (v, names[v].lower())]
+            if named:
+                visibility = named[0]
                 break
-            self.say(f"Please answer a number from 1 to {len(offered)}.")
+            self.say(_("Please answer a number from 1 to {n}.").format(n=len(offered)))
         anonymous = False
         if visibility != "private":
-            anonymous = self.ask("Share it anonymously? [y/N] ").strip().lower() in ("y", "yes")
+            anonymous = _answered(self.ask(_("Share it anonymously? [y/N] ")), YES)
         self._record(lambda: player.reflect(text, visibility, anonymous))
         self._others(player, prompt.id)
 
     def _others(self, player: flow.Player, prompt_id: str) -> None:
         if self.reader is None:
             return
-        answer = self.ask("Read others' stories at this moment? [y/N] ").strip().lower()
-        if answer not in ("y", "yes"):
+        if not _answered(self.ask(_("Read others' stories at this moment? [y/N] ")), YES):
             return
         shared = self.reader.shared_reflections(self.story.id, prompt_id, self.learner)
         if not shared:
-            self.say("Nobody has shared a story here yet.")
+            self.say(_("Nobody has shared a story here yet."))
         for item in shared:
-            self.say(f"--- {one_line(item.author or 'anonymous')}, {item.created[:10]}")
+            who = one_line(item.author) if item.author else _("anonymous")
+            self.say("--- " + _("{who}, {date}").format(who=who, date=item.created[:10]))
             self.say(item.text)
         self.say()
 
@@ -312,14 +360,15 @@ class PlainPlayer:
         s = player.session
         ending = s.ending
         assert ending is not None
-        self.say(f"THE END — {s.ending_title()} ({ending.kind} ending)")
+        self.say(_("THE END — {title} ({kind})").format(title=s.ending_title(),
+                                                       kind=_(ENDING_KINDS[ending.kind])))
         self.say()
-        self.say("Your path:")
+        self.say(_("Your path:"))
         for entry in flow.path_taken(s):
             self.say(f"  {entry.title}: {entry.choice}")
         history = flow.meter_history(s)
         if self.story.show_meters and history:
-            self.say("How things moved:")
+            self.say(_("How things moved:"))
             for mid, values in history.items():
                 label = self.story.meters[mid].label
                 self.say(f"  {label}: {values[0]} → {values[-1]} ({' '.join(map(str, values))})")
@@ -328,7 +377,7 @@ class PlainPlayer:
             if player.behind:
                 return
         player.finish()
-        self.note("(playthrough archived)")
+        self.note(_("(playthrough archived)"))
 
 
 def run_plain(

@@ -18,6 +18,7 @@ from textual import events
 
 from crossroads.engine.remote.login import Login, save_login
 from crossroads.tui.app import CrossroadsApp
+from crossroads.tui.i18n import _
 from crossroads.tui.screens.sign_in import SignInAnswer, SignInScreen
 from crossroads.tui.startup import resume_gc
 
@@ -54,7 +55,7 @@ class WebPlayerApp(CrossroadsApp):
                                            headers={KEY_HEADER: self.key})
             data = answer.json()
         except (httpx.HTTPError, ValueError):
-            return SignInAnswer(problem="The server did not answer; try again in a moment.",
+            return SignInAnswer(problem=_("The server did not answer; try again in a moment."),
                                 tries_left=1)
         if answer.status_code != 200:
             problem = str(data.get("error") or "that code was not accepted")
@@ -82,7 +83,7 @@ class WebPlayerApp(CrossroadsApp):
         self.store = self.reader = store
         self.learner = login.id
         self.cohort = login.cohort
-        self.notify(f"Signed in as {login.name}", timeout=3, markup=False)
+        self.notify(_("Signed in as {name}").format(name=login.name), timeout=3, markup=False)
         self._show(PickerScreen(discover(self.folders), self.store, self.learner))
 
 

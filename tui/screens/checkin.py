@@ -12,7 +12,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-SCALE = ("not at all", "a little", "somewhat", "mostly", "completely")
+from crossroads.tui.i18n import N_, _, translate_bindings
+
+SCALE = (N_("not at all"), N_("a little"), N_("somewhat"), N_("mostly"), N_("completely"))
 
 
 class CheckinScreen(ModalScreen[dict[str, int] | None]):
@@ -20,11 +22,12 @@ class CheckinScreen(ModalScreen[dict[str, int] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"answer({n})", str(n), show=False) for n in range(1, 6)),
-        Binding("escape", "skip", "Skip"),
+        Binding("escape", "skip", N_("Skip")),
     ]
 
     def __init__(self, items: list[tuple[str, str]]) -> None:
         super().__init__()
+        translate_bindings(self)
         self.items = items
         self.position = 0
         self.answers: dict[str, int] = {}
@@ -36,8 +39,8 @@ class CheckinScreen(ModalScreen[dict[str, int] | None]):
             yield Static(id="checkin-statement")
             with Horizontal(id="checkin-scale"):
                 for n in range(1, 6):
-                    yield Button(f"{n} {SCALE[n - 1]}", id=f"answer-{n}")
-            yield Static(Content("Press 1–5, or Escape to skip."), id="checkin-help")
+                    yield Button(f"{n} {_(SCALE[n - 1])}", id=f"answer-{n}")
+            yield Static(Content(_("Press 1–5, or Escape to skip.")), id="checkin-help")
 
     def on_mount(self) -> None:
         """Show the first statement."""
@@ -46,7 +49,8 @@ class CheckinScreen(ModalScreen[dict[str, int] | None]):
     def _show(self) -> None:
         total = len(self.items)
         self.query_one("#checkin-heading", Static).update(
-            Content(f"Check-in {self.position + 1} of {total}: how true is this for you?")
+            Content(_("Check-in {n} of {total}: how true is this for you?").format(
+                n=self.position + 1, total=total))
         )
         self.query_one("#checkin-statement", Static).update(Content(self.items[self.position][1]))
 

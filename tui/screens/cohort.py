@@ -29,6 +29,8 @@ from crossroads.engine.cohort.view import cohort_facts
 from crossroads.engine.diagnostics import CrossroadsError
 from crossroads.engine.model import Story
 from crossroads.engine.playable import PlayStory
+from crossroads.tui.fill import fill
+from crossroads.tui.i18n import N_, _, ngettext, translate_bindings
 from crossroads.tui.widgets.cohort_split import PathColumn, SplitView, step_lines
 
 
@@ -58,9 +60,9 @@ class CohortScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear", "Stop comparing"),
-        Binding("tab", "app.focus_next", "Next panel", show=False),
-        Binding("q", "close", "Close"),
+        Binding("escape", "clear", N_("Stop comparing")),
+        Binding("tab", "app.focus_next", N_("Next panel"), show=False),
+        Binding("q", "close", N_("Close")),
     ]
 
     def __init__(self, bank: Bank | str | None, story: Story | PlayStory, cohort_code: str,
@@ -71,6 +73,7 @@ class CohortScreen(Screen[None]):
         either way it is read in a worker once the screen is up.
         """
         super().__init__()
+        translate_bindings(self)
         self._owns_bank = not isinstance(bank, Bank)
         self._location = None if isinstance(bank, Bank) else bank
         self.bank: Bank | None = bank if isinstance(bank, Bank) else None
@@ -98,31 +101,34 @@ class CohortScreen(Screen[None]):
     # ------------------------------------------------------------------ layout
     def _summary(self) -> Content:
         r = self.view.report
-        parts = [f"{r.learners} learner{'s' if r.learners != 1 else ''}",
-                 f"{r.finished} of {r.started} finished ({_pct(r.completion)})"]
+        parts = [ngettext("{n} learner", "{n} learners", r.learners).format(n=r.learners),
+                 _("{finished} of {started} finished ({share})").format(
+                     finished=r.finished, started=r.started, share=_pct(r.completion))]
         if r.endings_withheld:
-            parts.append("endings withheld (small group)")
+            parts.append(_("endings withheld (small group)"))
         elif any(e.count for e in r.endings):
-            parts.append("endings: " + ", ".join(
-                f"{e.title} {e.count}" for e in r.endings if e.count))
+            parts.append(_("endings: {endings}").format(endings=", ".join(
+                f"{e.title} {e.count}" for e in r.endings if e.count)))
         else:
-            parts.append("no ending reached yet")
+            parts.append(_("no ending reached yet"))
         if r.splits:
-            parts.append("paths parted at " + ", ".join(
-                f"{sp.title} ({sp.pairs} pair{'s' if sp.pairs != 1 else ''})" for sp in r.splits))
+            parts.append(_("paths parted at {scenes}").format(scenes=", ".join(
+                ngettext("{scene} ({n} pair)", "{scene} ({n} pairs)", sp.pairs).format(
+                    scene=sp.title, n=sp.pairs) for sp in r.splits)))
         me = self.view.me
         if me is not None and me.ending:
             scene = self.story.scenes.get(me.ending)
             if scene is not None and scene.ending is not None:
-                parts.append(f"yours: {scene.ending.title}")
+                parts.append(_("yours: {ending}").format(ending=scene.ending.title))
         return Content(" · ".join(parts))
 
     def compose(self) -> ComposeResult:
         """Heading and summary; the body comes once the bank has been read."""
         yield Static(Content.assemble(
-            (self.story.title, "bold"), "  ", ("cohort ", "dim"), (self.cohort_code, "bold")),
+            (self.story.title, "bold"), "  ",
+            fill(_("cohort {code}"), "dim", code=(self.cohort_code, "bold"))),
             id="cohort-head")
-        yield Static(Content("Reading the cohort's paths from the story bank…"),
+        yield Static(Content(_("Reading the cohort's paths from the story bank…")),
                      id="cohort-summary")
         yield Footer()
 
@@ -132,10 +138,10 @@ class CohortScreen(Screen[None]):
         shown = [s for s in self.view.report.scenes if s.learners]
         splits: list[Static] = [Static(self._legend(), id="cohort-legend")]
         if not shown:
-            splits.append(Static(Content("No one in this cohort has made a choice yet.")))
+            splits.append(Static(Content(_("No one in this cohort has made a choice yet."))))
         splits += [SplitView(sp, self.view.report.min_group, mine.get(sp.scene)) for sp in shown]
         facts = cohort_facts(self.view.report, self.story)
-        splits.append(Static(Content.assemble(("The cohort as a whole", "bold"), "\n",
+        splits.append(Static(Content.assemble((_("The cohort as a whole"), "bold"), "\n",
                                               "\n".join(facts)), id="cohort-facts"))
         side: list[Static | OptionList | VerticalScroll] = [
             Static(self._mates_note(), id="cohort-mates-note")]
@@ -145,7 +151,7 @@ class CohortScreen(Screen[None]):
                 id="cohort-mates",
             ))
         side.append(VerticalScroll(
-            Static(Content("Pick a cohort-mate to see their path beside yours."),
+            Static(Content(_("Pick a cohort-mate to see their path beside yours.")),
                    id="cohort-compare-note"),
             Horizontal(PathColumn(id="cohort-you"), PathColumn(id="cohort-mate"),
                        id="cohort-columns"),
@@ -155,21 +161,24 @@ class CohortScreen(Screen[None]):
                           Vertical(*side, id="cohort-side"), id="cohort-body")
 
     def _legend(self, mate: str | None = None) -> Content:
-        parts: list[str | tuple[str, str]] = []
+        parts: list[str | Content] = []
         if self.view.me is not None:
-            parts += [("◆", "bold $accent"), " your choice"]
+            parts.append(fill(_("{mark} your choice"), mark=("◆", "bold $accent")))
         if mate is not None:
-            parts += ["   ", ("○", "bold $secondary"), " ", (mate, "bold"), "'s"]
-        return Content.assemble(*parts) if parts else Content("The cohort's choices")
+            # Translators: the legend of the cohort-mate's mark: "○ Ana's" (choice).
+            parts += ["   ", fill(_("{mark} {name}'s"), mark=("○", "bold $secondary"),
+                                  name=(mate, "bold"))]
+        return Content.assemble(*parts) if parts else Content(_("The cohort's choices"))
 
     def _mates_note(self) -> Content:
         if self.view.me is None:
             return Content(
-                f"Paths are shared between learners who played this story in cohort "
-                f"{self.cohort_code}. Play it in the cohort to compare your path with theirs.")
+                _("Paths are shared between learners who played this story in cohort {code}. "
+                  "Play it in the cohort to compare your path with theirs.").format(
+                      code=self.cohort_code))
         if not self.view.mates:
-            return Content("No cohort-mate has shared a path of this story yet.")
-        return Content("Cohort-mates who shared their path:")
+            return Content(_("No cohort-mate has shared a path of this story yet."))
+        return Content(_("Cohort-mates who shared their path:"))
 
     def on_mount(self) -> None:
         """Read the cohort's paths in a worker."""
@@ -183,9 +192,10 @@ class CohortScreen(Screen[None]):
         except CrossroadsError as err:
             self.problem = str(err)
             self.query_one("#cohort-summary", Static).update(
-                Content(f"The cohort's paths could not be read: {err}"))
-            self.notify(f"Could not read the cohort's paths: {err}", severity="error",
-                        markup=False)
+                Content(_("The cohort's paths could not be read: {problem}").format(
+                    problem=err)))
+            self.notify(_("Could not read the cohort's paths: {problem}").format(problem=err),
+                        severity="error", markup=False)
             return
         self._view = view
         self.query_one("#cohort-summary", Static).update(self._summary())
@@ -201,7 +211,7 @@ class CohortScreen(Screen[None]):
         """Your own path, and focus on the cohort-mates when there are any, else the splits."""
         if self.view.me is not None:
             self.query_one("#cohort-you", PathColumn).show(
-                "You", step_lines(self.story, self.view.me, self.labels), None)
+                _("You"), step_lines(self.story, self.view.me, self.labels), None)
         target = "#cohort-mates" if self.view.mates else "#cohort-splits"
         self.query_one(target).focus()
 
@@ -221,20 +231,22 @@ class CohortScreen(Screen[None]):
         parted_scene: str | None = None
         note: Content
         if mate is None or me is None:
-            note = Content("Pick a cohort-mate to see their path beside yours.")
+            note = Content(_("Pick a cohort-mate to see their path beside yours."))
         else:
             parted_step, parted_scene = me.diverges_from(mate)
             if parted_scene is not None:
                 found = self.story.scenes.get(parted_scene)
                 title = (found.title if found is not None else "") or parted_scene
-                note = Content.assemble("You and ", (mate.learner, "bold"), " parted at ",
-                                        (title, "bold"), f", after {parted_step} choice"
-                                        f"{'s' if parted_step != 1 else ''} alike.")
+                n = parted_step or 0
+                note = fill(ngettext("You and {name} parted at {scene}, after {n} choice alike.",
+                                     "You and {name} parted at {scene}, after {n} choices alike.",
+                                     n),
+                            name=(mate.learner, "bold"), scene=(title, "bold"), n=str(n))
             elif len(me.steps) == len(mate.steps):
-                note = Content.assemble((mate.learner, "bold"), " took the same path as you.")
+                note = fill(_("{name} took the same path as you."), name=(mate.learner, "bold"))
             else:
-                note = Content.assemble("You and ", (mate.learner, "bold"),
-                                        " chose alike until one of you stopped.")
+                note = fill(_("You and {name} chose alike until one of you stopped."),
+                            name=(mate.learner, "bold"))
                 parted_step = None
         self.query_one("#cohort-compare-note", Static).update(note)
         self.query_one("#cohort-legend", Static).update(
@@ -246,7 +258,7 @@ class CohortScreen(Screen[None]):
                          parted_scene is not None and view.split.scene == parted_scene)
         if me is not None:
             self.query_one("#cohort-you", PathColumn).show(
-                "You", step_lines(self.story, me, self.labels), parted_step)
+                _("You"), step_lines(self.story, me, self.labels), parted_step)
         column = self.query_one("#cohort-mate", PathColumn)
         if mate is None:
             column.update("")

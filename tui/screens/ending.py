@@ -14,9 +14,14 @@ from textual.widgets import Button, Footer, Sparkline, Static
 
 from crossroads.tui import flow
 from crossroads.tui.catalog import Entry
+from crossroads.tui.i18n import N_, _, translate_bindings
 from crossroads.tui.messages import CompareWithCohort, OpenStory
 
-KIND_TEXT = {"good": "a good ending", "mixed": "a mixed ending", "hard": "a hard ending"}
+KIND_TEXT = {
+    "good": N_("a good ending"),
+    "mixed": N_("a mixed ending"),
+    "hard": N_("a hard ending"),
+}
 
 
 def own_checkins(session: object) -> list[tuple[str, int, int | None]]:
@@ -45,16 +50,17 @@ class EndingScreen(Screen[None]):
     """Shown once an ending's passage has been read; the playthrough is archived on mount."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "replay", "Play again"),
-        Binding("p", "paired", "Paired story", show=False),
-        Binding("c", "cohort", "Your cohort", show=False),
-        Binding("q", "app.quit", "Quit"),
+        Binding("r", "replay", N_("Play again")),
+        Binding("p", "paired", N_("Paired story"), show=False),
+        Binding("c", "cohort", N_("Your cohort"), show=False),
+        Binding("q", "app.quit", N_("Quit")),
     ]
 
     def __init__(self, player: flow.Player, paired: list[Entry], in_cohort: bool = False) -> None:
         """The ending of ``player``'s session; offers the ``paired`` stories, and the cohort's
         paths when the story was played ``in_cohort``."""
         super().__init__()
+        translate_bindings(self)
         self.player = player
         self.paired = paired
         self.in_cohort = in_cohort
@@ -69,13 +75,13 @@ class EndingScreen(Screen[None]):
                 Content.from_markup(
                     "[b]$title[/b]  [dim]($kind)[/dim]",
                     title=s.ending_title(),
-                    kind=KIND_TEXT[ending.kind],
+                    kind=_(KIND_TEXT[ending.kind]),
                 ),
                 id="ending-title",
                 classes=f"ending--{ending.kind}",
             )
             with VerticalScroll(id="ending-body"):
-                yield Static(Content("Your path"), classes="ending--heading")
+                yield Static(Content(_("Your path")), classes="ending--heading")
                 for entry in flow.path_taken(s):
                     yield Static(
                         Content.from_markup(
@@ -85,7 +91,7 @@ class EndingScreen(Screen[None]):
                     )
                 answers = own_checkins(s)
                 if answers:
-                    yield Static(Content("Your check-in answers (1–5), before and after"),
+                    yield Static(Content(_("Your check-in answers (1–5), before and after")),
                                  classes="ending--heading")
                     for statement, before, after in answers:
                         moved = "" if after is None else f" → {after}"
@@ -95,7 +101,7 @@ class EndingScreen(Screen[None]):
                                          classes="ending--meter-figures")
                 history = flow.meter_history(s)
                 if s.story.show_meters and history:
-                    yield Static(Content("How things moved"), classes="ending--heading")
+                    yield Static(Content(_("How things moved")), classes="ending--heading")
                     for mid, values in history.items():
                         # the label may wrap; the figures are never cut
                         with Horizontal(classes="ending--meter"):
@@ -109,13 +115,14 @@ class EndingScreen(Screen[None]):
                             )
                             yield Sparkline(values, classes="ending--spark")
             with Horizontal(id="ending-buttons"):
-                yield Button("Play again (r)", id="replay", variant="primary")
+                yield Button(_("Play again (r)"), id="replay", variant="primary")
                 for i, other in enumerate(self.paired):
-                    key = " (p)" if i == 0 else ""
-                    yield Button(Content(f"Play {other.story.title}{key}"), id=f"paired-{i}")
+                    play = _("Play {title} (p)") if i == 0 else _("Play {title}")
+                    yield Button(Content(play.format(title=other.story.title)),
+                                 id=f"paired-{i}")
                 if self.in_cohort:
-                    yield Button("Your cohort's paths (c)", id="cohort")
-                yield Button("Quit (q)", id="quit")
+                    yield Button(_("Your cohort's paths (c)"), id="cohort")
+                yield Button(_("Quit (q)"), id="quit")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -123,7 +130,8 @@ class EndingScreen(Screen[None]):
         try:
             self.player.finish()
         except OSError as err:
-            self.notify(f"Could not archive the save: {err}", severity="error", markup=False)
+            self.notify(_("Could not archive the save: {problem}").format(problem=err),
+                        severity="error", markup=False)
         self.query_one("#replay", Button).focus()
 
     def action_replay(self) -> None:
@@ -133,7 +141,8 @@ class EndingScreen(Screen[None]):
     def action_cohort(self) -> None:
         """Compare your path with your cohort's, choice by choice."""
         if not self.in_cohort:
-            self.notify("Play with --cohort CODE to compare paths with your cohort.")
+            self.notify(_("Play with --cohort CODE to compare paths with your cohort."),
+                        markup=False)
             return
         self.post_message(CompareWithCohort(self.player))
 

@@ -16,33 +16,36 @@ from textual.widgets.option_list import Option
 
 from crossroads.engine.diagnostics import CrossroadsError
 from crossroads.tui.catalog import Catalog, Entry
+from crossroads.tui.i18n import N_, _, ngettext, translate_bindings
 from crossroads.tui.messages import OpenStory, ScreenReady
 
 if TYPE_CHECKING:
     from crossroads.engine.saves import Progress, SessionStore
+
+PROGRESS_TEXT = {"in progress": N_("in progress"), "finished": N_("finished")}
 
 
 def entry_prompt(entry: Entry, progress: Progress | None = None) -> Content:
     """A picker line: the title (and whether the learner has it in progress or finished), then
     whose shoes and how long, then the summary."""
     story = entry.story
-    who = f"You are {entry.pov}" if entry.pov else "No fixed point of view"
-    notes = "\n[i]Content notes: $notes[/i]" if story.content_notes else ""
+    who = _("You are {who}").format(who=entry.pov) if entry.pov else _("No fixed point of view")
+    notes = "\n[i]$notes[/i]" if story.content_notes else ""
     return Content.from_markup(
         "[b]$title[/b]$mark\n[dim]$who · $minutes[/dim]\n$summary" + notes,
         title=story.title,
-        mark=f"  ({progress})" if progress else "",
+        mark=f"  ({_(PROGRESS_TEXT.get(progress, progress))})" if progress else "",
         who=who,
         minutes=entry.minutes,
         summary=" ".join(story.summary.split()),
-        notes="; ".join(story.content_notes),
+        notes=_("Content notes: {notes}").format(notes="; ".join(story.content_notes)),
     )
 
 
 class PickerScreen(Screen[None]):
     """Lists the stories of a catalog; Enter (or a click) plays one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "play", "Play", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "play", N_("Play"), show=True)]
 
     def __init__(
         self, catalog: Catalog, store: SessionStore | None = None, learner: str = "you"
@@ -50,6 +53,7 @@ class PickerScreen(Screen[None]):
         """List ``catalog``; ``store`` tells which stories ``learner`` has in progress or
         finished (looked up in a worker once the list is on screen)."""
         super().__init__()
+        translate_bindings(self)
         self.catalog = catalog
         self.store = store
         self.learner = learner
@@ -58,7 +62,7 @@ class PickerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Heading, the list, and a note about files that could not be loaded."""
         with Vertical(id="picker"):
-            yield Static(Content("Choose a story to live"), id="picker-heading")
+            yield Static(Content(_("Choose a story to live")), id="picker-heading")
             items: list[Option | None] = []
             for i, entry in enumerate(self.catalog.entries):
                 if i:
@@ -66,12 +70,14 @@ class PickerScreen(Screen[None]):
                 items.append(Option(entry_prompt(entry), id=str(i)))
             yield OptionList(*items, id="picker-list")
             if not self.catalog.entries:
-                yield Static(Content("No playable stories were found."), id="picker-empty")
+                yield Static(Content(_("No playable stories were found.")), id="picker-empty")
             if self.catalog.broken:
                 names = "; ".join(f"{p.name} ({why})" for p, why in self.catalog.broken)
                 n = len(self.catalog.broken)
                 yield Static(
-                    Content(f"Skipped {n} story file{'' if n == 1 else 's'} with errors: {names}"),
+                    Content(ngettext("Skipped {n} story file with errors: {names}",
+                                     "Skipped {n} story files with errors: {names}", n
+                                     ).format(n=n, names=names)),
                     id="picker-broken",
                 )
         yield Footer()
@@ -90,7 +96,8 @@ class PickerScreen(Screen[None]):
         try:
             found = await asyncio.to_thread(store.progress, stories, self.learner)
         except (CrossroadsError, OSError) as err:
-            self.notify(f"Could not tell which stories you have played: {err}",
+            self.notify(_("Could not tell which stories you have played: {problem}").format(
+                problem=err),
                         severity="warning", markup=False)
             return
         self.progress = found

@@ -15,6 +15,7 @@ from textual.widgets import Footer, OptionList, Static
 
 from crossroads.engine.diagnostics import CrossroadsError
 from crossroads.tui import flow
+from crossroads.tui.i18n import N_, _, translate_bindings
 from crossroads.tui.messages import EndingReached, ScreenReady
 from crossroads.tui.widgets.choices import ChoiceList, Item
 from crossroads.tui.widgets.meters import MetersPanel
@@ -26,9 +27,9 @@ if TYPE_CHECKING:
     from crossroads.tui.screens.reflection import ReflectionResult
 
 GATE_TEXT = {
-    "checkin": "Answer a short check-in (1–5) about yourself",
-    "reflect": "Pause and reflect on this moment…",
-    "ending": "See how your story ended",
+    "checkin": N_("Answer a short check-in (1–5) about yourself"),
+    "reflect": N_("Pause and reflect on this moment…"),
+    "ending": N_("See how your story ended"),
 }
 
 
@@ -38,8 +39,8 @@ class PlayScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"pick({n})", f"Choice {n}", show=False) for n in range(1, 10)),
-        Binding("m", "toggle_meters", "Meters"),
-        Binding("o", "others", "Others' stories", show=False),
+        Binding("m", "toggle_meters", N_("Meters")),
+        Binding("o", "others", N_("Others' stories"), show=False),
     ]
 
     def __init__(
@@ -49,6 +50,7 @@ class PlayScreen(Screen[None]):
         offered); ``in_cohort``: the story is played in a cohort (its reflections may be shared
         with the cohort)."""
         super().__init__()
+        translate_bindings(self)
         self.player = player
         self.reader = reader
         self.in_cohort = in_cohort
@@ -90,10 +92,12 @@ class PlayScreen(Screen[None]):
         member = s.pov_member
         if member is not None and flow.pov_changed(s):
             about = f"\n{member.about}" if member.about else ""
-            transition.update(Content(f"⟶ You are now {flow.pov_text(s)}.{about}"))
+            now = _("You are now {who}.").format(who=flow.pov_text(s))
+            transition.update(Content(f"⟶ {now}{about}"))
             transition.display = True
         elif not s.steps and s.story.content_notes:  # before the first scene
-            notes = "\n".join(f"Content note: {note}" for note in s.story.content_notes)
+            notes = "\n".join(_("Content note: {note}").format(note=note)
+                              for note in s.story.content_notes)
             transition.update(Content(notes))
             transition.display = True
         else:
@@ -113,13 +117,15 @@ class PlayScreen(Screen[None]):
     def _items(self) -> list[Item]:
         pending = self.player.pending()
         if pending != "choose":
-            items = [Item("gate", GATE_TEXT[pending])]
+            items = [Item("gate", _(GATE_TEXT[pending]))]
         else:
             items = [
-                Item(f"choice:{o.index}", o.text, o.enabled) for o in self.player.session.options()
+                Item(f"choice:{o.index}", flow.choice_text(o), o.enabled)
+                for o in self.player.session.options()
             ]
         if self._others_available():
-            items.append(Item("others", "Read others' stories at this moment (o)", numbered=False))
+            items.append(Item("others", _("Read others' stories at this moment (o)"),
+                              numbered=False))
         return items
 
     def _others_available(self) -> bool:
@@ -170,7 +176,8 @@ class PlayScreen(Screen[None]):
             action()  # type: ignore[operator]
         except (CrossroadsError, OSError) as err:
             self.saved = False
-            self.notify(f"Could not save: {err}", severity="error", markup=False)
+            self.notify(_("Could not save: {problem}").format(problem=err), severity="error",
+                        markup=False)
         else:
             self.saved = True
         self.show_scene()

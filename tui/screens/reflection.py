@@ -15,11 +15,14 @@ from textual.widgets import Button, Checkbox, Footer, RadioButton, RadioSet, Sta
 
 from crossroads.engine.records import VISIBILITIES, Visibility
 from crossroads.tui.flow import word_count
+from crossroads.tui.i18n import N_, _, ngettext, translate_bindings
 
 VISIBILITY_LABELS: dict[Visibility, str] = {
-    "private": "Private",
-    "cohort": "My cohort",
-    "bank": "Everyone",
+    # Translators: who may read a reflection: only the learner (and facilitators), the learner's
+    # cohort, or everyone using the story bank.
+    "private": N_("Private"),
+    "cohort": N_("My cohort"),
+    "bank": N_("Everyone"),
 }
 
 
@@ -36,9 +39,9 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
     """Dismisses with a :class:`ReflectionResult`, or None when skipped."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Submit", priority=True),
-        Binding("escape", "skip", "Skip"),
-        Binding("ctrl+d", "dismiss_nudge", "Hide hint", show=False, priority=True),
+        Binding("ctrl+s", "submit", N_("Submit"), priority=True),
+        Binding("escape", "skip", N_("Skip")),
+        Binding("ctrl+d", "dismiss_nudge", N_("Hide hint"), show=False, priority=True),
     ]
 
     def __init__(self, prompt: str, required: bool = False, in_cohort: bool = False,
@@ -49,6 +52,7 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
         says, e.g. "your cohort: 4 people and your facilitator"); shown under the choice.
         """
         super().__init__()
+        translate_bindings(self)
         self.audience = audience
         self.prompt = prompt
         self.required = required
@@ -61,24 +65,26 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
     def compose(self) -> ComposeResult:
         """Prompt, text area, sharing options, buttons."""
         with Vertical(id="reflection"):
-            yield Static(Content("Reflection"), id="reflection-heading")
+            yield Static(Content(_("Reflection")), id="reflection-heading")
             yield Static(Content(self.prompt), id="reflection-prompt")
             yield TextArea(id="reflection-text", soft_wrap=True, show_line_numbers=False)
             with Horizontal(id="reflection-sharing"):
-                yield Static(Content("0 words"), id="reflection-words")
+                yield Static(Content(ngettext("{n} word", "{n} words", 0).format(n=0)),
+                             id="reflection-words")
                 with RadioSet(id="reflection-visibility"):
                     for v in self.visibilities:
-                        yield RadioButton(VISIBILITY_LABELS[v], value=v == "private", name=v)
-                yield Checkbox("Anonymous", id="reflection-anonymous")
+                        yield RadioButton(_(VISIBILITY_LABELS[v]), value=v == "private", name=v)
+                yield Checkbox(_("Anonymous"), id="reflection-anonymous")
             if self.audience:
                 yield Static(self._readers("private"), id="reflection-audience")
             yield Static(id="reflection-nudge")
             with Horizontal(id="reflection-buttons"):
-                yield Button("Submit (ctrl+s)", id="submit", variant="primary")
+                yield Button(_("Submit (ctrl+s)"), id="submit", variant="primary")
                 if not self.required:
-                    yield Button("Skip (esc)", id="skip")
+                    yield Button(_("Skip (esc)"), id="skip")
                 else:
-                    yield Static(Content("This reflection is required."), id="reflection-required")
+                    yield Static(Content(_("This reflection is required.")),
+                                 id="reflection-required")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -90,12 +96,13 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
     def _count(self, event: TextArea.Changed) -> None:
         n = word_count(event.text_area.text)
         self.query_one("#reflection-words", Static).update(
-            Content(f"{n} word{'' if n == 1 else 's'}")
+            Content(ngettext("{n} word", "{n} words", n).format(n=n))
         )
 
     def _readers(self, visibility: Visibility) -> Content:
         assert self.audience is not None
-        return Content(f"Who will be able to read it: {self.audience.get(visibility, visibility)}")
+        return Content(_("Who will be able to read it: {who}").format(
+            who=self.audience.get(visibility, visibility)))
 
     @on(RadioSet.Changed)
     def _audience(self) -> None:
@@ -117,7 +124,8 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
         text = self.query_one(TextArea).text.strip()
         if not text:
             if self.required:
-                self.notify("Please write something first: this reflection is required.")
+                self.notify(_("Please write something first: this reflection is required."),
+                            markup=False)
                 return
             self.dismiss(None)
             return
@@ -138,13 +146,17 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
             return False
         self.nudged = True
         phrases = [e.phrase for e in verdict.evidence if e.leans == "opinion"][:2]
-        because = f" (“{'”, “'.join(phrases)}”)" if phrases else ""
         nudge = self.query_one("#reflection-nudge", Static)
+        if phrases:
+            quoted = _("“{phrase}”")
+            view = _("This reads more like a view than a story ({phrases}).").format(
+                phrases=", ".join(quoted.format(phrase=p) for p in phrases))
+        else:
+            view = _("This reads more like a view than a story.")
         nudge.update(
             Content(
-                f"This reads more like a view than a story{because}. "
-                f"{NUDGE} Add it if you like — "
-                "or press ctrl+s again to submit it as it is. (ctrl+d hides this)"
+                _("{view} {nudge} Add it if you like — or press ctrl+s again to submit it as "
+                  "it is. (ctrl+d hides this)").format(view=view, nudge=_(NUDGE))
             )
         )
         nudge.display = True
@@ -158,7 +170,8 @@ class ReflectionScreen(Screen[ReflectionResult | None]):
     def action_skip(self) -> None:
         """Skip, unless the reflection is required."""
         if self.required:
-            self.notify("This reflection is required; write a few words and press ctrl+s.")
+            self.notify(_("This reflection is required; write a few words and press ctrl+s."),
+                        markup=False)
             return
         self.dismiss(None)
 

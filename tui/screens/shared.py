@@ -13,28 +13,30 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from crossroads.engine.records import ReflectionReader, SharedReflection
+from crossroads.tui.fill import fill
+from crossroads.tui.i18n import N_, _, translate_bindings
 
 
 def byline(item: SharedReflection) -> Content:
     """``author · date`` ("anonymous" when the author is not revealed), literal text."""
-    who = item.author if item.author is not None else "anonymous"
-    mine = " (you)" if item.mine else ""
-    return Content.from_markup(
-        "[b]$who[/b]$mine · $when", who=who, mine=mine, when=item.created[:10]
-    )
+    who = item.author if item.author is not None else _("anonymous")
+    if item.mine:
+        return fill(_("{who} (you) · {date}"), who=(who, "bold"), date=item.created[:10])
+    return fill(_("{who} · {date}"), who=(who, "bold"), date=item.created[:10])
 
 
 class SharedScreen(Screen[None]):
     """Newest first, with a search box; Escape goes back to the story."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back to the story")
+        Binding("escape", "app.pop_screen", N_("Back to the story"))
     ]
 
     def __init__(
         self, reader: ReflectionReader, story_id: str, prompt_id: str, learner: str, prompt: str
     ) -> None:
         super().__init__()
+        translate_bindings(self)
         self.reader = reader
         self.story_id = story_id
         self.prompt_id = prompt_id
@@ -44,9 +46,9 @@ class SharedScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Prompt, search box, the list."""
         with Vertical(id="shared"):
-            yield Static(Content("Others' stories at this moment"), id="shared-heading")
+            yield Static(Content(_("Others' stories at this moment")), id="shared-heading")
             yield Static(Content(self.prompt), id="shared-prompt")
-            yield Input(placeholder="Search these stories…", id="shared-search")
+            yield Input(placeholder=_("Search these stories…"), id="shared-search")
             yield VerticalScroll(id="shared-list")
         yield Footer()
 
@@ -66,7 +68,7 @@ class SharedScreen(Screen[None]):
         box = self.query_one("#shared-list", VerticalScroll)
         await box.remove_children()
         if not items:
-            empty = "No stories match." if query else "Nobody has shared a story here yet."
+            empty = _("No stories match.") if query else _("Nobody has shared a story here yet.")
             await box.mount(Static(Content(empty), classes="shared--empty"))
             return
         widgets: list[Static] = []

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from crossroads.engine.remote.login import Login
+from crossroads.tui.i18n import N_, _, ngettext, translate_bindings
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,11 @@ class SignInScreen(Screen[Login]):
     When no tries are left it says so and leaves the session to end (ctrl+q quits).
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", N_("Quit"))]
 
     def __init__(self, attempt: Attempt, server: str) -> None:
         super().__init__()
+        translate_bindings(self)
         self.attempt = attempt
         self.server = server
         self.busy = False
@@ -47,17 +49,18 @@ class SignInScreen(Screen[Login]):
     def compose(self) -> ComposeResult:
         """A heading, the two fields, a button and a line for problems."""
         with Vertical(id="sign-in"):
-            yield Static("Welcome to Crossroads", id="sign-in-title")
-            yield Static(Content(f"Sign in to the cohort on {self.server} with the invitation "
-                                 "code your facilitator gave you. Using it again, here or on "
-                                 "another device, continues where you stopped."),
+            yield Static(Content(_("Welcome to Crossroads")), id="sign-in-title")
+            yield Static(Content(_("Sign in to the cohort on {server} with the invitation code "
+                                   "your facilitator gave you. Using it again, here or on "
+                                   "another device, continues where you stopped.").format(
+                                       server=self.server)),
                          id="sign-in-intro")
-            yield Label("Invitation code", id="code-label")
-            yield Input(placeholder="e.g. 3PHF1-NBSBJ-EEHBB-…", id="code", max_length=80)
-            yield Label("Your name, as others see it (first time only; optional)",
+            yield Label(Content(_("Invitation code")), id="code-label")
+            yield Input(placeholder=_("e.g. 3PHF1-NBSBJ-EEHBB-…"), id="code", max_length=80)
+            yield Label(Content(_("Your name, as others see it (first time only; optional)")),
                         id="name-label")
-            yield Input(placeholder="e.g. Ana", id="name", max_length=80)
-            yield Button("Sign in", id="sign-in-button", variant="primary")
+            yield Input(placeholder=_("e.g. Ana"), id="name", max_length=80)
+            yield Button(_("Sign in"), id="sign-in-button", variant="primary")
             yield Static("", id="sign-in-problem")
 
     def on_mount(self) -> None:
@@ -76,11 +79,11 @@ class SignInScreen(Screen[Login]):
         code = self.query_one("#code", Input).value.strip()
         problem = self.query_one("#sign-in-problem", Static)
         if not code:
-            problem.update("Type your invitation code first.")
+            problem.update(Content(_("Type your invitation code first.")))
             self.query_one("#code", Input).focus()
             return
         self.busy = True
-        problem.update("Signing in…")
+        problem.update(Content(_("Signing in…")))
         try:
             answer = await self.attempt(code, self.query_one("#name", Input).value.strip())
         finally:
@@ -89,14 +92,16 @@ class SignInScreen(Screen[Login]):
             self.dismiss(answer.login)
             return
         if answer.tries_left <= 0:
-            problem.update(Content(f"{answer.problem}\nNo tries left in this session: check the "
-                                   "code with your facilitator, then reload the page."))
+            problem.update(Content(_("{problem}\nNo tries left in this session: check the "
+                                     "code with your facilitator, then reload the page.").format(
+                                         problem=answer.problem)))
             for widget in self.query(Input):
                 widget.disabled = True
             self.query_one("#sign-in-button", Button).disabled = True
             return
-        tries = f"{answer.tries_left} {'try' if answer.tries_left == 1 else 'tries'} left"
-        problem.update(Content(f"{answer.problem} ({tries})"))
+        left = ngettext("{problem} ({n} try left)", "{problem} ({n} tries left)",
+                        answer.tries_left)
+        problem.update(Content(left.format(problem=answer.problem, n=answer.tries_left)))
         code_input = self.query_one("#code", Input)
         code_input.focus()
         code_input.action_select_all()

@@ -12,6 +12,8 @@ from textual.widgets import Static
 from crossroads.engine.cohort import LearnerPath, SceneSplit
 from crossroads.engine.model import Story
 from crossroads.engine.playable import PlayStory
+from crossroads.tui.fill import fill
+from crossroads.tui.i18n import _, ngettext
 
 BAR = 20
 YOU = "◆"
@@ -32,18 +34,18 @@ def split_content(split: SceneSplit, min_group: int, mine: str | None = None,
     """One scene: its title and group size, then a bar per choice; the learner's own choice
     (``mine``: a choice key) and a cohort-mate's are marked, and ``parted`` notes that the two
     parted here."""
-    s = "s" if split.learners != 1 else ""
-    lines: list[Content] = [Content.assemble(
-        (split.title, "bold"), (f"  · {split.learners} learner{s}", "dim"),
-        *([("   » you and ", "bold $warning"), (mate_name, "bold $warning"),
-           (" parted here", "bold $warning")] if parted else []),
-    )]
+    learners = ngettext("{n} learner", "{n} learners", split.learners).format(n=split.learners)
+    head: list[str | Content | tuple[str, str]] = [
+        (split.title, "bold"), (f"  · {learners}", "dim")]
+    if parted:
+        warn = "bold $warning"
+        head.append(fill("   » " + _("you and {name} parted here"), warn, name=(mate_name, warn)))
+    lines: list[Content] = [Content.assemble(*head)]
     labels = {c.key: c.label for c in split.choices}
     if split.withheld:
-        lines.append(Content.assemble(
-            ("  split withheld: fewer than ", "dim italic"), (str(min_group), "dim italic"),
-            (" learners chose here", "dim italic")))
-        for key, who, mark in ((mine, "you", YOU), (mate, mate_name, MATE)):
+        lines.append(fill("  " + _("split withheld: fewer than {n} learners chose here"),
+                          "dim italic", n=(str(min_group), "dim italic")))
+        for key, who, mark in ((mine, _("you"), YOU), (mate, mate_name, MATE)):
             if key is not None:
                 lines.append(Content.assemble(
                     f"  {mark} ", (who, "bold"), ": ", labels.get(key, key)))
@@ -93,9 +95,10 @@ def step_lines(story: Story | PlayStory, path: LearnerPath, labels: dict[tuple[s
         out.append((Content.styled(title, "dim"), Content(labels.get((scene, key), key))))
     ending = story.scenes.get(path.ending or "")
     if ending is not None and ending.ending is not None:
-        out.append((Content.styled("ending", "dim"), Content.styled(ending.ending.title, "bold")))
+        out.append((Content.styled(_("ending"), "dim"),
+                    Content.styled(ending.ending.title, "bold")))
     elif path.status != "finished":
-        out.append((Content.styled("not finished", "dim"), Content("")))
+        out.append((Content.styled(_("not finished"), "dim"), Content("")))
     return out
 
 

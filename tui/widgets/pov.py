@@ -7,6 +7,9 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
+from crossroads.tui.fill import fill
+from crossroads.tui.i18n import _
+
 
 class PovBanner(Horizontal):
     """``You are Name, role`` on the left; the story title and save state on the right."""
@@ -27,9 +30,9 @@ class PovBanner(Horizontal):
 
         ``offline``: the story bank is unreachable and saves wait in the local journal.
         """
-        label = Content.from_markup("You are [b]$who[/b]", who=who) if who else Content("")
+        label = fill(_("You are {who}"), who=(who, "bold")) if who else Content("")
         self.query_one("#pov-who", Static).update(label)
-        state = "saved ✓" if saved else "not saved yet"
+        state = _("saved ✓") if saved else _("not saved yet")
         if saved and offline:
-            state = "saved on this computer ✓ (bank offline; sent when it is back)"
+            state = _("saved on this computer ✓ (bank offline; sent when it is back)")
         self.query_one("#pov-status", Static).update(Content(f"{story_title} · {state}"))
