@@ -22,14 +22,22 @@ if TYPE_CHECKING:
     from crossroads.engine.saves import Progress, SessionStore
 
 
-def entry_prompt(entry: Entry, progress: Progress | None = None) -> Content:
+def entry_prompt(
+    entry: Entry, progress: Progress | None = None, langs: tuple[str, ...] = (),
+    lang: str | None = None,
+) -> Content:
     """A picker line: the title (and whether the learner has it in progress or finished), then
-    whose shoes and how long, then the summary."""
+    whose shoes and how long, then the summary; for a story with translations, the language
+    it will be played in (``langs``: those it has; ``lang``: the one chosen, None as written)."""
     story = entry.story
     who = f"You are {entry.pov}" if entry.pov else "No fixed point of view"
     notes = "\n[i]Content notes: $notes[/i]" if story.content_notes else ""
+    if langs:
+        notes += "\n[dim]Language: $lang (L: $langs)[/dim]"
     return Content.from_markup(
         "[b]$title[/b]$mark\n[dim]$who · $minutes[/dim]\n$summary" + notes,
+        lang=lang or "as written",
+        langs=", ".join(("as written", *langs)),
         title=story.title,
         mark=f"  ({progress})" if progress else "",
         who=who,
@@ -42,18 +50,34 @@ def entry_prompt(entry: Entry, progress: Progress | None = None) -> Content:
 class PickerScreen(Screen[None]):
     """Lists the stories of a catalog; Enter (or a click) plays one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "play", "Play", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "play", "Play", show=True),
+        Binding("l", "language", "Language", show=False),
+    ]
 
     def __init__(
-        self, catalog: Catalog, store: SessionStore | None = None, learner: str = "you"
+        self, catalog: Catalog, store: SessionStore | None = None, learner: str = "you",
+        lang: str | None = None,
     ) -> None:
         """List ``catalog``; ``store`` tells which stories ``learner`` has in progress or
-        finished (looked up in a worker once the list is on screen)."""
+        finished (looked up in a worker once the list is on screen). ``lang``: the language
+        chosen at first for each story that has a translation into it."""
         super().__init__()
         self.catalog = catalog
         self.store = store
         self.learner = learner
         self.progress: dict[str, Progress] = {}
+        from crossroads.engine.l10n.locale import languages
+
+        self.langs = [tuple(languages(e.path)) for e in catalog.entries]
+        """The languages each story has a translation into."""
+        self.chosen: list[str | None] = [lang if lang in have else None for have in self.langs]
+        """The language each story will be played in (None: as written)."""
+
+    def _prompt(self, i: int) -> Content:
+        entry = self.catalog.entries[i]
+        return entry_prompt(entry, self.progress.get(entry.story.id), self.langs[i],
+                            self.chosen[i])
 
     def compose(self) -> ComposeResult:
         """Heading, the list, and a note about files that could not be loaded."""
@@ -63,7 +87,7 @@ class PickerScreen(Screen[None]):
             for i, entry in enumerate(self.catalog.entries):
                 if i:
                     items.append(None)  # a separator line between stories
-                items.append(Option(entry_prompt(entry), id=str(i)))
+                items.append(Option(self._prompt(i), id=str(i)))
             yield OptionList(*items, id="picker-list")
             if not self.catalog.entries:
                 yield Static(Content("No playable stories were found."), id="picker-empty")
@@ -97,7 +121,20 @@ class PickerScreen(Screen[None]):
         options = self.query_one("#picker-list", OptionList)
         for i, entry in enumerate(self.catalog.entries):
             if entry.story.id in found:
-                options.replace_option_prompt(str(i), entry_prompt(entry, found[entry.story.id]))
+                options.replace_option_prompt(str(i), self._prompt(i))
+
+    def action_language(self) -> None:
+        """Play the highlighted story in its next language (as written, then each translation)."""
+        option = self.query_one(OptionList).highlighted_option
+        if option is None or option.id is None:
+            return
+        i = int(option.id)
+        cycle: list[str | None] = [None, *self.langs[i]]
+        if len(cycle) == 1:
+            self.notify("This story has no translations.", markup=False)
+            return
+        self.chosen[i] = cycle[(cycle.index(self.chosen[i]) + 1) % len(cycle)]
+        self.query_one("#picker-list", OptionList).replace_option_prompt(str(i), self._prompt(i))
 
     def action_play(self) -> None:
         """Play the highlighted story."""
@@ -112,4 +149,4 @@ class PickerScreen(Screen[None]):
 
     def _play(self, index: int) -> None:
         entry = self.catalog.entries[index]
-        self.post_message(OpenStory(entry.story, entry.path))
+        self.post_message(OpenStory(entry.story, entry.path, lang=self.chosen[index]))
