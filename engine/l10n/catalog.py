@@ -94,10 +94,22 @@ def template(story: Story, story_file: Path) -> Catalog:
     cat = Catalog(project=story.id, version=story.content_hash, creation_date=when,
                   revision_date=when, charset="utf-8", fuzzy=False)
     base = story_file.parent
-    for s in story_strings(story):
-        cat.add(s.text, locations=[_location(story, s, base)], flags=brace_flags(s.text),
-                auto_comments=[s.comment], context=s.key)
+    located = [(s, _location(story, s, base)) for s in story_strings(story)]
+    # the story's own strings first, as listed; then the scenes' in the order of their lines
+    located.sort(key=lambda sl: (0, 0) if sl[0].key.startswith("@") else (1, sl[1][1]))
+    for s, where in located:
+        msg = cat.add(s.text, locations=[where], flags=brace_flags(s.text),
+                      auto_comments=[s.comment], context=s.key)
+        if msg is not None:
+            _format_flags(msg)
     return cat
+
+
+def _format_flags(msg: Any) -> None:
+    """Babel guesses ``python-brace-format`` for any ``{…}`` whenever it makes a message: ours
+    decides (:func:`brace_flags`); other flags (``fuzzy``) stay."""
+    if isinstance(msg.id, str) and msg.id:
+        msg.flags = {f for f in msg.flags if not f.endswith("-format")} | set(brace_flags(msg.id))
 
 
 def po_bytes(catalog: Catalog, **options: Any) -> bytes:
@@ -149,6 +161,8 @@ def update(story: Story, story_file: Path, lang: str) -> tuple[Path, bytes, dict
         cat = babel_read_po(io.BytesIO(po_bytes(tmpl)), locale=locale)
         cat.fuzzy = False
         counts["new"] = sum(1 for m in cat if m.id)
+    for msg in cat:
+        _format_flags(msg)
     cat.project, cat.version = story.id, story.content_hash
     cat.revision_date = tmpl.revision_date
     counts["obsolete"] = len(cat.obsolete)
@@ -186,7 +200,9 @@ class LanguageStats:
         return self.translated + self.fuzzy + self.untranslated
 
 
-def stats(story: Story, story_file: Path, langs: Iterable[str] | None = None) -> list[LanguageStats]:
+def stats(
+    story: Story, story_file: Path, langs: Iterable[str] | None = None
+) -> list[LanguageStats]:
     """Per language: strings translated, fuzzy (or translated from an older source text) and
     untranslated.
 

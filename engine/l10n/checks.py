@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError
-from crossroads.engine.l10n.keys import story_strings
+from crossroads.engine.l10n.keys import StoryString, story_strings
 from crossroads.engine.l10n.locale import LOCALE, languages, po_path, read_po
 from crossroads.engine.l10n.po import POEntry
 from crossroads.engine.templates import (
@@ -63,9 +63,10 @@ def compare(source: str, translation: str) -> tuple[str, int] | None:
     got = Counter(p for p, _ in have)
     for part, offset in have:
         if got[part] > want[part]:
-            what = "has" if want[part] else "does not have"
-            extra = f" (the source {what} it {want[part]} time{'s' * (want[part] != 1)})"
-            return f"the translation uses {part}, which does not match the source{extra}", offset
+            if not want[part]:
+                return f"the translation uses {part}, which the source does not", offset
+            return (f"the translation uses {part} {got[part]} times, the source "
+                    f"{want[part]}", offset)
     for part, _ in mine:
         if want[part] > got[part]:
             return f"the translation leaves out {part}, which the source uses", 0
@@ -83,7 +84,7 @@ def check_translations(story: Story, story_file: Path) -> list[Diagnostic]:
     return out
 
 
-def check_po(strings: list, path: Path) -> list[Diagnostic]:
+def check_po(strings: list[StoryString], path: Path) -> list[Diagnostic]:
     """The problems of one PO file against the story's strings (see the module docstring)."""
     file = str(path)
     try:
@@ -95,13 +96,14 @@ def check_po(strings: list, path: Path) -> list[Diagnostic]:
                            f"{err.strerror or err}", file)]
     live: dict[str, POEntry] = {}
     out: list[Diagnostic] = []
-    for e in entries:
-        if e.obsolete:
-            out.append(Diagnostic("CR534", "info", f"a stale entry ({e.msgctxt or e.msgid[:40]!r}"
-                                  "): the story no longer has this string", file, e.line, 1,
+    for entry in entries:
+        if entry.obsolete:
+            what = entry.msgctxt or entry.msgid[:40]
+            out.append(Diagnostic("CR534", "info", f"a stale entry ({what!r}): the story no "
+                                  "longer has this string", file, entry.line, 1,
                                   "delete it, or keep it for reference"))
-        elif e.msgctxt:
-            live[e.msgctxt] = e
+        elif entry.msgctxt:
+            live[entry.msgctxt] = entry
     keys = set()
     untranslated = 0
     last_line = max((e.line for e in entries), default=1)

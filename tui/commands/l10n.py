@@ -63,14 +63,14 @@ def run_extract(args: argparse.Namespace) -> int:
 
     path = story_path(args.story)
     story = load_valid(args.story)
-    _warn_reorder(story)
     data = po_bytes(template(story, path))
     if args.output is None or args.output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-        return 0
-    write_bytes(args.output, data)
-    print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        write_bytes(args.output, data)
+        print(f"wrote {args.output}", file=sys.stderr)
+    _warn_reorder(story)  # after the work: a failure stays one line
     return 0
 
 
@@ -81,12 +81,12 @@ def run_update(args: argparse.Namespace) -> int:
 
     path = story_path(args.story)
     story = load_valid(args.story)
-    _warn_reorder(story)
     po, data, counts = update(story, path, args.lang)
     make_folder(po.parent)
     write_bytes(po, data)
     print(f"wrote {po}: {counts['new']} new, {counts['fuzzy']} to review (fuzzy), "
           f"{counts['obsolete']} obsolete")
+    _warn_reorder(story)  # after the work: a failure stays one line
     return 0
 
 

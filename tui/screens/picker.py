@@ -84,7 +84,7 @@ class PickerScreen(Screen[None]):
         with Vertical(id="picker"):
             yield Static(Content("Choose a story to live"), id="picker-heading")
             items: list[Option | None] = []
-            for i, entry in enumerate(self.catalog.entries):
+            for i in range(len(self.catalog.entries)):
                 if i:
                     items.append(None)  # a separator line between stories
                 items.append(Option(self._prompt(i), id=str(i)))
