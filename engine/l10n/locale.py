@@ -78,7 +78,7 @@ def read_po(path: Path) -> tuple[dict[str, str], list[POEntry]]:
 
 def translation_table(entries: list[POEntry]) -> dict[str, str]:
     """The messages a learner sees translated: non-obsolete, non-fuzzy, non-empty."""
-    from crossroads.engine.l10n.checks import compare
+    from crossroads.engine.l10n.placeholders import compare
 
     # a translation whose {…} differ from the source's (crossroads check reports it) is left out:
     # the learner reads the source there rather than a text that cannot be shown
