@@ -14,11 +14,14 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crossroads.engine.diagnostics import Diagnostic, StoryError, UsageError
 from crossroads.engine.l10n.apply import message_id
-from crossroads.engine.l10n.po import POEntry, POSyntaxError, parse_po
 from crossroads.engine.paths import data_dir
+
+if TYPE_CHECKING:  # the PO reader is imported only when a PO file is read (not from the cache)
+    from crossroads.engine.l10n.po import POEntry
 
 LOCALE = "locale"
 """The folder beside a story file that holds its translations."""
@@ -60,6 +63,8 @@ def read_po(path: Path) -> tuple[dict[str, str], list[POEntry]]:
         StoryError: the file is not valid PO (a diagnostic at its line and column).
         OSError: it cannot be read.
     """
+    from crossroads.engine.l10n.po import POSyntaxError, parse_po
+
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")

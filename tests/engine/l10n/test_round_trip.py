@@ -231,3 +231,23 @@ def test_playing_a_translation_twice_imports_neither_babel_nor_validation(
         if n == 0:
             assert "pydantic" in report.read_text()  # the first play validates the story
     assert report.read_text() == ""
+
+
+@needs_msgfmt
+@pytest.mark.parametrize("story_file", sorted((ROOT / "stories").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_every_shipped_storys_template_and_new_translation_pass_msgfmt(
+        story_file: Path, tmp_path: Path) -> None:
+    from crossroads.engine.check import check_story_file
+    from crossroads.engine.l10n.catalog import po_bytes, template, update
+
+    story = check_story_file(story_file).story
+    assert story is not None
+    pot = tmp_path / "story.pot"
+    pot.write_bytes(po_bytes(template(story, story_file)))
+    msgfmt_check(pot)
+    path, data, counts = update(story, story_file, "es")  # nothing written: the bytes only
+    assert not path.exists() and counts["new"] > 0
+    po = tmp_path / "story.po"
+    po.write_bytes(data)
+    msgfmt_check(po)
