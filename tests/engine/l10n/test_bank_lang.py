@@ -46,3 +46,22 @@ def test_the_cohort_server_takes_a_language_code_and_nothing_else() -> None:
     for bad in ("../../etc", 3, "x" * 40):
         with pytest.raises(BankError, match="lang must be a language code"):
             batch_for(caller, {**data, "lang": bad})
+
+
+def test_a_bundle_carries_the_language(tmp_path: Path) -> None:
+    with open_bank(str(tmp_path / "a.sqlite3")) as a:
+        a.write(_batch("es"))
+        a.write(_batch(None))
+        records = list(a.export_records())
+    plays = [r for r in records if r["type"] == "playthrough"]
+    assert sorted(str(r.get("lang")) for r in plays) == ["None", "es"]
+    assert sum("lang" in r for r in plays) == 1  # as written: the record is as before
+    with open_bank(str(tmp_path / "b.sqlite3")) as b:
+        b.import_records(records)
+        assert sorted(str(p.lang) for p in b.playthroughs("kettle")) == ["None", "es"]
+    from crossroads.engine.bank.bundle_check import check_record
+
+    for record in records:
+        check_record(record)  # what 'crossroads bank import' checks before writing anything
+    with pytest.raises(BankError, match="lang"):
+        check_record({**plays[0], "lang": "x/../y"})
