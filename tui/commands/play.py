@@ -216,10 +216,13 @@ def _run(args: argparse.Namespace) -> int:
                 if picked is None:
                     return INPUT_ENDED
                 story, story_file = picked
-                if args.lang is not None:
+                if args.lang is not None:  # as the full-screen picker: as written if need be
                     from crossroads.tui.flow import in_language
 
-                    story = in_language(story, story_file, args.lang)
+                    try:
+                        story = in_language(story, story_file, args.lang)
+                    except UsageError as err:
+                        print(f"({err.message}: playing it as written)", file=sys.stderr)
             command = resume_command(args, story, story_file)
             return run_plain(
                 story, learner, store, resume=args.resume, reader=reader, command=command,

@@ -251,3 +251,14 @@ def test_every_shipped_storys_template_and_new_translation_pass_msgfmt(
     po = tmp_path / "story.po"
     po.write_bytes(data)
     msgfmt_check(po)
+
+
+def test_the_plain_picker_plays_the_language_asked_or_as_written(kettle: Path,
+                                                                 tmp_path: Path) -> None:
+    spanish = cli("play", kettle.parent, "--plain", "--as", "ana", "--lang", "es", home=tmp_path,
+                  stdin="1\n")
+    assert "La tetera" in spanish.stdout and "--lang es" in spanish.stderr  # the resume hint
+    german = cli("play", kettle.parent, "--plain", "--as", "bo", "--lang", "de", home=tmp_path,
+                 stdin="1\n")
+    assert "no 'de' translation of kettle.yaml" in german.stderr
+    assert "playing it as written" in german.stderr and "The Kettle" in german.stdout
