@@ -39,8 +39,10 @@ class FileReport:
         return sum(1 for d in self.diagnostics if d.severity == "warning")
 
 
-def check_story_file(path: Path, deep: DeepCheck | None = None) -> FileReport:
-    """Load and validate one file; a file that fails to load reports why.
+def check_story_file(path: Path, deep: DeepCheck | None = None,
+                     translations: bool = False) -> FileReport:
+    """Load and validate one file; a file that fails to load reports why. ``translations``:
+    check its translations too (``locale/*/STORY.po`` beside it; positions in the PO files).
 
     Raises:
         Exception: only on a bug in the checker; :func:`check_paths` reports those per file.
@@ -53,13 +55,17 @@ def check_story_file(path: Path, deep: DeepCheck | None = None) -> FileReport:
         diags = validate(story)
     if deep is not None and not any(d.severity == "error" for d in diags):
         diags.extend(deep(story))
+    if translations and (path.parent / "locale").is_dir():
+        from crossroads.engine.l10n.checks import check_translations
+
+        diags.extend(check_translations(story, path))
     return FileReport(path, story, sorted(diags, key=sort_key))
 
 
 def _check_one(path: Path, deep: DeepCheck | None) -> FileReport:
     """:func:`check_story_file`, turning a failure of the checker itself into a report."""
     try:
-        return check_story_file(path, deep)
+        return check_story_file(path, deep, translations=True)
     except Exception as err:  # one bad file must not stop the check of the others
         reason = f"{type(err).__name__}: {err}".splitlines()[0][:200]
         return FileReport(

@@ -140,6 +140,14 @@ CODES: dict[str, str] = {
     "CR521": "special-passage",
     "CR522": "unreached-passage",
     "CR523": "duplicate-passage",
+    # translations (locale/LANG/STORY.po beside a story): positions are in the PO file
+    "CR530": "bad-translation-file",
+    "CR531": "translation-placeholders-differ",
+    "CR532": "untranslated",
+    "CR533": "translation-entry-missing",
+    "CR534": "stale-translation-entry",
+    "CR535": "fuzzy-translation",
+    "CR536": "choice-without-id",
 }
 
 
@@ -213,6 +221,13 @@ DEFAULT_HINTS: dict[str, str] = {
     "CR520": "add the passage or fix the link's target (spaces count)",
     "CR522": "link to it from a passage that is reached, or delete it",
     "CR523": "rename or remove one of them",
+    "CR530": "open it in Poedit, or run 'crossroads l10n update' again",
+    "CR531": "use exactly the {…} of the source (msgid), in any order",
+    "CR532": "translate them (Poedit), then check again",
+    "CR533": "run 'crossroads l10n update' to add it",
+    "CR534": "run 'crossroads l10n update'",
+    "CR535": "review it and remove the fuzzy mark",
+    "CR536": "give the choice an 'id:' (a short name, unique in the scene)",
 }
 
 

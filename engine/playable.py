@@ -148,6 +148,9 @@ class PlayStory:
     balance: PlayBalance | None = None
     content_notes: tuple[str, ...] = ()
     facilitator: PlayFacilitator | None = None
+    lang: str | None = None
+    """The language of a translation being played (``crossroads play --lang``); None: the
+    source."""
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """A per-story cache for data other modules derive from it (compiled conditions, …)."""
 

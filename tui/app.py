@@ -71,6 +71,7 @@ class CrossroadsApp(App[int]):
         cohort: str | None = None,
         bank: str | None = None,
         theme: str = "textual-dark",
+        lang: str | None = None,
         bench_first_frame: str | None = None,
     ) -> None:
         super().__init__()
@@ -85,6 +86,8 @@ class CrossroadsApp(App[int]):
         self.cohort = cohort
         self.bank = bank
         self.start_theme = theme
+        self.lang = lang
+        """The language to play in (``play --lang``); the picker can choose another."""
         self.bench_first_frame = bench_first_frame
 
     def on_mount(self) -> None:
@@ -97,7 +100,8 @@ class CrossroadsApp(App[int]):
             from crossroads.tui.catalog import discover
             from crossroads.tui.screens.picker import PickerScreen
 
-            self._show(PickerScreen(discover(self.folders), self.store, self.learner))
+            self._show(PickerScreen(discover(self.folders), self.store, self.learner,
+                                    self.lang))
 
     def on_screen_ready(self, _: ScreenReady) -> None:
         """Start-up is over; benchmarks exit after this first frame."""
@@ -122,7 +126,17 @@ class CrossroadsApp(App[int]):
 
     def on_open_story(self, message: OpenStory) -> None:
         """Open the story a screen asked for."""
-        self._open(message.story, message.path, message.fresh)
+        story = message.story
+        lang = message.lang if message.lang is not None else getattr(message.story, "lang", None)
+        if lang is not None and getattr(story, "lang", None) != lang:
+            from crossroads.engine.diagnostics import CrossroadsError
+
+            try:
+                story = flow.in_language(story, message.path or self.story_path, lang)
+            except CrossroadsError as err:
+                self.notify(f"{err.message}: playing the story as written", severity="warning",
+                            markup=False)
+        self._open(story, message.path, message.fresh)
 
     def _open(self, story: Story | PlayStory, path: Path | None, fresh: bool = False) -> None:
         """Open a story as :func:`flow.open_story` decides: explain, ask, or play."""

@@ -42,6 +42,8 @@ COMMANDS: dict[str, str] = {
     "server-role": "make the cohort server's least-privilege PostgreSQL role (run as the bank's "
     "owner)",
     "import": "import a story from another tool (Twine's Twee 3)",
+    "l10n": "translate a story with gettext: extract a template, update a language, show "
+    "progress",
     "lsp": "the language server for story files (your editor starts it; see docs/authoring.md)",
     "join": "join a cohort on a cohort server with your invitation code (signs you in)",
     "login": "save a facilitator's token for a cohort server (from $CROSSROADS_TOKEN or "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from crossroads.engine.diagnostics import CrossroadsError, SaveError
@@ -26,6 +27,30 @@ if TYPE_CHECKING:
 
 Pending = Literal["checkin", "reflect", "choose", "ending"]
 """What the learner has to do next at the current scene."""
+
+
+def in_language(story: Story | PlayStory, path: Path | None, lang: str | None) -> PlayStory:
+    """``story`` as the learner reads it in ``lang`` (its translation in
+    ``locale/LANG/STORY.po`` beside ``path``; untranslated and fuzzy strings stay the source),
+    or as written when ``lang`` is None. Reads no PO file twice (see engine.l10n.locale).
+
+    Raises:
+        UsageError: the story has no translation into ``lang``.
+        StoryError: the translation's PO file is broken.
+    """
+    from crossroads.engine.playable import playable
+
+    plain = playable(story)
+    if lang is None:
+        return plain
+    from crossroads.engine.diagnostics import UsageError
+    from crossroads.engine.l10n.apply import translate
+    from crossroads.engine.l10n.locale import check_lang, load_translation
+
+    check_lang(lang)
+    if path is None:
+        raise UsageError(f"this story has no file to look for its {lang!r} translation beside")
+    return translate(plain, load_translation(path, lang), lang)
 
 
 @dataclass

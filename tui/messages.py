@@ -26,6 +26,8 @@ class OpenStory(Message):
     story: Story | PlayStory
     path: Path | None = None
     fresh: bool = False
+    lang: str | None = None
+    """Play the story's translation into this language (None: as the app was started)."""
 
 
 @dataclass

@@ -417,7 +417,9 @@ def resume_command(
     if args.plain:
         argv.append("--plain")
     bank = _without_password(args.bank) if args.bank else None
-    for flag, value in (("--as", args.learner), ("--cohort", args.cohort), ("--bank", bank)):
+    lang = getattr(story, "lang", None) or getattr(args, "lang", None)
+    for flag, value in (("--as", args.learner), ("--cohort", args.cohort), ("--bank", bank),
+                        ("--lang", lang)):
         if value:
             argv += [flag, value]
     return [*argv, "--resume"]

@@ -55,6 +55,10 @@ class Cohort:
     created: str
 
 
+SOURCE_LANG = "source"
+"""The language filter that keeps playthroughs of a story as written (no translation)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Playthrough:
     """One learner's run through one version of a story."""
@@ -71,6 +75,8 @@ class Playthrough:
     status: Status
     ending: str | None
     """The ending scene reached."""
+    lang: str | None = None
+    """The language of the translation played (``play --lang``); None: as written."""
 
 
 class StepRow(NamedTuple):
@@ -133,6 +139,8 @@ class Batch:
     status: Status = "playing"
     ending: str | None = None
     finished: str | None = None
+    lang: str | None = None
+    """The language of the translation played; None: the story as written."""
 
     def to_json(self) -> dict[str, Any]:
         """The batch as a JSON-ready mapping (the journal's line format)."""
@@ -148,7 +156,7 @@ class Batch:
             "status": self.status,
             "ending": self.ending,
             "finished": self.finished,
-        }
+        } | ({"lang": self.lang} if self.lang is not None else {})
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Batch:
@@ -233,9 +241,10 @@ class Bank(ABC):
 
     @abstractmethod
     def playthroughs(
-        self, story_id: str | None = None, cohort: str | None = None
+        self, story_id: str | None = None, cohort: str | None = None, lang: str | None = None
     ) -> list[Playthrough]:
-        """Playthroughs, oldest first, optionally of one story and/or one cohort (by code)."""
+        """Playthroughs, oldest first, optionally of one story and/or one cohort (by code)
+        and/or played in one language (``"source"``: as written)."""
 
     @abstractmethod
     def steps_for(

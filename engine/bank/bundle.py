@@ -59,10 +59,11 @@ def export_rows(
         yield {"type": "membership", "learner": i(r[0]), "cohort": i(r[1]),
                "joined": t(r[2])}
     for r in tx.rows("SELECT id, learner_id, cohort_id, story_id, story_hash, started, "
-                     "finished, status, ending FROM playthroughs ORDER BY started, id"):
+                     "finished, status, ending, lang FROM playthroughs ORDER BY started, id"):
         yield {"type": "playthrough", "id": i(r[0]), "learner": i(r[1]),
                "cohort": i(r[2]), "story": r[3], "story_hash": r[4],
-               "started": t(r[5]), "finished": t(r[6]), "status": r[7], "ending": r[8]}
+               "started": t(r[5]), "finished": t(r[6]), "status": r[7], "ending": r[8],
+               **({"lang": r[9]} if r[9] is not None else {})}  # as written: as before
     for r in tx.rows("SELECT playthrough_id, seq, scene, choice_index, choice_key, "
                      "to_scene, meters, ms, at FROM steps ORDER BY playthrough_id, seq"):
         yield {"type": "step", "playthrough": i(r[0]), "seq": r[1], "scene": r[2],
@@ -181,10 +182,12 @@ def _import_playthrough(
         raise BankError(f"unknown playthrough status {r['status']!r}")
     return tx.run(
         "INSERT INTO playthroughs (id, learner_id, cohort_id, story_id, story_hash, started, "
-        "finished, status, ending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "finished, status, ending, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
         [str(uuid.UUID(r["id"])), _ref(learners, r["learner"], "learner"),
          _ref(cohorts, r["cohort"], "cohort"), r["story"], r["story_hash"],
-         norm_time(r["started"]), norm_time(r["finished"]), r["status"], r["ending"]],
+         norm_time(r["started"]), norm_time(r["finished"]), r["status"], r["ending"],
+         r.get("lang")],
     ) > 0
 
 

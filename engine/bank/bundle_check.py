@@ -73,6 +73,12 @@ def _meters(v: dict[str, Any]) -> str | None:
     return None
 
 
+def _lang(v: str) -> str | None:
+    from crossroads.engine.l10n.locale import LANG_CODE
+
+    return None if LANG_CODE.match(v) else "not a language code (such as 'es' or 'pt_BR')"
+
+
 S, INT, B, D, N = str, int, bool, dict, type(None)
 # field: (JSON types, required, check)
 _F = tuple[tuple[type, ...], bool, Check | None]
@@ -92,7 +98,8 @@ FIELDS: dict[str, dict[str, _F]] = {
     "membership": {"learner": ID, "cohort": ID, "joined": OPT_TIME},
     "playthrough": {"id": ID, "learner": ID, "cohort": REF, "story": NAME, "story_hash": NAME,
                     "started": TIME, "finished": OPT_TIME,
-                    "status": ((S,), True, _one_of(STATUSES)), "ending": OPT_NAME},
+                    "status": ((S,), True, _one_of(STATUSES)), "ending": OPT_NAME,
+                    "lang": ((S, N), False, _lang)},
     "step": {"playthrough": ID, "seq": SEQ, "scene": NAME,
              "index": ((INT,), True, _int(0, 10**6)), "key": OPT_NAME, "to": OPT_NAME,
              "meters": ((D,), True, _meters), "ms": ((INT, N), False, _int(0, INT_MAX)),

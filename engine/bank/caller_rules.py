@@ -26,10 +26,11 @@ from crossroads.engine.bank.identity import (
 from crossroads.engine.bank.identity_secret import author_key, write_sealed, write_sealed_in
 from crossroads.engine.bank.sql import SqlBank
 from crossroads.engine.diagnostics import BankError
+from crossroads.engine.l10n.locale import LANG_CODE
 
 BATCH_FIELDS = frozenset(
     ["playthrough", "learner", "cohort", "story_id", "story_hash", "started", "first", "events",
-     "status", "ending", "finished"]
+     "status", "ending", "finished", "lang"]
 )
 MAX_EVENTS = 2000
 MAX_PAGE = 200
@@ -84,7 +85,21 @@ def batch_for(caller: Caller, data: Any) -> Batch:
         status=data.get("status", "playing"),
         ending=data.get("ending"),
         finished=data.get("finished"),
+        lang=_lang(data.get("lang")),
     )
+
+
+def _lang(value: Any) -> str | None:
+    """A batch's language: None, or a language code (``es``, ``pt_BR``).
+
+    Raises:
+        BankError: anything else.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str) or not LANG_CODE.match(value):
+        raise BankError("a batch's lang must be a language code such as 'es' or 'pt_BR'")
+    return value
 
 
 def record(bank: Bank, caller: Caller, data: Any) -> Batch:

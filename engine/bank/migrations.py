@@ -250,12 +250,22 @@ _PG_THEME_CORRECTIONS = [
     "CREATE INDEX theme_corrections_scope ON theme_corrections(scope, seq)",
 ]
 
+# The language a playthrough was played in (issue 20): NULL for the story as written.
+_SQLITE_LANG = [
+    "ALTER TABLE playthroughs ADD COLUMN lang TEXT",
+    "CREATE INDEX playthroughs_lang ON playthroughs(story_id, lang)",
+]
+_PG_LANG = [
+    "ALTER TABLE playthroughs ADD COLUMN lang text",
+    "CREATE INDEX playthroughs_lang ON playthroughs(story_id, lang)",
+]
+
 MIGRATIONS: dict[str, list[list[str]]] = {
     "sqlite": [_SQLITE_V1, _SQLITE_V2, _SQLITE_V3, SQLITE_V4, SQLITE_V5, SQLITE_V6,
-               _SQLITE_THEME_CORRECTIONS],
-    "postgresql": [_PG_V1, _PG_V2, _PG_V3, PG_V4, PG_V5, PG_V6, _PG_THEME_CORRECTIONS],
+               _SQLITE_THEME_CORRECTIONS, _SQLITE_LANG],
+    "postgresql": [_PG_V1, _PG_V2, _PG_V3, PG_V4, PG_V5, PG_V6, _PG_THEME_CORRECTIONS, _PG_LANG],
 }
-LATEST = 7
+LATEST = 8
 """The schema version this version of Crossroads writes."""
 
 assert all(len(steps) == LATEST for steps in MIGRATIONS.values())

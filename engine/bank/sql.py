@@ -22,6 +22,7 @@ from typing import Any
 
 from crossroads.engine.bank.access import AUTHOR_TIME, SHARED_TEXT, visible_sql
 from crossroads.engine.bank.base import (
+    SOURCE_LANG,
     STATUSES,
     TABLES,
     Bank,
@@ -205,11 +206,15 @@ class SqlBank(Bank):
             learner_id = self._learner_id(tx, b.learner, True)
             assert learner_id is not None
             cohort_id = self._join(tx, learner_id, b.cohort) if b.cohort else None
+            # the language only when there is one (the column is NULL by default), so a bank
+            # held at an older schema version still takes playthroughs of a story as written
+            lang = ", lang" if b.lang is not None else ""
             tx.run(
                 "INSERT INTO playthroughs (id, learner_id, cohort_id, story_id, story_hash, "
-                "started) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                f"started{lang}) VALUES (?, ?, ?, ?, ?, ?{', ?' if lang else ''}) "
+                "ON CONFLICT DO NOTHING",
                 [b.playthrough, learner_id, cohort_id, b.story_id, b.story_hash,
-                 norm_time(b.started) or now()],
+                 norm_time(b.started) or now(), *([b.lang] if lang else [])],
             )
         steps: list[tuple[Any, ...]] = []
         reflections: list[tuple[Any, ...]] = []
@@ -270,14 +275,14 @@ class SqlBank(Bank):
     # ------------------------------------------------------------------ reading playthroughs
     _PT_COLUMNS = (
         "SELECT p.id, l.name, c.code, p.story_id, p.story_hash, p.started, p.finished, "
-        "p.status, p.ending FROM playthroughs p JOIN learners l ON l.id = p.learner_id "
+        "p.status, p.ending, p.lang FROM playthroughs p JOIN learners l ON l.id = p.learner_id "
         "LEFT JOIN cohorts c ON c.id = p.cohort_id "
     )
 
     def _pt_row(self, r: Sequence[Any]) -> Playthrough:
         status: Status = r[7]
         return Playthrough(str(r[0]), r[1], r[2], r[3], r[4], self._time_out(r[5]) or "",
-                           self._time_out(r[6]), status, r[8])
+                           self._time_out(r[6]), status, r[8], r[9])
 
     def unfinished(self, learner: str, story_id: str) -> Playthrough | None:
         """The learner's most recently started unfinished playthrough of the story."""
@@ -290,11 +295,15 @@ class SqlBank(Bank):
         return self._pt_row(rows[0]) if rows else None
 
     def playthroughs(
-        self, story_id: str | None = None, cohort: str | None = None
+        self, story_id: str | None = None, cohort: str | None = None, lang: str | None = None
     ) -> list[Playthrough]:
-        """Playthroughs, oldest first, optionally of one story and/or one cohort (by code)."""
-        where, params = equal_filters({"p.story_id": story_id, "c.code": cohort})
+        """Playthroughs, oldest first, optionally of one story and/or one cohort (by code)
+        and/or played in one language (``"source"``: as written)."""
+        where, params = equal_filters({"p.story_id": story_id, "c.code": cohort,
+                                       "p.lang": lang if lang != SOURCE_LANG else None})
         where.insert(0, "1 = 1")
+        if lang == SOURCE_LANG:
+            where.append("p.lang IS NULL")
         with self._read() as tx:
             rows = tx.rows(
                 self._PT_COLUMNS + "WHERE " + " AND ".join(where) + " ORDER BY p.started, p.id",

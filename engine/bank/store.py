@@ -138,6 +138,7 @@ class BankSessionStore:
             status=status,
             ending=s.scene if status == "finished" else None,
             finished=now() if status != "playing" else None,
+            lang=getattr(s.story, "lang", None),
         )
 
     # ------------------------------------------------------------------ SessionStore

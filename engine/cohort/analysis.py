@@ -400,8 +400,9 @@ def _similarity(path_of: dict[str, tuple[int, ...]], learner_of: dict[str, str],
 
 
 def analyse(bank: Bank, story: Story | PlayStory, cohort: str | None = None,
-            min_group: int = MIN_GROUP) -> CohortReport:
-    """The report for the story's playthroughs in the bank (one cohort's, or all of them).
+            min_group: int = MIN_GROUP, lang: str | None = None) -> CohortReport:
+    """The report for the story's playthroughs in the bank (one cohort's, or all of them; only
+    those played in ``lang`` when given, ``"source"`` for the story as written).
 
     Raises:
         UsageError: no cohort has that code.
@@ -409,7 +410,7 @@ def analyse(bank: Bank, story: Story | PlayStory, cohort: str | None = None,
     """
     if cohort is not None and bank.cohort(cohort) is None:
         raise UsageError(f"no cohort with the code {cohort!r} in the story bank {bank.url}")
-    playthroughs = bank.playthroughs(story.id, cohort)
+    playthroughs = bank.playthroughs(story.id, cohort, lang)
     return build_report(
         story,
         playthroughs,

@@ -90,10 +90,10 @@ class ServerBank(Bank):
         """A playthrough's events, from the own copy."""
         return self.own.events(playthrough)
 
-    def playthroughs(self, story_id: str | None = None,
-                     cohort: str | None = None) -> list[Playthrough]:
+    def playthroughs(self, story_id: str | None = None, cohort: str | None = None,
+                     lang: str | None = None) -> list[Playthrough]:
         """The learner's own playthroughs, from the own copy."""
-        return self.own.playthroughs(story_id, cohort)
+        return self.own.playthroughs(story_id, cohort, lang)
 
     def shared_reflections(self, story_id: str, prompt_id: str, reader: str,
                            query: str | None = None, limit: int = 20,

@@ -204,9 +204,13 @@ def test_story_checks_clean(path: Path) -> None:
 
 
 def test_library_checks_clean_together() -> None:
-    """Checked as a folder (as ``crossroads check stories/`` does), nothing is reported."""
+    """Checked as a folder (as ``crossroads check stories/`` does), nothing is reported but how
+    far translations in ``stories/locale/`` have come (information: untranslated, fuzzy, missing
+    or stale entries, CR532–CR535); a broken translation is an error and fails here."""
     reports = check_paths([STORIES])
-    assert [d.format() for r in reports for d in r.diagnostics] == []
+    progress = {"CR532", "CR533", "CR534", "CR535"}
+    assert [d.format() for r in reports for d in r.diagnostics
+            if not (d.code in progress and d.severity == "info")] == []
 
 
 @pytest.mark.parametrize("path", STORY_FILES, ids=IDS)

@@ -163,8 +163,8 @@ def test_the_plain_player_speaks_spanish_and_leaves_the_story_as_written(tmp_pat
     assert "(guardado)" in err
     assert "La entrada terminó; tu progreso está guardado. Para continuar: crossroads play " in err
     # the story's own words are not the UI's: they stay as the author wrote them
-    assert "The announcement is three lines long." in out
-    assert "Block your calendar for eighty one-on-ones" in out
+    assert "Your team of fifteen is now eighty." in out
+    assert "Book fifteen minutes with each of the sixty-five" in out
     assert "Your choice" not in out and "(saved)" not in err
 
     again = _plain(tmp_path, "es", "s\n")  # "sí" to resuming

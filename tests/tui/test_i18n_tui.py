@@ -71,7 +71,7 @@ async def test_the_picker_and_the_play_screen_in_spanish(tmp_path: Path) -> None
         assert text(play.query_one("#pov-status", Static)) == "The First Week · aún sin guardar"
         assert text(play.query_one("#transition", Static)).startswith("Advertencia de contenido: ")
         choices = play.query_one("#choices", OptionList)
-        assert "Block your calendar" in str(choices.get_option_at_index(0).prompt)
+        assert "Book fifteen minutes" in str(choices.get_option_at_index(0).prompt)
         assert {"Indicadores", "Ayuda", "Tema"} <= footer_descriptions(app)
         palette = {c.title: c.help for c in app.get_system_commands(app.screen)}
         assert palette["Ayuda"] == "Mostrar las teclas (F1)"  # ours

@@ -67,6 +67,8 @@ BAD_OUTPUTS = ["/proc/x.out", "{w}/read-only/x.out", "{w}/empty-folder", "{w}/mi
 BAD_BANKS = ["{w}/missing-bank/bank.sqlite3", "{w}/corrupt.sqlite3", "{w}/empty-folder",
              "/proc/bank.sqlite3", "ftp://example.org/bank"]
 RO_BANK = "{w}/read-only/bank.sqlite3"
+L10N_FIXTURES = ROOT / "tests" / "engine" / "l10n" / "fixtures"
+L10N_STORY = str((L10N_FIXTURES / "kettle.yaml").relative_to(ROOT))
 
 
 def _cases() -> Iterator[Case]:
@@ -176,6 +178,20 @@ def _cases() -> Iterator[Case]:
                 "--bank", good)
     for bank in ["{w}/corrupt.sqlite3", "{w}/empty-folder", "ftp://example.org/bank"]:
         yield _case("debrief", COHORT, "--story", STORY, "--md", "-", "--bank", bank)
+    # translations: stories and outputs that cannot be used, a corrupt PO file, unknown languages
+    kettle = "{w}/l10n/kettle.yaml"  # a copy of the l10n fixture whose es translation is corrupt
+    for story in BAD_STORIES:
+        yield _case("l10n", "extract", story)
+        yield _case("l10n", "update", story, "es")
+        yield _case("l10n", "stats", story)
+    for out in BAD_OUTPUTS:
+        yield _case("l10n", "extract", L10N_STORY, "-o", out, read_only="read-only" in out)
+    yield _case("l10n", "update", kettle, "es")
+    yield _case("l10n", "stats", kettle)
+    yield _case("play", kettle, "--plain", "--lang", "es", "--bank", good)
+    for lang in ["xx", "../../etc", ""]:
+        yield _case("l10n", "update", kettle, lang)
+        yield _case("play", L10N_STORY, "--plain", "--lang", lang, "--bank", good)
     # the language server: garbage and a malformed message from the editor, then end of input
     yield _case("lsp", stdin=GARBAGE, must_fail=False)
     yield _case("lsp", stdin=b'Content-Length: 5\r\n\r\n{"a":', must_fail=False)
@@ -197,6 +213,8 @@ def _prepare(work: Path) -> None:
     (work / "a-file").write_text("not a folder\n", encoding="utf-8")
     (work / "corrupt.yaml").write_bytes(GARBAGE)
     (work / "corrupt.sqlite3").write_bytes(GARBAGE)
+    shutil.copytree(L10N_FIXTURES, work / "l10n")
+    (work / "l10n" / "locale" / "es" / "kettle.po").write_bytes(b'msgid "a"\nmsgstr "b\n' + GARBAGE)
     with open_bank(str(work / "bank.sqlite3")) as bank:
         play_cohort(bank)
     with open_bank(str(work / "read-only" / "bank.sqlite3")) as bank:

@@ -50,6 +50,9 @@ def register(sub: Any) -> None:
         "ends before an ending, progress is saved and the exit code is 3",
     )
     p.add_argument("--cohort", metavar="COHORT", help="the join code of the cohort you play with")
+    p.add_argument("--lang", metavar="LANG",
+                   help="play the story's translation into LANG (locale/LANG/STORY.po beside it; "
+                   "what is not translated yet shows as written)")
     add_bank_option(p)
     add_local_option(p)
     from crossroads.tui.author_play import add_options
@@ -183,6 +186,14 @@ def _run(args: argparse.Namespace) -> int:
             if report.story is None or report.errors:
                 return _report_failure(report)
             story = report.story
+        if args.lang is not None:
+            from crossroads.tui.flow import in_language
+
+            story = in_language(story, story_file, args.lang)
+    elif args.lang is not None:
+        from crossroads.engine.l10n.locale import check_lang
+
+        check_lang(args.lang)
     args.server_login = login = server_learner(args)
     learner = login.id if login is not None else args.learner or default_learner()
     cohort = login.cohort if login is not None else args.cohort
@@ -205,6 +216,13 @@ def _run(args: argparse.Namespace) -> int:
                 if picked is None:
                     return INPUT_ENDED
                 story, story_file = picked
+                if args.lang is not None:  # as the full-screen picker: as written if need be
+                    from crossroads.tui.flow import in_language
+
+                    try:
+                        story = in_language(story, story_file, args.lang)
+                    except UsageError as err:
+                        print(f"({err.message}: playing it as written)", file=sys.stderr)
             command = resume_command(args, story, story_file)
             return run_plain(
                 story, learner, store, resume=args.resume, reader=reader, command=command,
@@ -222,6 +240,7 @@ def _run(args: argparse.Namespace) -> int:
             resume=args.resume,
             cohort=cohort,
             bank=args.bank,
+            lang=args.lang,
             bench_first_frame=os.environ.get(BENCH_ENV) or None,
         )
         result = app.run()

@@ -47,6 +47,9 @@ def register(sub: Any) -> None:
     p.add_argument("--as", dest="reader", metavar="NAME",
                    help="the HTML's themes section reads what this learner may see (default: "
                    "only reflections shared with the whole bank); never private ones")
+    p.add_argument("--lang", metavar="LANG",
+                   help="only playthroughs of the story's translation into LANG ('source': "
+                   "those of the story as written); a local bank only")
     add_cohort_options(p)
     add_local_option(p)
     p.set_defaults(func=run)
@@ -54,8 +57,16 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report and write it."""
+    if args.lang is not None and args.lang != "source":
+        from crossroads.engine.l10n.locale import check_lang
+
+        check_lang(args.lang)
     mirror = open_mirror(args)
     if mirror is not None:
+        if args.lang is not None:
+            mirror.close()
+            raise UsageError("--lang reads a local bank (add --local); the cohort server's "
+                             "copy does not carry the language yet")
         if args.reader is not None:
             raise UsageError("--as is for a local bank; through a cohort server the themes "
                              "read what you may see (add --local to read a local bank)")
@@ -77,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     themes = None
     try:
         story = resolve_story(bank, args.cohort, args.story)
-        report = analyse(bank, story, args.cohort, args.min_group)
+        report = analyse(bank, story, args.cohort, args.min_group, args.lang)
         if args.html is not None:
             from crossroads.engine.reflections.codebook import story_codebooks
             from crossroads.engine.reflections.prompts import prompt_themes

@@ -25,14 +25,22 @@ if TYPE_CHECKING:
 PROGRESS_TEXT = {"in progress": N_("in progress"), "finished": N_("finished")}
 
 
-def entry_prompt(entry: Entry, progress: Progress | None = None) -> Content:
+def entry_prompt(
+    entry: Entry, progress: Progress | None = None, langs: tuple[str, ...] = (),
+    lang: str | None = None,
+) -> Content:
     """A picker line: the title (and whether the learner has it in progress or finished), then
-    whose shoes and how long, then the summary."""
+    whose shoes and how long, then the summary; for a story with translations, the language
+    it will be played in (``langs``: those it has; ``lang``: the one chosen, None as written)."""
     story = entry.story
     who = _("You are {who}").format(who=entry.pov) if entry.pov else _("No fixed point of view")
     notes = "\n[i]$notes[/i]" if story.content_notes else ""
+    if langs:
+        notes += "\n[dim]$language[/dim]"
     return Content.from_markup(
         "[b]$title[/b]$mark\n[dim]$who · $minutes[/dim]\n$summary" + notes,
+        language=_("Language: {lang} (L: {langs})").format(
+            lang=lang or _("as written"), langs=", ".join((_("as written"), *langs))),
         title=story.title,
         mark=f"  ({_(PROGRESS_TEXT.get(progress, progress))})" if progress else "",
         who=who,
@@ -45,29 +53,45 @@ def entry_prompt(entry: Entry, progress: Progress | None = None) -> Content:
 class PickerScreen(Screen[None]):
     """Lists the stories of a catalog; Enter (or a click) plays one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "play", N_("Play"), show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "play", N_("Play"), show=True),
+        Binding("l", "language", N_("Language"), show=False),
+    ]
 
     def __init__(
-        self, catalog: Catalog, store: SessionStore | None = None, learner: str = "you"
+        self, catalog: Catalog, store: SessionStore | None = None, learner: str = "you",
+        lang: str | None = None,
     ) -> None:
         """List ``catalog``; ``store`` tells which stories ``learner`` has in progress or
-        finished (looked up in a worker once the list is on screen)."""
+        finished (looked up in a worker once the list is on screen). ``lang``: the language
+        chosen at first for each story that has a translation into it."""
         super().__init__()
         translate_bindings(self)
         self.catalog = catalog
         self.store = store
         self.learner = learner
         self.progress: dict[str, Progress] = {}
+        from crossroads.engine.l10n.locale import languages
+
+        self.langs = [tuple(languages(e.path)) for e in catalog.entries]
+        """The languages each story has a translation into."""
+        self.chosen: list[str | None] = [lang if lang in have else None for have in self.langs]
+        """The language each story will be played in (None: as written)."""
+
+    def _prompt(self, i: int) -> Content:
+        entry = self.catalog.entries[i]
+        return entry_prompt(entry, self.progress.get(entry.story.id), self.langs[i],
+                            self.chosen[i])
 
     def compose(self) -> ComposeResult:
         """Heading, the list, and a note about files that could not be loaded."""
         with Vertical(id="picker"):
             yield Static(Content(_("Choose a story to live")), id="picker-heading")
             items: list[Option | None] = []
-            for i, entry in enumerate(self.catalog.entries):
+            for i in range(len(self.catalog.entries)):
                 if i:
                     items.append(None)  # a separator line between stories
-                items.append(Option(entry_prompt(entry), id=str(i)))
+                items.append(Option(self._prompt(i), id=str(i)))
             yield OptionList(*items, id="picker-list")
             if not self.catalog.entries:
                 yield Static(Content(_("No playable stories were found.")), id="picker-empty")
@@ -104,7 +128,20 @@ class PickerScreen(Screen[None]):
         options = self.query_one("#picker-list", OptionList)
         for i, entry in enumerate(self.catalog.entries):
             if entry.story.id in found:
-                options.replace_option_prompt(str(i), entry_prompt(entry, found[entry.story.id]))
+                options.replace_option_prompt(str(i), self._prompt(i))
+
+    def action_language(self) -> None:
+        """Play the highlighted story in its next language (as written, then each translation)."""
+        option = self.query_one(OptionList).highlighted_option
+        if option is None or option.id is None:
+            return
+        i = int(option.id)
+        cycle: list[str | None] = [None, *self.langs[i]]
+        if len(cycle) == 1:
+            self.notify("This story has no translations.", markup=False)
+            return
+        self.chosen[i] = cycle[(cycle.index(self.chosen[i]) + 1) % len(cycle)]
+        self.query_one("#picker-list", OptionList).replace_option_prompt(str(i), self._prompt(i))
 
     def action_play(self) -> None:
         """Play the highlighted story."""
@@ -119,4 +156,4 @@ class PickerScreen(Screen[None]):
 
     def _play(self, index: int) -> None:
         entry = self.catalog.entries[index]
-        self.post_message(OpenStory(entry.story, entry.path))
+        self.post_message(OpenStory(entry.story, entry.path, lang=self.chosen[index]))
