@@ -52,7 +52,8 @@ def register(sub: Any) -> None:
     p.add_argument("--cohort", metavar="COHORT", help="the join code of the cohort you play with")
     p.add_argument("--lang", metavar="LANG",
                    help="play the story's translation into LANG (locale/LANG/STORY.po beside it; "
-                   "what is not translated yet shows as written)")
+                   "what is not translated yet shows as written); the player's own words follow "
+                   "LANG too, where Crossroads has them")
     add_bank_option(p)
     add_local_option(p)
     from crossroads.tui.author_play import add_options
@@ -194,6 +195,10 @@ def _run(args: argparse.Namespace) -> int:
         from crossroads.engine.l10n.locale import check_lang
 
         check_lang(args.lang)
+    if args.lang is not None:  # the player's own words follow the story's language
+        from crossroads.tui.i18n import set_ui_language
+
+        set_ui_language(args.lang)
     args.server_login = login = server_learner(args)
     learner = login.id if login is not None else args.learner or default_learner()
     cohort = login.cohort if login is not None else args.cohort
