@@ -30,6 +30,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -180,12 +181,41 @@ class Session:
     process: asyncio.subprocess.Process | None = None
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
+
+
+def browser_languages(accept_language: str, limit: int = 8) -> list[str]:
+    """The languages a browser's ``Accept-Language`` header asks for, most wanted first, as
+    gettext names (``es-MX`` → ``es_MX``); anything that is not a plain language tag is
+    dropped, so the header can never carry more than names into the player's environment."""
+    ranked: list[tuple[float, int, str]] = []
+    for k, part in enumerate(accept_language[:1000].split(",")[:32]):
+        tag, _, params = part.strip().partition(";")
+        if not _LANGUAGE_TAG.fullmatch(tag):
+            continue
+        q = 1.0
+        name, _, value = params.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                q = float(value)
+            except ValueError:
+                continue
+        if q > 0:
+            ranked.append((-q, k, tag.replace("-", "_")))
+    return [tag for _, _, tag in sorted(ranked)][:limit]
+
+
 def _child_env(session: Session, sign_in_url: str, api_url: str,
-               width: int, height: int) -> dict[str, str]:
+               width: int, height: int, languages: list[str] | None = None) -> dict[str, str]:
     """The child's environment: this one without any Crossroads settings or secrets, plus its
-    own folders, the sign-in endpoint and its key, and the web driver."""
+    own folders, the sign-in endpoint and its key, and the web driver. The player's own words
+    follow the browser's languages (``languages``), else the server's ``CROSSROADS_LANG``."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("CROSSROADS_", "PG")) and k not in ("DATABASE_URL",)}
+    if languages:
+        env["LANGUAGE"] = ":".join(languages)
+    elif os.environ.get("CROSSROADS_LANG"):
+        env["CROSSROADS_LANG"] = os.environ["CROSSROADS_LANG"]
     import crossroads
 
     root = str(Path(crossroads.__file__).resolve().parent.parent)
@@ -309,7 +339,8 @@ class WebPlayer:
 
         service = _ChildService(
             env=_child_env(session, f"{self.api_url}{self.base}/sign-in", self.api_url,
-                           width, height),
+                           width, height,
+                           browser_languages(websocket.headers.get("accept-language", ""))),
             write_bytes=websocket.send_bytes, write_str=websocket.send_text,
             close=_closer(session), download_manager=DownloadManager())
         receiving: asyncio.Task[None] | None = None

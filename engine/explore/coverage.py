@@ -2,14 +2,17 @@
 
 Two numbers answer "does every learner get to reflect?":
 
-* the fewest reflection prompts any path from the start to an ending passes (0-1 BFS, where
-  entering a reflection node costs 1), with the path that achieves it;
+* the fewest reflection prompts any path from the start to an ending passes (a shortest path
+  where entering a reflection node costs 1, and so does taking an edge that asks a prompt of its
+  own: a choice's ``reflect:``), with the path that achieves it;
 * the longest run of steps (choices; a Continue counts as one) between two prompts, or between
-  the start or an ending and the nearest prompt. A loop without a prompt that can still reach an
-  ending makes it unbounded (``None``).
+  the start or an ending and the nearest prompt. A choice's prompt is asked right after the
+  choice, so the run ends with that step and the next one starts at the scene it leads to. A
+  loop without a prompt that can still reach an ending makes it unbounded (``None``).
 
 Graphs are given in compressed form: the successors of node ``u`` are
-``edges[offsets[u]:offsets[u + 1]]``; successors numbered ``n`` or more are ignored.
+``edges[offsets[u]:offsets[u + 1]]``; successors numbered ``n`` or more are ignored. The prompts
+on edges, when there are any, are ``edge_reflect[j]`` (1 or 0) for ``edges[j]``.
 """
 
 from __future__ import annotations
@@ -75,28 +78,54 @@ def reflection_coverage(
     live: Sequence[int],
     basis: str,
     start: int = 0,
+    edge_reflect: Sequence[int] | None = None,
 ) -> ReflectionCoverage:
     """Compute :class:`ReflectionCoverage`; ``live`` is :func:`alive`'s answer."""
     inf = 2 * n + 2
     dist = [inf] * n
     parent = [-1] * n
     dist[start] = reflect[start]
-    dq: deque[int] = deque([start])
-    while dq:
-        u = dq.popleft()
-        du = dist[u]
-        for j in range(offsets[u], offsets[u + 1]):
-            v = edges[j]
-            if v >= n:
-                continue
-            w = reflect[v]
-            if du + w < dist[v]:
-                dist[v] = du + w
-                parent[v] = u
-                if w:
-                    dq.append(v)
-                else:
-                    dq.appendleft(v)
+    if edge_reflect is None:  # 0-1 BFS: only nodes ask
+        dq: deque[int] = deque([start])
+        while dq:
+            u = dq.popleft()
+            du = dist[u]
+            for j in range(offsets[u], offsets[u + 1]):
+                v = edges[j]
+                if v >= n:
+                    continue
+                w = reflect[v]
+                if du + w < dist[v]:
+                    dist[v] = du + w
+                    parent[v] = u
+                    if w:
+                        dq.append(v)
+                    else:
+                        dq.appendleft(v)
+    else:  # a step costs 0, 1 or 2: one bucket per distance (Dial's algorithm)
+        buckets: list[list[int]] = [[] for _ in range(dist[start] + 1)]
+        buckets[dist[start]].append(start)
+        d = 0
+        while d < len(buckets):
+            bucket = buckets[d]
+            i = 0
+            while i < len(bucket):  # weight-0 steps append to the bucket being read
+                u = bucket[i]
+                i += 1
+                if dist[u] != d:
+                    continue  # met again later at a greater distance
+                for j in range(offsets[u], offsets[u + 1]):
+                    v = edges[j]
+                    if v >= n:
+                        continue
+                    dv = d + reflect[v] + edge_reflect[j]
+                    if dv < dist[v]:
+                        dist[v] = dv
+                        parent[v] = u
+                        while len(buckets) <= dv:
+                            buckets.append([])
+                        buckets[dv].append(v)
+            d += 1
     best, best_d = -1, inf
     for v in range(n):
         if ending[v] and dist[v] < best_d:
@@ -110,12 +139,13 @@ def reflection_coverage(
 
     # Longest run: a live reflection node v is split into a sink v + n (where a run ends) and a
     # source v (where the next begins); Kahn's algorithm gives longest paths, or finds a cycle.
+    # An edge that asks a prompt of its own ends a run and starts none: it is left out.
     indeg = [0] * (2 * n)
     for u in range(n):
         if live[u]:
             for j in range(offsets[u], offsets[u + 1]):
                 v = edges[j]
-                if v < n and live[v]:
+                if v < n and live[v] and not (edge_reflect is not None and edge_reflect[j]):
                     indeg[v + n if reflect[v] else v] += 1
     longest = [0] * (2 * n)
     ready = [u for u in range(n) if live[u] and not indeg[u]]
@@ -132,6 +162,10 @@ def reflection_coverage(
         for j in range(offsets[u], offsets[u + 1]):
             v = edges[j]
             if v >= n or not live[v]:
+                continue
+            if edge_reflect is not None and edge_reflect[j]:
+                if lu > run:
+                    run = lu  # the run ends with this step, at the choice's prompt
                 continue
             t = v + n if reflect[v] else v
             if lu > longest[t]:
@@ -152,6 +186,7 @@ def dag_coverage(
     reflect: Sequence[int],
     ending: Sequence[int],
     basis: str,
+    edge_reflect: Sequence[int] | None = None,
 ) -> tuple[ReflectionCoverage, bytearray]:
     """:func:`reflection_coverage` and :func:`alive` for an acyclic graph in one backward and one
     forward pass over ``order`` (a topological order of the nodes reachable from node 0)."""
@@ -180,10 +215,15 @@ def dag_coverage(
             v = edges[j]
             if v >= n or not live[v]:
                 continue
-            d = du + reflect[v]
+            asks = edge_reflect[j] if edge_reflect is not None else 0
+            d = du + reflect[v] + asks
             if d < dist[v]:
                 dist[v] = d
                 parent[v] = u
+            if asks:
+                if ru > run:
+                    run = ru  # the run ends with this step, at the choice's prompt
+                continue
             if ru > run_in[v]:
                 run_in[v] = ru
                 if ru > run:

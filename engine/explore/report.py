@@ -9,6 +9,7 @@ CR402  error     an ending no sequence of choices reaches under the story's rule
 CR403  warning   a scene reachable in the graph but never under the rules
 CR404  warning   an ``{if}`` branch that never shows, or a block that always shows the same one
 CR405  warning   fewer reflection prompts than ``min_reflections`` on some path to an ending
+                 (a scene's prompt, and a choice's own on the paths that take it)
 CR406  warning   a dominant choice (see below)
 CR407  warning   the state space was too large: results come from sampling, not proof
 CR408  error     a state with no way on, or from which no ending can be reached

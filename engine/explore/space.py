@@ -31,7 +31,7 @@ from crossroads.engine.explore.coverage import (
 from crossroads.engine.explore.dominance import compare_effects
 from crossroads.engine.explore.explorer import Explorer, StateGraph
 from crossroads.engine.explore.flow import rpo
-from crossroads.engine.explore.form import FIRST_NUMERIC, Compiled, State
+from crossroads.engine.explore.form import FIRST_NUMERIC, Compiled, Opt, State
 from crossroads.engine.explore.policy import run_policies
 from crossroads.engine.explore.result import (
     ExploreResult,
@@ -123,11 +123,16 @@ def _explore(
     if g.complete:
         ending = bytearray(c.scenes[order[u][0]].ending for u in range(n))
         reflect = bytearray(c.scenes[order[u][0]].reflect for u in range(n))
+        asks = (
+            bytearray(_asks(opt) for opt in g.edge_opts) if _choice_prompts(c) else None
+        )
         if acyclic:
-            cov, live = dag_coverage(n, g.edges, g.offsets, topo, reflect, ending, "states")
+            cov, live = dag_coverage(n, g.edges, g.offsets, topo, reflect, ending, "states", asks)
         else:
             live = alive(n, g.edges, g.offsets, ending)
-            cov = reflection_coverage(n, g.edges, g.offsets, reflect, ending, live, "states")
+            cov = reflection_coverage(
+                n, g.edges, g.offsets, reflect, ending, live, "states", edge_reflect=asks
+            )
         cov_witness = _state_path_witness(ex, order, cov.min_path)
         for i in range(n):
             sid = c.scenes[order[i][0]].id
@@ -226,12 +231,23 @@ def _pairs(ex: Explorer) -> dict[tuple[str, int, int], PairStats]:
     return out
 
 
+def _asks(opt: Opt) -> bool:
+    """Whether taking ``opt`` asks a reflection prompt of its own (a choice's ``reflect:``)."""
+    return opt.choice is not None and opt.choice.reflect is not None
+
+
+def _choice_prompts(c: Compiled) -> bool:
+    """Whether any choice of the story asks a prompt of its own."""
+    return any(_asks(opt) for info in c.scenes for opt in info.choices)
+
+
 def _state_path_witness(ex: Explorer, order: list[State], path: tuple[int, ...]) -> Witness:
     c = ex.c
     steps: list[WitnessStep] = []
     for u, v in itertools.pairwise(path):
         offered, _ = ex.options(order[u])
-        for opt in offered:
+        # the fewest prompts went by the option without a prompt of its own, when there is one
+        for opt in sorted(offered, key=_asks):
             if step(order[u], opt) == order[v]:
                 steps.append(witness_step(c, order[u][0], opt))
                 break
@@ -243,23 +259,30 @@ def _scene_path_witness(c: Compiled, path: tuple[int, ...]) -> Witness:
     for u, v in itertools.pairwise(path):
         info = c.scenes[u]
         opts = [*info.choices, *([info.cont] if info.cont is not None else [])]
-        opt = next(o for o in opts if o.to == v)
+        opt = next(o for o in sorted(opts, key=_asks) if o.to == v)
         steps.append(witness_step(c, u, opt))
     return tuple(steps)
 
 
 def _scene_coverage(c: Compiled) -> ReflectionCoverage:
     edges: list[int] = []
+    asks = bytearray()  # an edge asks only when every option along it does
     offsets = [0]
     for info in c.scenes:
-        edges.extend(sorted({o.to for o in (*info.choices, *((info.cont,) if info.cont else ()))}))
+        to: dict[int, bool] = {}
+        for o in (*info.choices, *((info.cont,) if info.cont else ())):
+            to[o.to] = to.get(o.to, True) and _asks(o)
+        for v in sorted(to):
+            edges.append(v)
+            asks.append(to[v])
         offsets.append(len(edges))
     n = len(c.scenes)
     ending = bytearray(info.ending for info in c.scenes)
     reflect = bytearray(info.reflect for info in c.scenes)
     live = alive(n, edges, offsets, ending)
     return reflection_coverage(
-        n, edges, offsets, reflect, ending, live, "scenes", start=c.initial[0]
+        n, edges, offsets, reflect, ending, live, "scenes", start=c.initial[0],
+        edge_reflect=asks if any(asks) else None,
     )
 
 

@@ -34,7 +34,6 @@ from tests.engine.bank import conftest as _bank_fixtures
 from tests.engine.cohort_world import COHORT, FIVE, Script, load_story, play_cohort, play_script
 
 # the bank suite's fixtures: every scenario runs on SQLite and on PostgreSQL
-pg_url = _bank_fixtures.pg_url
 bank_url = _bank_fixtures.bank_url
 make_bank = _bank_fixtures.make_bank
 bank = _bank_fixtures.bank

@@ -163,7 +163,7 @@ async def test_definition_of_scene_meter_flag_and_cast(client: LanguageClient) -
 
     assert await where("to: calendar", 5) == [(_pos(text, "  calendar:").line, 2)]
     assert await where("start: inbox", 8) == [(_pos(text, "  inbox:").line, 2)]
-    assert await where("{elif honest and trust", 17) == [(_pos(text, "  trust: {label").line, 2)]
+    assert await where("{if trust >= 50}", 5) == [(_pos(text, "  trust: {label").line, 2)]
     assumes = "assumes: voices >= 50 and honest and trust"
     assert await where(assumes, len(assumes) - 2) == [(_pos(text, "  trust: {label").line, 2)]
     assert await where("if: voices >= 50", 5) == [(_pos(text, "  voices: {label").line, 2)]
