@@ -35,7 +35,7 @@ def test_a_spanish_browser_gets_the_player_in_spanish(web_server: WebServer,
     context = browser.new_context(locale="es-ES", viewport={"width": 1100, "height": 760})
     page = context.new_page()
     page.goto(web_server.url + "/play")
-    wait_for(page, "Código de invitación", "Iniciar sesión")
+    wait_for(page, "Te damos la bienvenida a Crossroads", "Código de invitación", "Entrar")
     context.close()
     english = browser.new_context(locale="en-US").new_page()
     english.goto(web_server.url + "/play")
