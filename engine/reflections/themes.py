@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from crossroads.engine.reflections import coding
 from crossroads.engine.reflections.graphs import Edges, top_neighbours
 from crossroads.engine.reflections.lexicon import concepts_of, wider_concepts_of
 from crossroads.engine.reflections.summarise import Summariser
@@ -368,46 +369,25 @@ def _code(
     code_texts: Sequence[str],
     grouping: Grouping,
 ) -> list[int]:
-    """Code ``members`` against the codebook; return the ones that fit no code."""
+    """Code ``members`` against the codebook (:mod:`crossroads.engine.reflections.coding`);
+    return the ones that fit no code."""
     ids = list(codebook)
-    anchors = _anchors(features, code_texts)
-    centres = list(anchors)
-    best: dict[int, tuple[int, float, float]] = {}
-    for _ in range(3):
-        best = {}
-        for i in members:
-            sims = sorted(((cosine(features.vectors[i], c), k) for k, c in enumerate(centres)),
-                          key=lambda p: (-p[0], p[1]))
-            top, k = sims[0] if sims else (0.0, 0)
-            second = sims[1][0] if len(sims) > 1 else 0.0
-            if top >= CODE_FIT:
-                best[i] = (k, top, second)
-        centres = []
-        for k, anchor in enumerate(anchors):
-            coded = [i for i, (kk, _, _) in best.items() if kk == k]
-            centres.append(_mean([anchor, _mean([features.vectors[i] for i in coded])]
-                                 if coded else [anchor]))
-    for i, (k, top, second) in best.items():
+    profiles = [coding.profile(t) for t in code_texts]
+    fitted = []
+    for i in members:
+        best = coding.best_code(coding.evidence(records[i].text), profiles)
+        if best is None:
+            continue
+        k, top, second = best
         rid = records[i].id
         grouping.theme_of[rid] = ids[k]
-        grouping.confidence[rid] = _confidence(top, second)
+        grouping.confidence[rid] = coding.confidence(top, second)
+        fitted.append(i)
     for cid, description in codebook.items():
         grouping.titles.setdefault(cid, _code_title(cid, description))
         grouping.coded.add(cid)
-    return [i for i in members if i not in best]
-
-
-def _anchors(features: _Features, code_texts: Sequence[str]) -> list[Vector]:
-    """Each code's vector: its description's terms, those that tell it from the other codes
-    weighing most (a term in every description tells nothing)."""
-    vectors = [features.vector(t) for t in code_texts]
-    df: Counter[int] = Counter(t for vec in vectors for t in vec)
-    k = len(vectors)
-    out = []
-    for vec in vectors:
-        weighted = {t: w * math.log((k + 1) / (df[t] + 0.5)) for t, w in vec.items()}
-        out.append(_mean([{t: w for t, w in weighted.items() if w > 0}]))
-    return out
+    done = set(fitted)
+    return [i for i in members if i not in done]
 
 
 def _code_title(cid: str, description: str) -> str:

@@ -1,0 +1,108 @@
+"""Coding a reflection against a codebook by plain evidence: what its words and phrases are about.
+
+A code's *profile* is what its id and description are about: the concepts of
+:mod:`crossroads.engine.reflections.lexicon` their words touch (the most-touched concept 1, the
+others in proportion) and the description's own words. A reflection's evidence for a code is the
+sum, over its content words and relational phrases
+(:mod:`crossroads.engine.reflections.relations`), of how much each says about the code: a word the
+description uses counts :data:`WORD_HIT`, a concept the word touches counts by the code's weight
+for that concept (a word touching two concepts shares its vote), a phrase counts
+:data:`PHRASE_HIT` times its concept's weight, and a concept reached only through a word WordNet
+adds counts :data:`WIDER_HIT`. The code with the most evidence wins; how far ahead it is, is the
+confidence. Nothing is learnt from the reflections being coded, so a set codes the same however
+small it is and whatever else is in it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from crossroads.engine.reflections.lexicon import concepts_of, wider_concepts_of
+from crossroads.engine.reflections.relations import relational_concepts
+from crossroads.engine.reflections.text import content_words
+
+#: A reflection's word that the code's description also uses.
+WORD_HIT = 1.0
+#: A relational phrase, times its concept's weight in the code.
+PHRASE_HIT = 2.0
+#: A concept reached only through a word WordNet adds, times its weight in the code.
+WIDER_HIT = 0.25
+#: Less evidence than this for the best code: the reflection fits no code.
+MIN_EVIDENCE = 1.0
+#: Evidence this strong is firm; weaker evidence lowers the confidence.
+FIRM_EVIDENCE = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a code is about: concept → weight (0…1), and its description's words."""
+
+    concepts: Mapping[str, float]
+    words: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A reflection's concepts (seed words and phrases), wider concepts, and words."""
+
+    concepts: Mapping[str, float]
+    wider: Mapping[str, float]
+    phrases: Mapping[str, int]
+    words: frozenset[str]
+
+
+def profile(text: str) -> Profile:
+    """The profile of a code from its id and description."""
+    stems = content_words(text)
+    touched = Counter(concepts_of(stems)) + Counter(relational_concepts(text))
+    top = max(touched.values(), default=0)
+    return Profile({c: n / top for c, n in touched.items()}, frozenset(stems))
+
+
+def concept_profile(concept: str) -> Profile:
+    """The profile of one lexicon concept used as a code (no codebook)."""
+    return Profile({concept: 1.0}, frozenset())
+
+
+def evidence(text: str) -> Evidence:
+    """What ``text`` says, concept by concept."""
+    stems = content_words(text)
+    concepts: Counter[str] = Counter()
+    wider: Counter[str] = Counter()
+    for s in stems:
+        seed = concepts_of([s])
+        for c in seed:
+            concepts[c] += 1.0 / len(seed)
+        if not seed:
+            more = wider_concepts_of([s])
+            for c in more:
+                wider[c] += 1.0 / len(more)
+    return Evidence(concepts, wider, Counter(relational_concepts(text)), frozenset(stems))
+
+
+def score(ev: Evidence, code: Profile) -> float:
+    """How much evidence ``ev`` holds for ``code``."""
+    total = WORD_HIT * len(ev.words & code.words)
+    for c, w in code.concepts.items():
+        total += w * (ev.concepts.get(c, 0.0) + PHRASE_HIT * ev.phrases.get(c, 0)
+                      + WIDER_HIT * ev.wider.get(c, 0.0))
+    return total
+
+
+def best_code(ev: Evidence, codes: Sequence[Profile]) -> tuple[int, float, float] | None:
+    """``(code index, its evidence, the runner-up's)``, or None when no code has enough."""
+    scored = sorted(((score(ev, c), -k) for k, c in enumerate(codes)), reverse=True)
+    if not scored or scored[0][0] < MIN_EVIDENCE:
+        return None
+    second = scored[1][0] if len(scored) > 1 else 0.0
+    return -scored[0][1], scored[0][0], second
+
+
+def confidence(top: float, second: float) -> float:
+    """How sure: the winner's lead over the runner-up (0 a tie … 1 nothing else has any),
+    scaled down when the winner's evidence is below :data:`FIRM_EVIDENCE`."""
+    if top <= 0:
+        return 0.0
+    return max(0.0, (top - second) / top) * min(1.0, top / FIRM_EVIDENCE)
