@@ -53,12 +53,18 @@ class Evidence:
     words: frozenset[str]
 
 
-def profile(text: str) -> Profile:
-    """The profile of a code from its id and description."""
-    stems = content_words(text)
-    touched = Counter(concepts_of(stems)) + Counter(relational_concepts(text))
-    top = max(touched.values(), default=0)
-    return Profile({c: n / top for c, n in touched.items()}, frozenset(stems))
+def profiles(texts: Sequence[str]) -> list[Profile]:
+    """The profile of each code from its id and description; a description word counts only
+    for the one code that uses it (a word two descriptions share tells neither apart)."""
+    stems = [content_words(t) for t in texts]
+    used = Counter(s for words in stems for s in set(words))
+    out = []
+    for text, words in zip(texts, stems, strict=True):
+        touched = Counter(concepts_of(words)) + Counter(relational_concepts(text))
+        top = max(touched.values(), default=0)
+        out.append(Profile({c: n / top for c, n in touched.items()},
+                           frozenset(s for s in words if used[s] == 1)))
+    return out
 
 
 def concept_profile(concept: str) -> Profile:

@@ -29,7 +29,8 @@ _CONCEPTS: dict[str, str] = {
     "Health and illness": """
         ill illness sick sickness hospital doctor doctors nurse  appointment appointments
         fall accident injury surgery diagnosis cancer disability disabled wheelchair autism
-        therapy medication temperature fever recovery health mental
+        therapy medication temperature fever recovery health mental dementia dialysis
+        appendix operation
         """,
     "Speaking up or staying silent": """
         speak spoke speaking silent silence quiet quietly voice raise raised raising objection
@@ -53,7 +54,7 @@ _CONCEPTS: dict[str, str] = {
         thank thanks thanked thank-you grateful gratitude praise praised credit recognise
         recognised recognition notice noticed appreciate appreciated appreciation acknowledged
         compliment card  reward rewarded award named mention feedback appraisal
-        appraisals review job
+        appraisals review
         """,
     "Trust and broken promises": """
         trust trusted distrust mistrust promise promised promises broke broken lie lied lying

@@ -14,7 +14,7 @@ import re
 
 _NUM = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of"
         r"|several|a few)")
-_PERSON = r"(?:he|she|they|we|it|you|nobody|no one|the \w+|our \w+|my \w+|his \w+|her \w+)"
+_PERSON = r"(?:he|she|they|we|it|you|there|nobody|no one|the \w+|our \w+|my \w+|his \w+|her \w+)"
 _KIN = r"(?:nephew|niece|son|daughter|cousin|friend|friends|mate|mates|brother|sister|wife)"
 _BOSS = r"(?:boss|owner|manager|director|supervisor|foreman|partner|head|chief)"
 
@@ -27,7 +27,6 @@ _RULES: dict[str, tuple[str, ...]] = {
         r"\b(?:spoke|speak|speaks|speaking) (?:up|out)\b",
         r"\b(?:push|pushed|pushing) back\b",
         r"\b(?:brought|bring|raised|raise) (?:it|this|that|the \w+) up\b",
-        r"\bin front of (?:everyone|everybody|the (?:whole )?(?:room|team|staff|class|board))",
         r"\bout loud\b|\baloud\b",
         r"\b(?:contradict|contradicted|questioned|objected|challenged)\b",
         r"\b(?:nobody|no one) (?:said|spoke|asked|objected) (?:anything|a word|up)?",
@@ -42,6 +41,7 @@ _RULES: dict[str, tuple[str, ...]] = {
         r"\b(?:fell|falling|fall) asleep\b",
         r"\b(?:no|skipped|skip|without|stopped eating) (?:lunch|breaks?|sleep)\b",
         r"\bin a row\b",
+        r"\b(?:on|from|off) (?:my|our|her|his|their) plates?\b",
         r"\b(?:seven|six) days a week\b",
         r"\bsigned (?:me )?off\b",
         rf"\b{_NUM} (?:hours?|shifts?) (?:a|per) (?:day|night|week)\b",
@@ -72,6 +72,10 @@ _RULES: dict[str, tuple[str, ...]] = {
     "Trust and broken promises": (
         rf"\b(?:said|told \w+|assured \w+|swore|promised)(?: that)? {_PERSON}"
         r" (?:would|wouldn't|would not|will|won't|was going to|were going to)\b",
+        rf"\b(?:was|were) (?:told|assured|promised)(?: that)? {_PERSON}"
+        r" (?:would|wouldn't|would not|will|won't|was going to|were going to)\b",
+        r"\b(?:jobs?|pensions?|roles?|positions?|posts?|contracts?) (?:is|are|was|were|would be)"
+        r" safe\b",
         r"\bbetween (?:us|you and me|the two of us)\b|\bin confidence\b",
         r"\bbehind (?:my|our|his|her) back\b",
         r"\b(?:believed|trusted|doubted) (?:him|her|them|it)\b",

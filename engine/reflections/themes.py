@@ -372,7 +372,7 @@ def _code(
     """Code ``members`` against the codebook (:mod:`crossroads.engine.reflections.coding`);
     return the ones that fit no code."""
     ids = list(codebook)
-    profiles = [coding.profile(t) for t in code_texts]
+    profiles = coding.profiles(code_texts)
     fitted = []
     for i in members:
         best = coding.best_code(coding.evidence(records[i].text), profiles)
