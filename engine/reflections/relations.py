@@ -64,7 +64,8 @@ _RULES: dict[str, tuple[str, ...]] = {
         r"\b(?:knew|remembered|forgot|forgets|knows) my name\b",
         r"\bwell done\b|\bgood job\b|\bgood work\b|\bnice work\b",
         r"\b(?:thanked|thank) (?:me|us|them|her|him)\b|\bsaid thank",
-        r"\b(?:nobody|no one|anyone) (?:noticed|said thanks|thanked)\b",
+        r"\b(?:nobody|no one|anyone) (?:ever |once |even )?(?:noticed|mentioned|said thanks"
+        r"|thanked|acknowledged)\b",
         r"\bpresent(?:ed|s)? (?:it|them|my \w+|our \w+|the results|the work) (?:to|at|as)\b",
         r"\b(?:took|takes|take|taking) (?:the )?credit\b",
         r"\b(?:his|her|their|own) idea\b",
@@ -83,6 +84,7 @@ _RULES: dict[str, tuple[str, ...]] = {
         r"\b(?:whole \w+|everyone|everybody) knew\b",
         r"\bwent back on\b|\bgo back on\b|\bdid (?:exactly )?what (?:he|she|they) said\b",
         r"\bkept (?:his|her|their|your|my) word\b",
+        r"\bcovered for (?:me|us)\b|\bbacked (?:me|us) up\b|\bhad (?:my|our) backs?\b",
         r"\bturned out to be (?:true|a lie|false)\b",
     ),
     "Looking after family": (

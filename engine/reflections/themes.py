@@ -35,7 +35,7 @@ import networkx as nx
 
 from crossroads.engine.reflections import coding
 from crossroads.engine.reflections.graphs import Edges, top_neighbours
-from crossroads.engine.reflections.lexicon import concepts_of, wider_concepts_of
+from crossroads.engine.reflections.lexicon import CONCEPTS, concepts_of, wider_concepts_of
 from crossroads.engine.reflections.summarise import Summariser
 from crossroads.engine.reflections.text import (
     Vector,
@@ -344,8 +344,9 @@ def find_themes(
     rest = [i for i, r in enumerate(records) if r.id not in grouping.theme_of]
     if codebook:
         uncoded = _code(rest, records, features, codebook, code_texts, grouping)
+        uncoded = _by_concept(uncoded, records, grouping, min_size=min_size)
     else:
-        uncoded = rest
+        uncoded = _by_concept(rest, records, grouping, min_size=min_size)
     tick(2 * n)
     _group_new(uncoded, records, features, grouping, seed=seed, neighbours=neighbours,
                min_similarity=min_similarity, min_size=min_size, max_themes=max_themes,
@@ -388,6 +389,31 @@ def _code(
         grouping.coded.add(cid)
     done = set(fitted)
     return [i for i in members if i not in done]
+
+
+def _by_concept(
+    members: list[int], records: Sequence[ReflectionLike], grouping: Grouping, *, min_size: int
+) -> list[int]:
+    """Without a codebook, group ``members`` by the lexicon concept they say most about
+    (each concept a code of its own); return the ones in no concept group of ``min_size``."""
+    names = list(CONCEPTS)
+    profiles = [coding.concept_profile(c) for c in names]
+    found: dict[int, list[tuple[int, float, float]]] = {}
+    for i in members:
+        best = coding.best_code(coding.evidence(records[i].text), profiles)
+        if best is not None:
+            found.setdefault(best[0], []).append((i, best[1], best[2]))
+    placed = set()
+    for k, group in sorted(found.items()):
+        if len(group) < min_size:
+            continue
+        theme_id = _slug(names[k], set(grouping.titles))
+        grouping.titles[theme_id] = names[k]
+        for i, top, second in group:
+            grouping.theme_of[records[i].id] = theme_id
+            grouping.confidence[records[i].id] = coding.confidence(top, second)
+            placed.add(i)
+    return [i for i in members if i not in placed]
 
 
 def _code_title(cid: str, description: str) -> str:
