@@ -21,14 +21,14 @@ from dataclasses import dataclass
 
 from crossroads.engine.reflections.lexicon import concepts_of, wider_concepts_of
 from crossroads.engine.reflections.relations import relational_concepts
-from crossroads.engine.reflections.text import content_words
+from crossroads.engine.reflections.text import _TOKEN, STOPWORDS, content_words, stem
 
 #: A reflection's word that the code's description also uses.
 WORD_HIT = 1.0
 #: A relational phrase, times its concept's weight in the code.
 PHRASE_HIT = 2.0
 #: A concept reached only through a word WordNet adds, times its weight in the code.
-WIDER_HIT = 0.25
+WIDER_HIT = 0.0
 #: Less evidence than this for the best code: the reflection fits no code.
 MIN_EVIDENCE = 1.0
 #: Evidence this strong is firm; weaker evidence lowers the confidence.
@@ -72,13 +72,30 @@ def concept_profile(concept: str) -> Profile:
     return Profile({concept: 1.0}, frozenset())
 
 
+#: Words for a relative that are someone's role as often (the ward sister, the firm's partner,
+#: a patient's daughter): evidence of looking after family only after "my", "our", "his", …
+KIN = frozenset(stem(w) for w in (
+    "partner sister brother daughter son father mother mum mom dad wife husband nephew niece "
+    "aunt uncle gran grandmother grandfather").split())
+_OWNERS = frozenset(("my", "our", "his", "her", "their", "your", "whose"))
+
+
 def evidence(text: str) -> Evidence:
     """What ``text`` says, concept by concept."""
-    stems = content_words(text)
+    stems: list[str] = []
+    kin_of_nobody: set[int] = set()
+    previous = ""
+    for word in _TOKEN.findall(text.lower().replace("\u2019", "'")):
+        if len(word) > 2 and word not in STOPWORDS:
+            s = stem(word)
+            if s in KIN and previous not in _OWNERS:
+                kin_of_nobody.add(len(stems))
+            stems.append(s)
+        previous = word
     concepts: Counter[str] = Counter()
     wider: Counter[str] = Counter()
-    for s in stems:
-        seed = concepts_of([s])
+    for k, s in enumerate(stems):
+        seed = [] if k in kin_of_nobody else concepts_of([s])
         for c in seed:
             concepts[c] += 1.0 / len(seed)
         if not seed:

@@ -33,10 +33,10 @@ _CONCEPTS: dict[str, str] = {
         appendix operation
         """,
     "Speaking up or staying silent": """
-        speak spoke speaking silent silence quiet quietly voice raise raised raising objection
-        objections object disagree disagreed disagreement challenge challenged question questions
-        concern concerns doubt doubts dare dared afraid      say
-        said talk talked mention mentioned meeting meetings room interrupt interrupted
+        speak spoke speaking silent silence voice raise raised raising objection
+        objections object disagree disagreed disagreement challenge challenged
+        concern concerns doubt doubts dare dared afraid interrupt interrupted question questions
+        questioned quiet quietly mention mentioned
         """,
     "Too much work": """
         workload overload overloaded overworked busy exhausted exhaustion tired tiredness
@@ -86,6 +86,18 @@ _CONCEPTS: dict[str, str] = {
     "Making a hard decision": """
         decision decisions decide decided choose chose chosen choice dilemma option options
         tradeoff weigh weighed risk judgement call
+        """,
+    "Working remotely": """
+        remote remotely wfh zoom video camera cameras webcam mute muted unmute online virtual
+        hybrid commute commuting timezone timezones time-zone distributed async screen
+        """,
+    "Change and uncertainty": """
+        change changes changing reorganisation reorganization reorg restructure restructuring
+        merger merged announcement announced uncertainty uncertain transition structure
+        """,
+    "Starting a new job": """
+        onboarding induction welcome first-day starter starters newcomer joined joining
+        buddy orientation probation handbook
         """,
     "Safety and wellbeing": """
         safety safe unsafe danger dangerous hazard wellbeing well-being harm injury protect

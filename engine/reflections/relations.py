@@ -32,6 +32,8 @@ _RULES: dict[str, tuple[str, ...]] = {
         r"\b(?:nobody|no one) (?:said|spoke|asked|objected) (?:anything|a word|up)?",
         r"\bnever sent\b|\b(?:didn't|did not) send\b",
         r"\bsay so\b|\bsaid so\b",
+        r"\b(?:stayed|stay|staying|kept|keep|keeping|was|were) (?:quiet|silent)\b",
+        r"\b(?:asked|ask|raised|raise) (?:a|the|my|any) (?:question|concern)s?\b",
     ),
     "Too much work": (
         rf"\b{_NUM} ?(?:a\.?m\.?|o'clock in the morning)",

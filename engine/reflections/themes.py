@@ -54,9 +54,11 @@ OTHER_ID = "other"
 MAX_QUOTES = 3
 ANONYMOUS = "anonymous"
 #: A concept reached through the seed lexicon counts this many times as much as one word.
-CONCEPT_WEIGHT = 3
+CONCEPT_WEIGHT = 2
+#: A relational phrase (:mod:`crossroads.engine.reflections.relations`) counts this many times.
+PHRASE_WEIGHT = 12
 #: A concept reached only through a word WordNet adds counts this many times.
-WIDER_WEIGHT = 1
+WIDER_WEIGHT = 0
 #: Below this similarity a reflection fits no code (and is grouped with the other uncoded).
 CODE_FIT = 0.05
 #: Below this similarity a small group's reflection fits no theme ("Other voices").
@@ -264,10 +266,14 @@ class _Features:
 
 
 def _terms(text: str) -> list[str]:
-    stems = content_words(text)
-    concepts = [_CONCEPT_PREFIX + c for c in concepts_of(stems)]
-    wider = [_CONCEPT_PREFIX + c for c in wider_concepts_of(stems)]
-    return stems + concepts * CONCEPT_WEIGHT + wider * WIDER_WEIGHT
+    ev = coding.evidence(text)
+    concepts = [_CONCEPT_PREFIX + c for c, w in ev.concepts.items()
+                for _ in range(round(w * CONCEPT_WEIGHT))]
+    phrases = [_CONCEPT_PREFIX + c for c, k in ev.phrases.items()
+               for _ in range(k * PHRASE_WEIGHT)]
+    wider = [_CONCEPT_PREFIX + c for c, w in ev.wider.items()
+             for _ in range(round(w * WIDER_WEIGHT))]
+    return content_words(text) + concepts + phrases + wider
 
 
 def _features(texts: Sequence[str], extra: Sequence[str] = ()) -> _Features:
@@ -346,7 +352,7 @@ def find_themes(
         uncoded = _code(rest, records, features, codebook, code_texts, grouping)
         uncoded = _by_concept(uncoded, records, grouping, min_size=min_size)
     else:
-        uncoded = _by_concept(rest, records, grouping, min_size=min_size)
+        uncoded = rest
     tick(2 * n)
     _group_new(uncoded, records, features, grouping, seed=seed, neighbours=neighbours,
                min_similarity=min_similarity, min_size=min_size, max_themes=max_themes,
