@@ -15,13 +15,16 @@ small it is and whatever else is in it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from crossroads.engine.reflections.lexicon import concepts_of, wider_concepts_of
 from crossroads.engine.reflections.relations import relational_concepts
-from crossroads.engine.reflections.text import _TOKEN, STOPWORDS, content_words, stem
+from crossroads.engine.reflections.text import STOPWORDS, content_words, stem
+
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")  # as in :mod:`crossroads.engine.reflections.text`
 
 #: A reflection's word that the code's description also uses.
 WORD_HIT = 1.0
@@ -74,9 +77,10 @@ def concept_profile(concept: str) -> Profile:
 
 #: Words for a relative that are someone's role as often (the ward sister, the firm's partner,
 #: a patient's daughter): evidence of looking after family only after "my", "our", "his", …
-KIN = frozenset(stem(w) for w in (
-    "partner sister brother daughter son father mother mum mom dad wife husband nephew niece "
-    "aunt uncle gran grandmother grandfather").split())
+KIN = frozenset(stem(w) for w in [
+    "partner", "sister", "brother", "daughter", "son", "father", "mother", "mum", "mom", "dad",
+    "wife", "husband", "nephew", "niece", "aunt", "uncle", "gran", "grandmother", "grandfather",
+])
 _OWNERS = frozenset(("my", "our", "his", "her", "their", "your", "whose"))
 
 
@@ -92,16 +96,16 @@ def evidence(text: str) -> Evidence:
                 kin_of_nobody.add(len(stems))
             stems.append(s)
         previous = word
-    concepts: Counter[str] = Counter()
-    wider: Counter[str] = Counter()
+    concepts: dict[str, float] = {}
+    wider: dict[str, float] = {}
     for k, s in enumerate(stems):
         seed = [] if k in kin_of_nobody else concepts_of([s])
         for c in seed:
-            concepts[c] += 1.0 / len(seed)
+            concepts[c] = concepts.get(c, 0.0) + 1.0 / len(seed)
         if not seed:
             more = wider_concepts_of([s])
             for c in more:
-                wider[c] += 1.0 / len(more)
+                wider[c] = wider.get(c, 0.0) + 1.0 / len(more)
     return Evidence(concepts, wider, Counter(relational_concepts(text)), frozenset(stems))
 
 

@@ -1,14 +1,16 @@
 """Themes: group reflections so that a reader can take in many without anyone disappearing.
 
-Each reflection becomes a TF-IDF vector over its content words and the concepts they touch
-(:mod:`crossroads.engine.reflections.lexicon`: the hand-written seed words, and more weakly the
-words WordNet adds). With a **codebook** (``{id: description}``, a story's or a facilitator's)
-each reflection is coded to the code it is nearest, a code's description weighing most the terms
-that tell it from the other codes, the codes' centres moving a little toward what was coded to
-them; reflections that fit no code are grouped among themselves as new themes. Without one,
-reflections are grouped by community detection over their nearest neighbours (Louvain, seeded).
-Groups too small to be a theme join the theme they fit best, or, fitting none, a last theme,
-"Other voices".
+With a **codebook** (``{id: description}``, a story's or a facilitator's) each reflection is
+coded by plain evidence (:mod:`crossroads.engine.reflections.coding`): the concepts of
+:mod:`crossroads.engine.reflections.lexicon` its words touch and the relational phrases it uses
+(:mod:`crossroads.engine.reflections.relations`: "kept my mouth shut", "on four thousand more"),
+against what each code's description is about; nothing is learnt from the set being coded.
+Reflections that fit no code are grouped among themselves: first by the lexicon concept they
+say most about (when enough share one), then as below. Without a codebook (and for those),
+each reflection becomes a TF-IDF vector over its content words, the concepts they touch and its
+relational phrases, and reflections are grouped by community detection over their nearest
+neighbours (Louvain, seeded). Groups too small to be a theme join the theme they fit best, or,
+fitting none, a last theme, "Other voices".
 
 Every assignment has a confidence (how much better its theme fits than the next best, lowered when
 even the best fit is weak); the unsure ones are listed for a person to look at. A facilitator's
@@ -35,7 +37,7 @@ import networkx as nx
 
 from crossroads.engine.reflections import coding
 from crossroads.engine.reflections.graphs import Edges, top_neighbours
-from crossroads.engine.reflections.lexicon import CONCEPTS, concepts_of, wider_concepts_of
+from crossroads.engine.reflections.lexicon import CONCEPTS, concepts_of
 from crossroads.engine.reflections.summarise import Summariser
 from crossroads.engine.reflections.text import (
     Vector,
@@ -57,10 +59,9 @@ ANONYMOUS = "anonymous"
 CONCEPT_WEIGHT = 2
 #: A relational phrase (:mod:`crossroads.engine.reflections.relations`) counts this many times.
 PHRASE_WEIGHT = 12
-#: A concept reached only through a word WordNet adds counts this many times.
+#: A concept reached only through a word WordNet adds counts this many times: none, since they
+#: made the grouping worse on every labelled set (issue 14).
 WIDER_WEIGHT = 0
-#: Below this similarity a reflection fits no code (and is grouped with the other uncoded).
-CODE_FIT = 0.05
 #: Below this similarity a small group's reflection fits no theme ("Other voices").
 THEME_FIT = 0.06
 #: A fit at least this close is firm evidence; weaker fits lower the confidence.
