@@ -51,11 +51,11 @@ def stem(word: str) -> str:
     s = word
     if s.endswith("'s"):
         s = s[:-2]
-    if len(s) > 5 and s.endswith("ing"):
+    if len(s) > 6 and s.endswith("ing"):  # not "caring" → "car"
         s = s[:-3]
     elif len(s) > 4 and s.endswith("ied"):
         s = s[:-3] + "y"
-    elif len(s) > 4 and s.endswith("ed") and not s.endswith("eed"):
+    elif len(s) > 5 and s.endswith("ed") and not s.endswith("eed"):  # not "cared" → "car"
         s = s[:-2]
     elif len(s) > 4 and s.endswith("ies"):
         s = s[:-3] + "y"

@@ -1,14 +1,16 @@
 """Themes: group reflections so that a reader can take in many without anyone disappearing.
 
-Each reflection becomes a TF-IDF vector over its content words and the concepts they touch
-(:mod:`crossroads.engine.reflections.lexicon`: the hand-written seed words, and more weakly the
-words WordNet adds). With a **codebook** (``{id: description}``, a story's or a facilitator's)
-each reflection is coded to the code it is nearest, a code's description weighing most the terms
-that tell it from the other codes, the codes' centres moving a little toward what was coded to
-them; reflections that fit no code are grouped among themselves as new themes. Without one,
-reflections are grouped by community detection over their nearest neighbours (Louvain, seeded).
-Groups too small to be a theme join the theme they fit best, or, fitting none, a last theme,
-"Other voices".
+With a **codebook** (``{id: description}``, a story's or a facilitator's) each reflection is
+coded by plain evidence (:mod:`crossroads.engine.reflections.coding`): the concepts of
+:mod:`crossroads.engine.reflections.lexicon` its words touch and the relational phrases it uses
+(:mod:`crossroads.engine.reflections.relations`: "kept my mouth shut", "on four thousand more"),
+against what each code's description is about; nothing is learnt from the set being coded.
+Reflections that fit no code are grouped among themselves: first by the lexicon concept they
+say most about (when enough share one), then as below. Without a codebook (and for those),
+each reflection becomes a TF-IDF vector over its content words, the concepts they touch and its
+relational phrases, and reflections are grouped by community detection over their nearest
+neighbours (Louvain, seeded). Groups too small to be a theme join the theme they fit best, or,
+fitting none, a last theme, "Other voices".
 
 Every assignment has a confidence (how much better its theme fits than the next best, lowered when
 even the best fit is weak); the unsure ones are listed for a person to look at. A facilitator's
@@ -33,8 +35,9 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from crossroads.engine.reflections import coding
 from crossroads.engine.reflections.graphs import Edges, top_neighbours
-from crossroads.engine.reflections.lexicon import concepts_of, wider_concepts_of
+from crossroads.engine.reflections.lexicon import CONCEPTS, concepts_of
 from crossroads.engine.reflections.summarise import Summariser
 from crossroads.engine.reflections.text import (
     Vector,
@@ -53,11 +56,12 @@ OTHER_ID = "other"
 MAX_QUOTES = 3
 ANONYMOUS = "anonymous"
 #: A concept reached through the seed lexicon counts this many times as much as one word.
-CONCEPT_WEIGHT = 3
-#: A concept reached only through a word WordNet adds counts this many times.
-WIDER_WEIGHT = 1
-#: Below this similarity a reflection fits no code (and is grouped with the other uncoded).
-CODE_FIT = 0.05
+CONCEPT_WEIGHT = 2
+#: A relational phrase (:mod:`crossroads.engine.reflections.relations`) counts this many times.
+PHRASE_WEIGHT = 12
+#: A concept reached only through a word WordNet adds counts this many times: none, since they
+#: made the grouping worse on every labelled set (issue 14).
+WIDER_WEIGHT = 0
 #: Below this similarity a small group's reflection fits no theme ("Other voices").
 THEME_FIT = 0.06
 #: A fit at least this close is firm evidence; weaker fits lower the confidence.
@@ -263,10 +267,14 @@ class _Features:
 
 
 def _terms(text: str) -> list[str]:
-    stems = content_words(text)
-    concepts = [_CONCEPT_PREFIX + c for c in concepts_of(stems)]
-    wider = [_CONCEPT_PREFIX + c for c in wider_concepts_of(stems)]
-    return stems + concepts * CONCEPT_WEIGHT + wider * WIDER_WEIGHT
+    ev = coding.evidence(text)
+    concepts = [_CONCEPT_PREFIX + c for c, w in ev.concepts.items()
+                for _ in range(round(w * CONCEPT_WEIGHT))]
+    phrases = [_CONCEPT_PREFIX + c for c, k in ev.phrases.items()
+               for _ in range(k * PHRASE_WEIGHT)]
+    wider = [_CONCEPT_PREFIX + c for c, w in ev.wider.items()
+             for _ in range(round(w * WIDER_WEIGHT))]
+    return content_words(text) + concepts + phrases + wider
 
 
 def _features(texts: Sequence[str], extra: Sequence[str] = ()) -> _Features:
@@ -343,6 +351,7 @@ def find_themes(
     rest = [i for i, r in enumerate(records) if r.id not in grouping.theme_of]
     if codebook:
         uncoded = _code(rest, records, features, codebook, code_texts, grouping)
+        uncoded = _by_concept(uncoded, records, grouping, min_size=min_size)
     else:
         uncoded = rest
     tick(2 * n)
@@ -368,46 +377,50 @@ def _code(
     code_texts: Sequence[str],
     grouping: Grouping,
 ) -> list[int]:
-    """Code ``members`` against the codebook; return the ones that fit no code."""
+    """Code ``members`` against the codebook (:mod:`crossroads.engine.reflections.coding`);
+    return the ones that fit no code."""
     ids = list(codebook)
-    anchors = _anchors(features, code_texts)
-    centres = list(anchors)
-    best: dict[int, tuple[int, float, float]] = {}
-    for _ in range(3):
-        best = {}
-        for i in members:
-            sims = sorted(((cosine(features.vectors[i], c), k) for k, c in enumerate(centres)),
-                          key=lambda p: (-p[0], p[1]))
-            top, k = sims[0] if sims else (0.0, 0)
-            second = sims[1][0] if len(sims) > 1 else 0.0
-            if top >= CODE_FIT:
-                best[i] = (k, top, second)
-        centres = []
-        for k, anchor in enumerate(anchors):
-            coded = [i for i, (kk, _, _) in best.items() if kk == k]
-            centres.append(_mean([anchor, _mean([features.vectors[i] for i in coded])]
-                                 if coded else [anchor]))
-    for i, (k, top, second) in best.items():
+    profiles = coding.profiles(code_texts)
+    fitted = []
+    for i in members:
+        best = coding.best_code(coding.evidence(records[i].text), profiles)
+        if best is None:
+            continue
+        k, top, second = best
         rid = records[i].id
         grouping.theme_of[rid] = ids[k]
-        grouping.confidence[rid] = _confidence(top, second)
+        grouping.confidence[rid] = coding.confidence(top, second)
+        fitted.append(i)
     for cid, description in codebook.items():
         grouping.titles.setdefault(cid, _code_title(cid, description))
         grouping.coded.add(cid)
-    return [i for i in members if i not in best]
+    done = set(fitted)
+    return [i for i in members if i not in done]
 
 
-def _anchors(features: _Features, code_texts: Sequence[str]) -> list[Vector]:
-    """Each code's vector: its description's terms, those that tell it from the other codes
-    weighing most (a term in every description tells nothing)."""
-    vectors = [features.vector(t) for t in code_texts]
-    df: Counter[int] = Counter(t for vec in vectors for t in vec)
-    k = len(vectors)
-    out = []
-    for vec in vectors:
-        weighted = {t: w * math.log((k + 1) / (df[t] + 0.5)) for t, w in vec.items()}
-        out.append(_mean([{t: w for t, w in weighted.items() if w > 0}]))
-    return out
+def _by_concept(
+    members: list[int], records: Sequence[ReflectionLike], grouping: Grouping, *, min_size: int
+) -> list[int]:
+    """Without a codebook, group ``members`` by the lexicon concept they say most about
+    (each concept a code of its own); return the ones in no concept group of ``min_size``."""
+    names = list(CONCEPTS)
+    profiles = [coding.concept_profile(c) for c in names]
+    found: dict[int, list[tuple[int, float, float]]] = {}
+    for i in members:
+        best = coding.best_code(coding.evidence(records[i].text), profiles)
+        if best is not None:
+            found.setdefault(best[0], []).append((i, best[1], best[2]))
+    placed = set()
+    for k, group in sorted(found.items()):
+        if len(group) < min_size:
+            continue
+        theme_id = _slug(names[k], set(grouping.titles))
+        grouping.titles[theme_id] = names[k]
+        for i, top, second in group:
+            grouping.theme_of[records[i].id] = theme_id
+            grouping.confidence[records[i].id] = coding.confidence(top, second)
+            placed.add(i)
+    return [i for i in members if i not in placed]
 
 
 def _code_title(cid: str, description: str) -> str:

@@ -68,17 +68,21 @@ def _held_out(*names: str) -> tuple[list[Item], dict[str, str]]:
     return [Item(r["id"], r["text"], None) for r in rows], {r["id"]: r["theme"] for r in rows}
 
 
-#: Floors on text the method was not written against, below what it reaches (in brackets) by a
-#: margin, so that a regression fails. ``themes_holdout.jsonl`` was the set the WordNet
-#: parameters were chosen on; ``themes_holdout2.jsonl`` was written before any change and
-#: measured once, so its figures are the honest ones (and near chance: a floor, not a goal).
+#: Floors below what the method reaches (in brackets) by a margin, so that a regression fails.
+#: ``themes_holdout.jsonl`` and ``themes_holdout2.jsonl`` were developed on in issue 14 (the
+#: relational phrases and the evidence coding were built looking at them): development sets now.
+#: ``themes_holdout3.jsonl`` was written and committed before any of that was scored and measured
+#: once with the method frozen: its figures are the honest ones (the codebook figure is short of
+#: the 0.35 goal there; the floor says what the method clears, not the goal).
 HELD_OUT_FLOORS = [
-    (("themes_holdout.jsonl",), CODEBOOK, 0.32),  # 0.42
-    (("themes_holdout.jsonl",), None, 0.17),  # 0.24
-    (("themes_holdout2.jsonl",), CODEBOOK, 0.04),  # 0.077
-    (("themes_holdout2.jsonl",), None, 0.08),  # 0.134
-    (("themes_holdout.jsonl", "themes_holdout2.jsonl"), CODEBOOK, 0.14),  # 0.197
-    (("themes_holdout.jsonl", "themes_holdout2.jsonl"), None, 0.11),  # 0.164
+    (("themes_holdout.jsonl",), CODEBOOK, 0.36),  # 0.432
+    (("themes_holdout.jsonl",), None, 0.2),  # 0.265
+    (("themes_holdout2.jsonl",), CODEBOOK, 0.38),  # 0.455
+    (("themes_holdout2.jsonl",), None, 0.42),  # 0.518
+    (("themes_holdout.jsonl", "themes_holdout2.jsonl"), CODEBOOK, 0.36),  # 0.430
+    (("themes_holdout.jsonl", "themes_holdout2.jsonl"), None, 0.32),  # 0.394
+    (("themes_holdout3.jsonl",), CODEBOOK, 0.2),  # 0.249, measured once
+    (("themes_holdout3.jsonl",), None, 0.25),  # 0.310, measured once
 ]
 
 
@@ -95,8 +99,9 @@ def test_held_out_agreement_stays_above_its_floor(
     assert _catch_all(report) <= 0.2
 
 
-def test_the_second_held_out_set_gives_no_theme_away() -> None:
-    items, truth = _held_out("themes_holdout2.jsonl")
+@pytest.mark.parametrize("name", ["themes_holdout2.jsonl", "themes_holdout3.jsonl"])
+def test_the_later_held_out_sets_give_no_theme_away(name: str) -> None:
+    items, truth = _held_out(name)
     assert len(items) >= 48 and len({i.text for i in items}) == len(items)
     for theme in set(truth.values()):
         texts = [i.text.lower() for i in items if truth[i.id] == theme]
