@@ -20,14 +20,20 @@ may play) that every story exists.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection
-import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, \
-    field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from crossroads.engine.diagnostics import CrossroadsError, Diagnostic, StoryError
 
@@ -120,13 +126,15 @@ def _error(file: str, code: str, message: str, at: tuple[int, int], hint: str = 
 
 
 def load_programme_text(text: str, file: str = "<programme>",
-                        stories: Collection[str] | None = None) -> Programme:
+                        stories: Collection[str] | None = None,
+                        where: str = "in the library or the cohort's stories") -> Programme:
     """Read a programme from YAML text.
 
     Args:
         text: the YAML.
         file: the name its errors give.
         stories: the story ids its sessions may name (None: any).
+        where: where those stories are, for the error naming another.
 
     Returns:
         The programme.
@@ -182,8 +190,8 @@ def load_programme_text(text: str, file: str = "<programme>",
         if stories is not None and session.story not in stories:
             known = ", ".join(sorted(stories)[:12]) or "none yet"
             problems.append(_error(
-                file, "CR112", f"no story {session.story!r} in the library or the cohort's "
-                f"stories", at_story, f"use one of: {known}"))
+                file, "CR112", f"no story {session.story!r} {where}", at_story,
+                f"use one of: {known}"))
     if problems:
         raise ProgrammeError("invalid programme", problems)
     return programme
