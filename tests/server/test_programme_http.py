@@ -1,0 +1,202 @@
+"""Programmes through a real cohort server: who may set, read and follow a cohort's programme,
+and what a hostile body gets (SQLite, PostgreSQL, and PostgreSQL through the server's own role)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.server.conftest import Server, add_facilitator, batch, choice
+
+PROGRAMME = """\
+format: crossroads-programme/1
+title: Spring managers
+sessions:
+  - story: first-week
+    date: 2027-01-12
+  - story: the-conversation
+    date: 2027-01-26
+"""
+
+
+@dataclass
+class Cohorts:
+    server: Server
+    tokens: dict[str, str]
+    cohorts: dict[str, str]
+
+    def call(self, who: str | None, method: str, path: str, **kw: Any) -> Any:
+        with self.server.client(self.tokens.get(who or "")) as http:
+            return http.request(method, path, **kw)
+
+
+@pytest.fixture
+def world(server: Server) -> Cohorts:
+    """Cohort one (Fay; Ana, Ben) plays first-week and the-conversation; cohort two (Gus; Cy)
+    plays first-week only."""
+    tokens = {"fay": add_facilitator(server.bank, "Fay"),
+              "gus": add_facilitator(server.bank, "Gus")}
+    cohorts: dict[str, str] = {}
+    for fac, cohort, learners, stories in (
+            ("fay", "one", ["ana", "ben"], ["first-week", "the-conversation"]),
+            ("gus", "two", ["cy"], ["first-week"])):
+        with server.client(tokens[fac]) as http:
+            made = http.post("/api/cohorts", json={"name": cohort, "stories": stories,
+                                                   "invitations": len(learners)}).json()
+        cohorts[cohort] = made["id"]
+        with server.client() as http:
+            for name, seat in zip(learners, made["invitations"], strict=True):
+                joined = http.post("/api/join", json={"code": seat["code"],
+                                                      "name": name.title()}).json()
+                tokens[name] = joined["token"]
+    return Cohorts(server, tokens, cohorts)
+
+
+def _put(world: Cohorts, who: str | None, cohort: str, body: bytes | str) -> Any:
+    content = body.encode() if isinstance(body, str) else body
+    return world.call(who, "PUT", f"/api/cohorts/{world.cohorts.get(cohort, cohort)}/programme",
+                      content=content)
+
+
+def test_the_facilitator_sets_and_members_read_it(world: Cohorts) -> None:
+    r = _put(world, "fay", "one", PROGRAMME)
+    assert r.status_code == 200, r.text
+    assert [s["story"] for s in r.json()["sessions"]] == ["first-week", "the-conversation"]
+    for who in ("fay", "ana", "ben"):
+        got = world.call(who, "GET", f"/api/cohorts/{world.cohorts['one']}/programme")
+        assert got.status_code == 200, (who, got.text)
+        assert got.json()["yaml"] == PROGRAMME
+        assert got.json()["sessions"][1] == {"n": 2, "story": "the-conversation",
+                                             "date": "2027-01-26", "title": None, "notes": None}
+    again = _put(world, "fay", "one", PROGRAMME.replace("2027-01-26", "2027-02-02"))
+    assert again.status_code == 200
+    got = world.call("ana", "GET", f"/api/cohorts/{world.cohorts['one']}/programme").json()
+    assert got["sessions"][1]["date"] == "2027-02-02"  # replaced, not added
+
+
+def test_no_programme_yet_is_a_404_with_a_reason(world: Cohorts) -> None:
+    r = world.call("ana", "GET", f"/api/cohorts/{world.cohorts['one']}/programme")
+    assert r.status_code == 404 and "no programme" in r.json()["error"]
+
+
+@pytest.mark.parametrize(("who", "cohort", "status"), [
+    ("cy", "one", 403),      # another cohort's learner
+    ("gus", "one", 403),     # another cohort's facilitator
+    (None, "one", 401),      # no token
+    ("ana", str(uuid.uuid4()), 403),
+    ("ana", "not-a-uuid", 403),
+])
+def test_reading_someone_elses_programme_is_refused(world: Cohorts, who: str | None,
+                                                    cohort: str, status: int) -> None:
+    assert _put(world, "fay", "one", PROGRAMME).status_code == 200
+    r = world.call(who, "GET", f"/api/cohorts/{world.cohorts.get(cohort, cohort)}/programme")
+    assert r.status_code == status, r.text
+    assert "yaml" not in r.json() and "first-week" not in r.text
+
+
+@pytest.mark.parametrize(("who", "cohort", "status"), [
+    ("ana", "one", 403),     # a learner, of that very cohort
+    ("cy", "one", 403),      # another cohort's learner
+    ("gus", "one", 404),     # another cohort's facilitator: not said to exist
+    (None, "one", 401),      # no token
+])
+def test_setting_someone_elses_programme_is_refused(world: Cohorts, who: str | None,
+                                                    cohort: str, status: int) -> None:
+    assert _put(world, "fay", "one", PROGRAMME).status_code == 200
+    r = _put(world, who, cohort, PROGRAMME.replace("Spring managers", "Hijacked"))
+    assert r.status_code == status, r.text
+    got = world.call("fay", "GET", f"/api/cohorts/{world.cohorts['one']}/programme").json()
+    assert got["title"] == "Spring managers"
+
+
+def test_a_story_the_cohort_lacks_is_refused_at_its_line(world: Cohorts) -> None:
+    r = _put(world, "gus", "two", PROGRAMME)  # cohort two has first-week only
+    assert r.status_code == 400
+    body = r.json()
+    assert body["error"].startswith("programme.yaml:6:12: CR112 error: no story "
+                                    "'the-conversation' among the stories of cohort 'two'")
+    assert body["diagnostics"] == [body["error"]]
+    r = world.call("gus", "GET", f"/api/cohorts/{world.cohorts['two']}/programme")
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (b"format: [\n", "CR101"),
+    ("format: crossroads-programme/1\ntitle: !!python/object/apply:os.system ['id']\n"
+     "sessions: [{story: first-week, date: 2027-01-12}]\n", "CR106"),
+    (b"\xff\xfe\x00garbage", "UTF-8"),
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefg", "bcdefgh", strict=True)), "CR107"),
+    (PROGRAMME.replace("2027-01-26", "2027-01-02"), "comes before session 1"),
+    ("[]", "CR104"),
+])
+def test_malformed_bodies_are_refused(world: Cohorts, body: bytes | str, expected: str) -> None:
+    r = _put(world, "fay", "one", body)
+    assert r.status_code == 400, r.text
+    assert expected in r.json()["error"] and "\n" not in r.json()["error"]
+    assert "Traceback" not in r.text
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(world: Cohorts) -> None:
+    r = _put(world, "fay", "one", PROGRAMME + "#" * (70 * 1024))
+    assert r.status_code == 413
+    assert world.call("fay", "GET", f"/api/cohorts/{world.cohorts['one']}/programme"
+                      ).status_code == 404
+
+
+def test_status_is_the_facilitators_alone(world: Cohorts) -> None:
+    assert _put(world, "fay", "one", PROGRAMME).status_code == 200
+    done = batch(str(uuid.uuid4()), [choice("s0", "go", "end")], story="first-week")
+    done.update(status="finished", ending="end", finished=done["started"])
+    playing = batch(str(uuid.uuid4()), [choice("s0", "go", "s1")], story="the-conversation")
+    for who, b in (("ana", done), ("ana", playing)):
+        assert world.call(who, "POST", "/api/batches", json=b).status_code == 200
+    path = f"/api/cohorts/{world.cohorts['one']}/programme/status"
+    r = world.call("fay", "GET", path, params={"today": "2027-01-20"})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert {m["name"]: m["states"] for m in data["members"]} == {
+        "Ana": ["done", "in progress"], "Ben": ["overdue", "not started"]}
+    assert data["next"] == {"n": 2, "ready": 1, "members": 2}
+    for who, status in (("ana", 403), ("cy", 403), ("gus", 404), (None, 401)):
+        r = world.call(who, "GET", path)
+        assert r.status_code == status, (who, r.text)
+        assert "Ana" not in r.text
+    assert world.call("fay", "GET", path, params={"today": "soon"}).status_code == 400
+
+
+def test_the_command_line_through_the_server(world: Cohorts, tmp_path: Any) -> None:
+    """``crossroads programme set/show/status`` signed in as the facilitator, and as a learner."""
+    import os
+
+    from tests.server.conftest import cli
+
+    file = tmp_path / "programme.yaml"
+    file.write_text(PROGRAMME)
+    env = {**os.environ, "CROSSROADS_CONFIG": str(tmp_path / "config"),
+           "CROSSROADS_HOME": str(tmp_path / "home")}
+    env.pop("CROSSROADS_BANK", None)
+    login = cli("login", world.server.url, env={**env, "CROSSROADS_TOKEN": world.tokens["fay"]})
+    assert login.returncode == 0, login.stderr
+    out = cli("programme", "set", "one", str(file), env=env)
+    assert out.returncode == 0, out.stderr
+    out = cli("programme", "status", "one", "--today", "2027-01-20", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "Next: session 2 on 2027-01-26, the-conversation — 0 of 2 ready" in out.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(PROGRAMME.replace("the-conversation", "break-room"))
+    out = cli("programme", "set", "one", str(bad), env=env)
+    assert out.returncode == 2
+    assert out.stderr.startswith(f"{bad}:6:12: CR112 error: no story 'break-room'")
+    learner = {**env, "CROSSROADS_TOKEN": world.tokens["ana"]}
+    out = cli("programme", "show", world.cohorts["one"], env=learner)
+    assert out.returncode == 0, out.stderr
+    assert "Spring managers" in out.stdout and "the-conversation" in out.stdout
+    out = cli("programme", "status", world.cohorts["one"], env=learner)
+    assert out.returncode == 2 and "facilitator" in out.stderr
+    assert dt.date.today()  # (the status above was judged on --today, not the clock)
