@@ -28,6 +28,7 @@ class Cohorts:
     server: Server
     tokens: dict[str, str]
     cohorts: dict[str, str]
+    ids: dict[str, str]
 
     def call(self, who: str | None, method: str, path: str, **kw: Any) -> Any:
         with self.server.client(self.tokens.get(who or "")) as http:
@@ -41,6 +42,7 @@ def world(server: Server) -> Cohorts:
     tokens = {"fay": add_facilitator(server.bank, "Fay"),
               "gus": add_facilitator(server.bank, "Gus")}
     cohorts: dict[str, str] = {}
+    ids: dict[str, str] = {}
     for fac, cohort, learners, stories in (
             ("fay", "one", ["ana", "ben"], ["first-week", "the-conversation"]),
             ("gus", "two", ["cy"], ["first-week"])):
@@ -52,8 +54,8 @@ def world(server: Server) -> Cohorts:
             for name, seat in zip(learners, made["invitations"], strict=True):
                 joined = http.post("/api/join", json={"code": seat["code"],
                                                       "name": name.title()}).json()
-                tokens[name] = joined["token"]
-    return Cohorts(server, tokens, cohorts)
+                tokens[name], ids[name] = joined["token"], joined["learner"]["id"]
+    return Cohorts(server, tokens, cohorts, ids)
 
 
 def _put(world: Cohorts, who: str | None, cohort: str, body: bytes | str) -> Any:
@@ -200,3 +202,44 @@ def test_the_command_line_through_the_server(world: Cohorts, tmp_path: Any) -> N
     out = cli("programme", "status", world.cohorts["one"], env=learner)
     assert out.returncode == 2 and "facilitator" in out.stderr
     assert dt.date.today()  # (the status above was judged on --today, not the clock)
+
+
+async def test_the_pickers_due_line_through_the_server(world: Cohorts, tmp_path: Any) -> None:
+    """A signed-in learner's picker asks the server for their cohort's programme."""
+    import shutil
+
+    from textual.widgets import Static
+
+    from crossroads.engine.paths import stories_dir
+    from crossroads.engine.programme_status import short_day
+    from crossroads.engine.remote.login import Login
+    from crossroads.engine.remote.server_bank import open_server_store
+    from crossroads.tui.app import CrossroadsApp
+
+    today = dt.date.today()
+    due = today + dt.timedelta(days=4)
+    text = PROGRAMME.replace("2027-01-12", str(today - dt.timedelta(days=10))).replace(
+        "2027-01-26", str(due))
+    assert _put(world, "fay", "one", text).status_code == 200
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    shutil.copy(stories_dir() / "first-week.yaml", folder / "first-week.yaml")
+    lines = {}
+    for who in ("ana", "cy"):  # cy's cohort has no programme
+        cohort = world.cohorts["one" if who == "ana" else "two"]
+        login = Login(world.server.url, world.tokens[who], "learner", world.ids[who],
+                      who.title(), cohort, None)
+        store = open_server_store(login)
+        app = CrossroadsApp(folders=[folder], learner=login.id, store=store, cohort=cohort)
+        try:
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                line = app.screen.query_one("#picker-due", Static)
+                lines[who] = (str(line.render()), line.display)
+        finally:
+            store.close()
+    assert lines["ana"] == (f"Overdue since {short_day(today - dt.timedelta(days=10))}: "
+                            "The First Week (session 1 of 2)", True)
+    assert lines["cy"] == ("", False)
