@@ -27,7 +27,6 @@ __all__ = [
     "local_story_ids",
     "member_progress",
     "programme_for",
-    "server_story_ids",
     "set_programme",
     "set_programme_for",
     "shipped_story_ids",
@@ -73,13 +72,6 @@ def local_story_ids(bank: Bank, cohort_id: str) -> set[str]:
     with _tx_bank(bank)._read() as tx:
         played = {str(r[0]) for r in tx.rows("SELECT DISTINCT story_id FROM playthroughs")}
         return shipped_story_ids() | played | _cohort_stories(tx, cohort_id)
-
-
-def server_story_ids(bank: Bank, cohort_id: str) -> set[str]:
-    """What a server cohort's programme may name: the cohort's stories (those its learners can
-    fetch)."""
-    with _tx_bank(bank)._read() as tx:
-        return _cohort_stories(tx, cohort_id)
 
 
 def local_cohort_id(bank: Bank, code: str, create: bool = False) -> str:
@@ -175,18 +167,26 @@ def _may_read(tx: Tx, caller: Caller, cohort_id: str) -> bool:
 
 def set_programme_for(bank: Bank, caller: Caller, cohort_id: str, text: str) \
         -> StoredProgramme:
-    """Set the programme of a cohort ``caller`` facilitates; its sessions may name only the
-    cohort's stories.
+    """Set the programme of a cohort ``caller`` facilitates. Its sessions may name the cohort's
+    stories and the shipped ones; a shipped story it names is kept for the cohort too (as
+    naming it when creating the cohort does), so its learners can fetch that version.
 
     Raises:
         AuthError: not a facilitator (403), or not one of theirs (404).
         ProgrammeError: not a valid programme.
     """
+    from crossroads.engine.bank.identity_stories import _link
+    from crossroads.engine.paths import stories_dir
+
+    shipped = shipped_story_ids()
     with _tx_bank(bank)._write() as tx:
         name = str(_owned_cohort(tx, caller, cohort_id)[0])
-        stories = _cohort_stories(tx, cohort_id)
-        programme = load_programme_text(text, "programme.yaml", stories,
-                                        where=f"among the stories of cohort {name!r}")
+        own = _cohort_stories(tx, cohort_id)
+        programme = load_programme_text(text, "programme.yaml", own | shipped,
+                                        where=f"among the shipped stories or those of cohort "
+                                              f"{name!r}")
+        for story in sorted(set(programme.story_ids()) - own):
+            _link(tx, cohort_id, (stories_dir() / f"{story}.yaml").read_text(encoding="utf-8"))
         _upsert(tx, cohort_id, text)
     return StoredProgramme(cohort_id, text, None, programme)
 

@@ -116,14 +116,36 @@ def test_setting_someone_elses_programme_is_refused(world: Cohorts, who: str | N
 
 
 def test_a_story_the_cohort_lacks_is_refused_at_its_line(world: Cohorts) -> None:
-    r = _put(world, "gus", "two", PROGRAMME)  # cohort two has first-week only
-    assert r.status_code == 400
-    body = r.json()
-    assert body["error"].startswith("programme.yaml:6:12: CR112 error: no story "
-                                    "'the-conversation' among the stories of cohort 'two'")
-    assert body["diagnostics"] == [body["error"]]
+    from crossroads.engine.paths import stories_dir
+
+    own = (stories_dir() / "first-week.yaml").read_text().replace(
+        "id: first-week", "id: fays-own-story")
+    made = world.call("fay", "POST", f"/api/cohorts/{world.cohorts['one']}/stories",
+                      content=own.encode())
+    assert made.status_code == 201, made.text
+    assert _put(world, "fay", "one", PROGRAMME.replace("the-conversation", "fays-own-story")
+                ).status_code == 200
+    # cohort two has neither fay's story nor one by that name anywhere
+    for story in ("fays-own-story", "no-such-story"):
+        r = _put(world, "gus", "two", PROGRAMME.replace("the-conversation", story))
+        assert r.status_code == 400
+        body = r.json()
+        assert body["error"].startswith(f"programme.yaml:6:12: CR112 error: no story {story!r} "
+                                        "among the shipped stories or those of cohort 'two'")
+        assert body["diagnostics"] == [body["error"]]
     r = world.call("gus", "GET", f"/api/cohorts/{world.cohorts['two']}/programme")
     assert r.status_code == 404
+
+
+def test_a_shipped_story_it_names_is_kept_for_the_cohort(world: Cohorts) -> None:
+    path = f"/api/cohorts/{world.cohorts['two']}/stories"
+    before = {v["story_id"] for v in world.call("cy", "GET", path).json()}
+    assert before == {"first-week"}
+    assert _put(world, "gus", "two", PROGRAMME).status_code == 200
+    after = world.call("cy", "GET", path).json()
+    assert {v["story_id"] for v in after} == {"first-week", "the-conversation"}
+    story = world.call("cy", "GET", f"/api/stories/{after[-1]['story_hash']}")
+    assert story.status_code == 200 and "id: the-conversation" in story.text
 
 
 @pytest.mark.parametrize(("body", "expected"), [
@@ -191,10 +213,10 @@ def test_the_command_line_through_the_server(world: Cohorts, tmp_path: Any) -> N
     assert out.returncode == 0, out.stderr
     assert "Next: session 2 on 2027-01-26, the-conversation — 0 of 2 ready" in out.stdout
     bad = tmp_path / "bad.yaml"
-    bad.write_text(PROGRAMME.replace("the-conversation", "break-room"))
+    bad.write_text(PROGRAMME.replace("the-conversation", "no-such-story"))
     out = cli("programme", "set", "one", str(bad), env=env)
     assert out.returncode == 2
-    assert out.stderr.startswith(f"{bad}:6:12: CR112 error: no story 'break-room'")
+    assert out.stderr.startswith(f"{bad}:6:12: CR112 error: no story 'no-such-story'")
     learner = {**env, "CROSSROADS_TOKEN": world.tokens["ana"]}
     out = cli("programme", "show", world.cohorts["one"], env=learner)
     assert out.returncode == 0, out.stderr
