@@ -211,7 +211,7 @@ def test_the_command_line_through_the_server(world: Cohorts, tmp_path: Any) -> N
     assert out.returncode == 0, out.stderr
     out = cli("programme", "status", "one", "--today", "2027-01-20", env=env)
     assert out.returncode == 0, out.stderr
-    assert "Next: session 2 on 2027-01-26, the-conversation — 0 of 2 ready" in out.stdout
+    assert "Next: session 2 on 2027-01-26, The Conversation — 0 of 2 ready" in out.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text(PROGRAMME.replace("the-conversation", "no-such-story"))
     out = cli("programme", "set", "one", str(bad), env=env)

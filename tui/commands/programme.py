@@ -232,10 +232,11 @@ def run_show(args: argparse.Namespace) -> int:
 def _print_programme(programme: Programme) -> None:
     from crossroads.engine.programme_status import short_day
 
+    titles = shipped_titles()
     print(one_line(programme.title or "Programme"))
     for i, s in enumerate(programme.sessions, 1):
         when = short_day(s.date)
-        name = f"{s.title} ({s.story})" if s.title else s.story
+        name = _session_name({"title": s.title, "story": s.story}, titles)
         print(one_line(f"{i:>3}. {when:<16} {name}"))
         if s.notes:
             print(one_line(f"     {'':<16} {s.notes}"))
@@ -287,6 +288,30 @@ def _local_status(args: argparse.Namespace, today: dt.date) -> ProgrammeStatus:
     return programme_status(stored.programme, members, today)
 
 
+def shipped_titles() -> dict[str, str]:
+    """The titles of the shipped stories by id, read from each file's ``title:`` line (without
+    loading the stories)."""
+    import re
+
+    from crossroads.engine.paths import stories_dir
+
+    out: dict[str, str] = {}
+    for path in stories_dir().glob("*.yaml"):
+        with path.open(encoding="utf-8") as fh:
+            head = "".join(line for _, line in zip(range(12), fh, strict=False))
+        found = re.search(r"^title:\s*(.+?)\s*$", head, re.MULTILINE)
+        if found and not found[1].startswith(("'", '"', ">", "|")):
+            out[path.stem] = found[1]
+    return out
+
+
+def _session_name(session: dict[str, Any], titles: dict[str, str]) -> str:
+    if session.get("title"):
+        return f"{session['title']} ({session['story']})"
+    title = titles.get(session["story"])
+    return f"{title} ({session['story']})" if title else str(session["story"])
+
+
 def _width(text: str) -> int:
     from rich.cells import cell_len
 
@@ -304,6 +329,7 @@ def status_table(data: dict[str, Any], cohort: str) -> str:
     """The status as text: one row per member, one column per session, then the next session
     and who is ready for it (``data`` as ``ProgrammeStatus.to_json`` gives it)."""
     sessions, members = data["sessions"], data["members"]
+    titles = shipped_titles()
     today = dt.date.fromisoformat(data["today"])
     title = data.get("title") or "programme"
     lines = [f"{title} — cohort {cohort}, {len(members)} members, on {today.isoformat()}"]
@@ -323,8 +349,7 @@ def status_table(data: dict[str, Any], cohort: str) -> str:
     for s in sessions:
         late = sum(m["states"][s["n"] - 1] == "overdue" for m in members)
         flag = f"   {late} overdue" if late else ""
-        name = f"{s['title']} ({s['story']})" if s.get("title") else s["story"]
-        lines.append(one_line(f"{s['n']:>3}. {s['date']}  {name}{flag}"))
+        lines.append(one_line(f"{s['n']:>3}. {s['date']}  {_session_name(s, titles)}{flag}"))
     nxt = data.get("next")
     lines.append("")
     if nxt is None:
@@ -332,7 +357,8 @@ def status_table(data: dict[str, Any], cohort: str) -> str:
     else:
         s = sessions[nxt["n"] - 1]
         lines.append(one_line(
-            f"Next: session {nxt['n']} on {s['date']}, {s.get('title') or s['story']} — "
+            f"Next: session {nxt['n']} on {s['date']}, "
+            f"{s.get('title') or titles.get(s['story']) or s['story']} — "
             f"{nxt['ready']} of {nxt['members']} ready (done every session before it)."))
     return "\n".join(lines)
 
