@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from crossroads.engine.bank.base import BankUnavailable
 from crossroads.engine.programme import Programme, load_programme_text
 from crossroads.engine.programme_status import Due, due_for
 
@@ -51,13 +52,17 @@ def store_programme(store: Any) -> Programme | None:
 
 
 def learner_due(store: Any, learner: str, today: dt.date | None = None) -> Due | None:
-    """What ``learner`` should play next in their cohort's programme (None: no programme, or
-    every session done).
+    """What ``learner`` should play next in their cohort's programme (None: no programme, every
+    session done, or the bank or server cannot be reached right now: the learner plays on
+    offline without being told twice).
 
     Raises:
-        BankError: the bank or server failed.
+        BankError: the bank or server refused (the picker says so and shows no line).
     """
-    programme = store_programme(store)
+    try:
+        programme = store_programme(store)
+    except BankUnavailable:
+        return None
     if programme is None:
         return None
     bank = store.bank
