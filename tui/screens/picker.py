@@ -102,7 +102,7 @@ class PickerScreen(Screen[None]):
                         severity="warning", markup=False)
             return
         self.progress = found
-        self._redraw({sid for sid in found})
+        self._redraw(set(found))
 
     @work(exclusive=True, group="picker-due")
     async def _load_due(self, store: SessionStore) -> None:
