@@ -235,3 +235,18 @@ def test_set_refuses_a_story_the_library_and_cohort_lack(tmp_path: Path) -> None
     assert out.stderr.startswith(f"{programme}:9:12: CR112 error: no story 'my-own-story'")
     _play(bank, "ana", "my-own-story", "finished")  # played in the bank: now it is known
     assert _cli("programme", "set", "spring", str(programme), "--bank", bank).returncode == 0
+
+
+def test_nothing_is_due_while_the_server_cannot_be_reached() -> None:
+    from crossroads.engine.programme_due import learner_due
+    from crossroads.engine.remote.login import Login
+    from crossroads.engine.remote.server_bank import open_server_store
+    from tests.server.conftest import free_port
+
+    login = Login(f"http://127.0.0.1:{free_port()}", "crl_x", "learner", str(uuid.uuid4()),
+                  "Ana", str(uuid.uuid4()), "spring")
+    store = open_server_store(login)
+    try:
+        assert learner_due(store, login.id) is None
+    finally:
+        store.close()
