@@ -10,6 +10,8 @@ line is a bug, except an ``OSError``, which the command line prints as ``path: r
     CrossroadsError                 base; carries zero or more diagnostics (exit code 1)
     ├── StoryError                  a story failed to load or validate (diagnostics say where)
     ├── UsageError                  the command line or an argument is wrong (exit code 2)
+    ├── ProgrammeError              a cohort's programme file is not valid, positioned
+    │                               (engine.programme; exit code 2)
     ├── SaveError                   a saved session cannot be used with this story
     ├── NotSaved                    a record is durable nowhere yet (bank and journal failed);
     │                               kept in memory and saved at the next step (engine.bank.store)

@@ -37,6 +37,7 @@ from crossroads.engine.bank.identity import AuthError, Caller, RateLimited
 from crossroads.engine.bank.identity_context import acting_as
 from crossroads.engine.bank.identity_secret import seal_anonymous
 from crossroads.engine.diagnostics import BankError
+from crossroads.server.programme_routes import programme_routes
 
 log = logging.getLogger("crossroads.server")
 
@@ -297,6 +298,7 @@ def create_app(bank_url: str | None, join_limits: tuple[int, int] | None = None)
         Route("/api/learners/{learner}", authed(erase_learner), methods=["DELETE"]),
         Route("/api/batches", record, methods=["POST"], max_body_size=BATCH_BODY_LIMIT),
         Route("/api/reflections", authed(reflections)),
+        *programme_routes(authed),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, max_body_size=BODY_LIMIT,
                     middleware=[Middleware(AccessLog)])

@@ -34,6 +34,7 @@ GRANTS: dict[str, str] = {
     "code_attempts": "SELECT, INSERT, DELETE",
     "story_versions": "SELECT, INSERT",
     "cohort_story_versions": "SELECT, INSERT",
+    "cohort_programmes": "SELECT, INSERT, UPDATE (yaml, updated)",
 }
 """What the server's role may do to each table (``bank_secrets``: nothing)."""
 

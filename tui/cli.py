@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "bank": "list, search, export, import or forget the story bank's records",
     "cohort": "compare your path with your cohort's, choice by choice",
     "report": "a cohort's report for the facilitator (HTML, CSV or JSON)",
+    "programme": "a cohort's programme: which story each session plays, by when, and who is "
+    "where",
     "export": "export playthroughs for other tools (xAPI)",
     "themes": "group the reflections of a cohort or a story (or one prompt) into themes",
     "classify": "label reflections (standard input) as stories or opinions, as JSON Lines",

@@ -260,12 +260,36 @@ _PG_LANG = [
     "CREATE INDEX playthroughs_lang ON playthroughs(story_id, lang)",
 ]
 
+# A cohort's programme (issue 14): the YAML as the facilitator set it, read back with positions.
+_SQLITE_PROGRAMMES = [
+    """CREATE TABLE cohort_programmes (
+        cohort_id TEXT PRIMARY KEY REFERENCES cohorts(id) ON DELETE CASCADE,
+        yaml TEXT NOT NULL,
+        updated TEXT NOT NULL) WITHOUT ROWID""",
+]
+_PG_PROGRAMMES = [
+    """CREATE TABLE cohort_programmes (
+        cohort_id uuid PRIMARY KEY REFERENCES cohorts(id) ON DELETE CASCADE,
+        yaml text NOT NULL,
+        updated timestamptz NOT NULL)""",
+    # the server's role: a cohort's members and facilitator read it; its facilitator sets it
+    "ALTER TABLE cohort_programmes ENABLE ROW LEVEL SECURITY",
+    "CREATE POLICY crossroads_read ON cohort_programmes FOR SELECT "
+    "USING (cohort_id IN (SELECT crossroads_cohorts()))",
+    "CREATE POLICY crossroads_add ON cohort_programmes FOR INSERT "
+    "WITH CHECK (cohort_id IN (SELECT crossroads_owned_cohorts()))",
+    "CREATE POLICY crossroads_change ON cohort_programmes FOR UPDATE "
+    "USING (cohort_id IN (SELECT crossroads_owned_cohorts())) "
+    "WITH CHECK (cohort_id IN (SELECT crossroads_owned_cohorts()))",
+]
+
 MIGRATIONS: dict[str, list[list[str]]] = {
     "sqlite": [_SQLITE_V1, _SQLITE_V2, _SQLITE_V3, SQLITE_V4, SQLITE_V5, SQLITE_V6,
-               _SQLITE_THEME_CORRECTIONS, _SQLITE_LANG],
-    "postgresql": [_PG_V1, _PG_V2, _PG_V3, PG_V4, PG_V5, PG_V6, _PG_THEME_CORRECTIONS, _PG_LANG],
+               _SQLITE_THEME_CORRECTIONS, _SQLITE_LANG, _SQLITE_PROGRAMMES],
+    "postgresql": [_PG_V1, _PG_V2, _PG_V3, PG_V4, PG_V5, PG_V6, _PG_THEME_CORRECTIONS, _PG_LANG,
+                   _PG_PROGRAMMES],
 }
-LATEST = 8
+LATEST = 9
 """The schema version this version of Crossroads writes."""
 
 assert all(len(steps) == LATEST for steps in MIGRATIONS.values())

@@ -164,6 +164,24 @@ def _cases() -> Iterator[Case]:
     yield _case("logout", must_fail=False)  # not signed in: says so
     yield _case("forget-me", "--yes")
     yield _case("cohort", "create", "Team", "--server", down, "--invite", "2")
+    # programmes: files that cannot be used, banks, cohorts and outputs that cannot be
+    example = "docs/examples/restructuring-programme.yaml"
+    for file in ["{w}/missing.yaml", "{w}/corrupt.yaml", "{w}/empty-folder", "{w}/bundle.jsonl",
+                 "/proc/self/mem"]:
+        yield _case("programme", "set", COHORT, file, "--bank", good)
+        yield _case("programme", "check", file)
+    for bank in [*BAD_BANKS, RO_BANK]:
+        ro = bank == RO_BANK
+        yield _case("programme", "set", COHORT, example, "--bank", bank, read_only=ro)
+        yield _case("programme", "status", COHORT, "--bank", bank, read_only=ro)
+        yield _case("programme", "show", COHORT, "--bank", bank, read_only=ro)
+    for cohort in ["no-such-cohort", COHORT]:  # none by that code; one with no programme
+        yield _case("programme", "show", cohort, "--bank", good)
+        yield _case("programme", "status", cohort, "--bank", good)
+    yield _case("programme", "status", COHORT, "--today", "next-tuesday", "--bank", good)
+    for out in BAD_OUTPUTS:
+        if "missing" not in out:  # schema creates missing folders by design
+            yield _case("programme", "schema", "-o", out, read_only="read-only" in out)
     # the facilitator's notes of a story that cannot be used
     for story in BAD_STORIES:
         yield _case("debrief", story)

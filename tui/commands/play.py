@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crossroads.engine.diagnostics import CrossroadsError, UsageError
-from crossroads.engine.terminal_text import terminal_safe
+from crossroads.engine.terminal_text import one_line, terminal_safe
 from crossroads.tui.commands._common import add_bank_option, story_path
 from crossroads.tui.commands._remote import add_local_option
 from crossroads.tui.startup import pause_gc, resume_gc
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imported in run(), with the collector paused (see tui.start
     from crossroads.engine.check import FileReport
     from crossroads.engine.model import Story
     from crossroads.engine.playable import PlayStory
+    from crossroads.engine.programme_status import Due
     from crossroads.engine.records import ReflectionReader
     from crossroads.engine.remote.login import Login
     from crossroads.engine.saves import SessionStore
@@ -142,15 +143,24 @@ def _resolve(arg: str | None) -> tuple[Path | None, Path | None]:
     return (None, path) if path.is_dir() else (path, None)
 
 
-def _pick_plain(folder: Path) -> tuple[Story, Path] | None:
+def _pick_plain(folder: Path, store: SessionStore | None = None,
+                learner: str = "you") -> tuple[Story, Path] | None:
     from crossroads.tui.catalog import discover
 
     catalog = discover([folder])
     if not catalog.entries:
         raise UsageError(f"no playable stories in {folder}")
+    due = _plain_due(store, learner)
+    if due is not None:
+        titles = {e.story.id: e.story.title for e in catalog.entries}
+        print(terminal_safe(due.line(titles)), flush=True)
     for n, entry in enumerate(catalog.entries, 1):
-        print(f"{n}. {entry.story.title} — {entry.pov or 'no fixed point of view'}, "
-              f"{entry.minutes}", flush=True)
+        mark = ""
+        if due is not None and due.story_id == entry.story.id:
+            mark = "  ◆ overdue" if due.overdue else "  ◆ due next"
+        print(terminal_safe(f"{n}. {entry.story.title}{mark} — "
+                            f"{entry.pov or 'no fixed point of view'}, {entry.minutes}"),
+              flush=True)
         if entry.story.content_notes:
             print(f"   Content notes: {'; '.join(entry.story.content_notes)}", flush=True)
     for path, why in catalog.broken:
@@ -163,6 +173,17 @@ def _pick_plain(folder: Path) -> tuple[Story, Path] | None:
         if line.strip().isdigit() and 1 <= int(line) <= len(catalog.entries):
             entry = catalog.entries[int(line) - 1]
             return entry.story, entry.path
+
+
+def _plain_due(store: SessionStore | None, learner: str) -> Due | None:
+    """What the learner's cohort programme has due (None: nothing, or it cannot be read)."""
+    from crossroads.engine.programme_due import learner_due
+
+    try:
+        return learner_due(store, learner)
+    except (CrossroadsError, OSError) as err:
+        print(f"(could not read your cohort's programme: {one_line(str(err))})", file=sys.stderr)
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -217,7 +238,7 @@ def _run(args: argparse.Namespace) -> int:
 
             if story is None:
                 assert folder is not None
-                picked = _pick_plain(folder)
+                picked = _pick_plain(folder, store, learner)
                 if picked is None:
                     return INPUT_ENDED
                 story, story_file = picked

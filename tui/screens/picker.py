@@ -20,29 +20,33 @@ from crossroads.tui.i18n import N_, _, ngettext, translate_bindings
 from crossroads.tui.messages import OpenStory, ScreenReady
 
 if TYPE_CHECKING:
+    from crossroads.engine.programme_status import Due
     from crossroads.engine.saves import Progress, SessionStore
 
 PROGRESS_TEXT = {"in progress": N_("in progress"), "finished": N_("finished")}
+DUE_TEXT = {"due next": N_("due next"), "overdue": N_("overdue")}
 
 
 def entry_prompt(
     entry: Entry, progress: Progress | None = None, langs: tuple[str, ...] = (),
-    lang: str | None = None,
+    lang: str | None = None, due: str | None = None,
 ) -> Content:
     """A picker line: the title (and whether the learner has it in progress or finished), then
     whose shoes and how long, then the summary; for a story with translations, the language
-    it will be played in (``langs``: those it has; ``lang``: the one chosen, None as written)."""
+    it will be played in (``langs``: those it has; ``lang``: the one chosen, None as written);
+    ``due``: whether the cohort's programme has it "due next" or "overdue"."""
     story = entry.story
     who = _("You are {who}").format(who=entry.pov) if entry.pov else _("No fixed point of view")
     notes = "\n[i]$notes[/i]" if story.content_notes else ""
     if langs:
         notes += "\n[dim]$language[/dim]"
     return Content.from_markup(
-        "[b]$title[/b]$mark\n[dim]$who · $minutes[/dim]\n$summary" + notes,
+        "[b]$title[/b]$mark[b]$due[/b]\n[dim]$who · $minutes[/dim]\n$summary" + notes,
         language=_("Language: {lang} (L: {langs})").format(
             lang=lang or _("as written"), langs=", ".join((_("as written"), *langs))),
         title=story.title,
         mark=f"  ({_(PROGRESS_TEXT.get(progress, progress))})" if progress else "",
+        due=f"  ◆ {_(DUE_TEXT.get(due, due))}" if due else "",
         who=who,
         minutes=entry.minutes,
         summary=" ".join(story.summary.split()),
@@ -77,16 +81,22 @@ class PickerScreen(Screen[None]):
         """The languages each story has a translation into."""
         self.chosen: list[str | None] = [lang if lang in have else None for have in self.langs]
         """The language each story will be played in (None: as written)."""
+        self.due: Due | None = None
+        """What the learner's cohort programme has due next (None: nothing, or no programme)."""
 
     def _prompt(self, i: int) -> Content:
         entry = self.catalog.entries[i]
+        due = None
+        if self.due is not None and self.due.story_id == entry.story.id:
+            due = "overdue" if self.due.overdue else "due next"
         return entry_prompt(entry, self.progress.get(entry.story.id), self.langs[i],
-                            self.chosen[i])
+                            self.chosen[i], due)
 
     def compose(self) -> ComposeResult:
         """Heading, the list, and a note about files that could not be loaded."""
         with Vertical(id="picker"):
             yield Static(Content(_("Choose a story to live")), id="picker-heading")
+            yield Static(Content(""), id="picker-due", classes="-empty")
             items: list[Option | None] = []
             for i in range(len(self.catalog.entries)):
                 if i:
@@ -112,6 +122,7 @@ class PickerScreen(Screen[None]):
         self.post_message(ScreenReady())
         if self.store is not None and self.catalog.entries:
             self._load_progress(self.store)
+            self._load_due(self.store)
 
     @work(exclusive=True, group="picker-progress")
     async def _load_progress(self, store: SessionStore) -> None:
@@ -125,9 +136,34 @@ class PickerScreen(Screen[None]):
                         severity="warning", markup=False)
             return
         self.progress = found
+        self._redraw(set(found))
+
+    @work(exclusive=True, group="picker-due")
+    async def _load_due(self, store: SessionStore) -> None:
+        """Show what the learner's cohort programme has due (looked up in a thread)."""
+        from crossroads.engine.programme_due import learner_due
+
+        try:
+            due = await asyncio.to_thread(learner_due, store, self.learner)
+        except (CrossroadsError, OSError) as err:
+            self.notify(_("Could not read your cohort's programme: {problem}").format(
+                problem=err), severity="warning", markup=False)
+            return
+        if due is None:
+            return
+        self.due = due
+        titles = {e.story.id: e.story.title for e in self.catalog.entries}
+        line = self.query_one("#picker-due", Static)
+        line.update(Content(due.line(titles)))
+        line.set_class(False, "-empty")
+        line.set_class(due.overdue, "-overdue")
+        self._redraw({due.story_id})
+
+    def _redraw(self, story_ids: set[str]) -> None:
+        """Redraw the rows of these stories with their progress, due mark and language."""
         options = self.query_one("#picker-list", OptionList)
         for i, entry in enumerate(self.catalog.entries):
-            if entry.story.id in found:
+            if entry.story.id in story_ids:
                 options.replace_option_prompt(str(i), self._prompt(i))
 
     def action_language(self) -> None:
@@ -138,7 +174,7 @@ class PickerScreen(Screen[None]):
         i = int(option.id)
         cycle: list[str | None] = [None, *self.langs[i]]
         if len(cycle) == 1:
-            self.notify("This story has no translations.", markup=False)
+            self.notify(_("This story has no translations."), markup=False)
             return
         self.chosen[i] = cycle[(cycle.index(self.chosen[i]) + 1) % len(cycle)]
         self.query_one("#picker-list", OptionList).replace_option_prompt(str(i), self._prompt(i))
