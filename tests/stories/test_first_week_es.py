@@ -134,7 +134,8 @@ def _chooser(wanted: list[str], reflections: list[list[str]]) -> Answer:
     """A learner who picks, at each choice, the option that begins with the next of ``wanted``
     (read on the screen, not counted), writes each reflection in Spanish and shares it with
     the bank under their name."""
-    wanted, pending, lines = list(wanted), [list(r) for r in reflections], []
+    wanted, pending = list(wanted), [list(r) for r in reflections]
+    lines: list[str] = []
 
     def answer(tail: str, text: str) -> str | None:
         if tail.startswith("Tu elección"):
