@@ -70,6 +70,7 @@ def test_wheel_has_one_top_level_package_and_the_data(wheel: Path) -> None:
     assert "crossroads/schema/story.schema.json" in names
     assert "crossroads/tui/app.tcss" in names
     assert "crossroads/tui/locale/es/LC_MESSAGES/crossroads.mo" in names  # the UI in Spanish
+    assert "crossroads/stories/locale/es/first-week.po" in names  # First Week in Spanish
     assert not any(n.startswith(("crossroads/devtools", "devtools/", "tests/")) for n in names)
 
 
