@@ -24,13 +24,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crossroads.engine.bank.access import cohort_shared_sql
 from crossroads.engine.bank.base import Bank, norm_time
 from crossroads.engine.cohort import analyse
 from crossroads.engine.cohort.model import MIN_GROUP, CohortReport
 from crossroads.engine.model import Story
 from crossroads.engine.playable import prompt_text
 from crossroads.engine.records import SharedReflection
+from crossroads.engine.reflections.prompts import cohort_shared_rows
 from crossroads.engine.reflections.themes import ANONYMOUS, find_themes, sentence_spans
 from crossroads.engine.terminal_text import terminal_safe
 
@@ -252,23 +252,11 @@ def cohort_shared_reflections(bank: Bank, story_id: str, prompt_id: str,
     """The reflections at a prompt written in the cohort and shared with it or with everyone
     (never private ones; anonymous ones without their author's name), oldest first."""
     out: list[_Shared] = []
-    with bank._read() as tx:  # type: ignore[attr-defined]
-        rows = tx.rows("SELECT id FROM cohorts WHERE code = ?", [cohort])
-        if not rows:
-            return out
-        cohort_id = str(rows[0][0])
-        offset, page = 0, 1000
-        while True:
-            sql, params = cohort_shared_sql(cohort_id, story_id, prompt_id, page, offset)
-            batch = tx.rows(sql, params)
-            for r in batch:
-                if r[4] not in ("cohort", "bank") or r[1] is None:
-                    continue  # the query already says so; a guide that travels checks twice
-                writer = str(r[5]) if r[5] is not None else f"reflection:{r[0]}"
-                out.append(_Shared(str(r[0]), r[1], r[2], writer, norm_time(r[3]) or ""))
-            if len(batch) < page:
-                break
-            offset += page
+    for r in cohort_shared_rows(bank, story_id, prompt_id, cohort, page=1000):
+        if r[4] not in ("cohort", "bank") or r[1] is None:
+            continue  # the query already says so; a guide that travels checks twice
+        writer = str(r[5]) if r[5] is not None else f"reflection:{r[0]}"
+        out.append(_Shared(str(r[0]), r[1], r[2], writer, norm_time(r[3]) or ""))
     out.sort(key=lambda s: (s.created, s.id))
     return out
 

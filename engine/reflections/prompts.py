@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from crossroads.engine.bank.access import cohort_shared_sql
 from crossroads.engine.bank.base import norm_time
@@ -70,11 +71,11 @@ def prompt_themes(
     return tuple(out)
 
 
-def cohort_shared(
+def cohort_shared_rows(
     bank: object, story_id: str, prompt_id: str | None, cohort: str, page: int = PAGE
-) -> Iterator[SharedReflection]:
-    """What the cohort's facilitator reads at a prompt: its ``cohort`` and ``bank`` reflections
-    (never private ones; anonymous ones without their author), newest first."""
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of :func:`cohort_shared_sql` for the cohort with join code ``cohort``, a page at
+    a time: (id, text, author or None, created, visibility, writer id)."""
     with bank._read() as tx:  # type: ignore[attr-defined]
         rows = tx.rows("SELECT id FROM cohorts WHERE code = ?", [cohort])
         if not rows:
@@ -84,8 +85,16 @@ def cohort_shared(
         while True:
             sql, params = cohort_shared_sql(cohort_id, story_id, prompt_id, page, offset)
             batch = tx.rows(sql, params)
-            for r in batch:
-                yield SharedReflection(str(r[0]), r[1], r[2], norm_time(r[3]) or "", r[4])
+            yield from batch
             if len(batch) < page:
                 return
             offset += page
+
+
+def cohort_shared(
+    bank: object, story_id: str, prompt_id: str | None, cohort: str, page: int = PAGE
+) -> Iterator[SharedReflection]:
+    """What the cohort's facilitator reads at a prompt: its ``cohort`` and ``bank`` reflections
+    (never private ones; anonymous ones without their author), newest first."""
+    for r in cohort_shared_rows(bank, story_id, prompt_id, cohort, page):
+        yield SharedReflection(str(r[0]), r[1], r[2], norm_time(r[3]) or "", r[4])
