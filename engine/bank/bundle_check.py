@@ -76,7 +76,7 @@ def _meters(v: dict[str, Any]) -> str | None:
 def _lang(v: str) -> str | None:
     from crossroads.engine.l10n.locale import LANG_CODE
 
-    return None if LANG_CODE.match(v) else "not a language code (such as 'es' or 'pt_BR')"
+    return None if LANG_CODE.fullmatch(v) else "not a language code (such as 'es' or 'pt_BR')"
 
 
 S, INT, B, D, N = str, int, bool, dict, type(None)

@@ -97,7 +97,7 @@ def _lang(value: Any) -> str | None:
     """
     if value is None:
         return None
-    if not isinstance(value, str) or not LANG_CODE.match(value):
+    if not isinstance(value, str) or not LANG_CODE.fullmatch(value):
         raise BankError("a batch's lang must be a language code such as 'es' or 'pt_BR'")
     return value
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the PO reader is imported only when a PO file is read (not 
 
 LOCALE = "locale"
 """The folder beside a story file that holds its translations."""
-LANG_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
+LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*")
 """A language code: ``es``, ``pt_BR``, ``sr-Latn``."""
 _CACHE_VERSION = b"l10n-1"
 
@@ -36,7 +36,7 @@ def check_lang(lang: str) -> str:
     Raises:
         UsageError: it does not (a path, say).
     """
-    if not LANG_CODE.match(lang):
+    if not LANG_CODE.fullmatch(lang):
         raise UsageError(f"{lang!r} is not a language code: write one like 'es', 'de' or 'pt_BR'")
     return lang
 
@@ -51,7 +51,7 @@ def languages(story_file: Path) -> list[str]:
     folder = story_file.parent / LOCALE
     try:
         return sorted(d.name for d in folder.iterdir()
-                      if LANG_CODE.match(d.name) and (d / f"{story_file.stem}.po").is_file())
+                      if LANG_CODE.fullmatch(d.name) and (d / f"{story_file.stem}.po").is_file())
     except OSError:
         return []
 

@@ -43,7 +43,7 @@ def test_the_cohort_server_takes_a_language_code_and_nothing_else() -> None:
     caller = Caller("learner", str(uuid.uuid4()), "ana", "x", str(uuid.uuid4()))
     data = _batch("es").to_json()
     assert batch_for(caller, dict(data)).lang == "es"
-    for bad in ("../../etc", 3, "x" * 40):
+    for bad in ("../../etc", 3, "x" * 40, "es\n", "es\n<script>"):
         with pytest.raises(BankError, match="lang must be a language code"):
             batch_for(caller, {**data, "lang": bad})
 
