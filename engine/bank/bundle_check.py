@@ -101,7 +101,8 @@ FIELDS: dict[str, dict[str, _F]] = {
                     "status": ((S,), True, _one_of(STATUSES)), "ending": OPT_NAME,
                     "lang": ((S, N), False, _lang)},
     "step": {"playthrough": ID, "seq": SEQ, "scene": NAME,
-             "index": ((INT,), True, _int(0, 10**6)), "key": OPT_NAME, "to": OPT_NAME,
+             # -1: a scene's "continue" (its next:)
+             "index": ((INT,), True, _int(-1, 10**6)), "key": OPT_NAME, "to": OPT_NAME,
              "meters": ((D,), True, _meters), "ms": ((INT, N), False, _int(0, INT_MAX)),
              "at": OPT_TIME},
     "reflection": {"id": ID, "playthrough": REF, "seq": ((INT, N), False, _int(0, 2**31 - 1)),

@@ -217,7 +217,8 @@ def visible_reflections(
 
 def cohort_paths(bank: Bank, caller: Caller, cohort_id: str,
                  story_id: str | None = None) -> list[dict[str, Any]]:
-    """The playthroughs of a cohort with the choices made, for its facilitator and members.
+    """The playthroughs of a cohort with the choices made, for its facilitator and members;
+    each with ``lang``, the language it was played in (None: as written).
 
     Steps carry no sequence numbers or times: a gap in the numbers would show where a
     reflection was written, and that could undo an anonymous one's anonymity.
@@ -239,7 +240,7 @@ def cohort_paths(bank: Bank, caller: Caller, cohort_id: str,
             where, params = where + " AND p.story_id = ?", [*params, story_id]
         plays = tx.rows(
             "SELECT p.id, p.learner_id, coalesce(pr.display_name, l.name), p.story_id, "
-            "p.story_hash, p.status, p.ending FROM playthroughs p "
+            "p.story_hash, p.status, p.ending, p.lang FROM playthroughs p "
             "JOIN learners l ON l.id = p.learner_id "
             "LEFT JOIN profiles pr ON pr.learner_id = p.learner_id "
             f"WHERE {where} ORDER BY p.started, p.id", params)
@@ -253,6 +254,6 @@ def cohort_paths(bank: Bank, caller: Caller, cohort_id: str,
     return [
         {"learner": {"id": str(lid), "name": name}, "story_id": story, "story_hash": digest,
          "status": status, "ending": ending, "steps": steps.get(str(pid), []),
-         "mine": caller.role == "learner" and str(lid) == caller.id}
-        for pid, lid, name, story, digest, status, ending in plays
+         "mine": caller.role == "learner" and str(lid) == caller.id, "lang": lang}
+        for pid, lid, name, story, digest, status, ending, lang in plays
     ]

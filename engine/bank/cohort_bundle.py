@@ -1,8 +1,8 @@
 """A facilitator's export of one of their cohorts: a bank bundle (the format of
 :mod:`crossroads.engine.bank.bundle`) that holds what the trust model lets them read, no more.
 
-- The cohort, its learners (their ids and display names) and memberships, playthroughs, steps
-  and check-ins.
+- The cohort, its learners (their ids and display names) and memberships, playthroughs (with
+  the language each was played in, when not as written), steps and check-ins.
 - Reflections written in the cohort for the ``cohort`` or the whole ``bank``; never a ``private``
   one. Anonymous ones have no learner, playthrough or sequence number, and only their day.
 - Sequence numbers are renumbered without gaps and steps carry no times (check-ins only their
@@ -62,7 +62,7 @@ def _records(bank: SqlBank, tx: Any, cid: str) -> Iterator[dict[str, Any]]:
         yield {"type": "membership", "learner": i(r[0]), "cohort": i(r[1]),
                "joined": t(r[2])}
     plays = tx.rows("SELECT id, learner_id, cohort_id, story_id, story_hash, started, finished, "
-                    "status, ending FROM playthroughs WHERE cohort_id = ? "
+                    "status, ending, lang FROM playthroughs WHERE cohort_id = ? "
                     "ORDER BY started, id", [cid])
     mine = "SELECT id FROM playthroughs WHERE cohort_id = ?"
     steps = tx.rows("SELECT playthrough_id, seq, scene, choice_index, choice_key, to_scene, "
@@ -91,7 +91,8 @@ def _records(bank: SqlBank, tx: Any, cid: str) -> Iterator[dict[str, Any]]:
     for r in plays:
         yield {"type": "playthrough", "id": i(r[0]), "learner": i(r[1]), "cohort": i(r[2]),
                "story": r[3], "story_hash": r[4], "started": t(r[5]), "finished": t(r[6]),
-               "status": r[7], "ending": r[8]}
+               "status": r[7], "ending": r[8],
+               **({"lang": r[9]} if r[9] is not None else {})}  # as written: as before
     for r in steps:
         yield {"type": "step", "playthrough": i(r[0]), "seq": seq_of(r[0], r[1]),
                "scene": r[2], "index": r[3], "key": r[4], "to": r[5],

@@ -11,7 +11,7 @@ import statistics
 from array import array
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crossroads.engine.bank.base import Bank, CheckinRow, Playthrough, ReflectionRow, StepRow
 from crossroads.engine.cohort.model import (
@@ -411,7 +411,7 @@ def analyse(bank: Bank, story: Story | PlayStory, cohort: str | None = None,
     if cohort is not None and bank.cohort(cohort) is None:
         raise UsageError(f"no cohort with the code {cohort!r} in the story bank {bank.url}")
     playthroughs = bank.playthroughs(story.id, cohort, lang)
-    return build_report(
+    report = build_report(
         story,
         playthroughs,
         bank.steps_for(story.id, cohort),
@@ -421,3 +421,4 @@ def analyse(bank: Bank, story: Story | PlayStory, cohort: str | None = None,
         cohort=cohort,
         min_group=min_group,
     )
+    return replace(report, lang=lang)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from crossroads.engine.bank.base import SOURCE_LANG
+
 MIN_GROUP = 3
 """The default minimum group size below which per-choice shares are withheld."""
 
@@ -143,6 +145,13 @@ class Divergence:
     """How many choices they made alike before parting."""
 
 
+def language_words(lang: str | None) -> str | None:
+    """A language filter in words: ``played in es``, ``played as written``; None for none."""
+    if lang is None:
+        return None
+    return "played as written" if lang == SOURCE_LANG else f"played in {lang}"
+
+
 @dataclass(frozen=True)
 class CohortReport:
     """Everything a facilitator's report shows about one story played by a group."""
@@ -171,6 +180,14 @@ class CohortReport:
     """Path similarity between playthroughs (labels in ``similarity_labels``); None for groups
     too small (withheld) or too large to list pairwise."""
     similarity_labels: tuple[str, ...] = field(default_factory=tuple)
+    lang: str | None = None
+    """Whose playthroughs these are: those played in this language (``source``: as written);
+    None: all of them, in whatever language."""
+
+    @property
+    def language(self) -> str | None:
+        """Which playthroughs the report counts, in words (None: all of them)."""
+        return language_words(self.lang)
 
     @property
     def completion(self) -> float | None:

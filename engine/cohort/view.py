@@ -9,6 +9,8 @@ The sharing rule (kept here, in the engine, not in the UI):
   that story in that cohort themselves. Anyone else (a facilitator who did not play, another
   cohort) sees only the withheld-below-the-minimum aggregates of :func:`analyse`.
 * Of several playthroughs by one learner, the latest finished one is shown (else the latest).
+* Filtered by language (``lang``), the report and the cohort-mates' paths keep only the
+  playthroughs played in it; the learner's own path is theirs whatever its language.
 """
 
 from __future__ import annotations
@@ -64,16 +66,21 @@ def _pick(playthroughs: list[Playthrough]) -> dict[str, Playthrough]:
     return best
 
 
-def shared_paths(bank: Bank, story: Story | PlayStory, cohort: str, reader: str
+def shared_paths(bank: Bank, story: Story | PlayStory, cohort: str, reader: str,
+                 lang: str | None = None
                  ) -> tuple[LearnerPath | None, tuple[LearnerPath, ...]]:
-    """The reader's own path in the cohort and the paths cohort-mates shared with them.
+    """The reader's own path in the cohort and the paths cohort-mates shared with them (only
+    those played in ``lang`` when given; ``"source"``: as written).
 
     Empty mates when the reader has not played the story in the cohort (the rule is
     reciprocal). One bulk read of the cohort's steps, whatever its size.
     """
-    chosen = _pick(bank.playthroughs(story.id, cohort))
-    if reader not in chosen:
+    everyone = bank.playthroughs(story.id, cohort)
+    mine = _pick([p for p in everyone if p.learner == reader]).get(reader)
+    if mine is None:
         return None, ()
+    kept = everyone if lang is None else bank.playthroughs(story.id, cohort, lang)
+    chosen = _pick([p for p in kept if p.learner != reader]) | {reader: mine}
     wanted = {p.id: p for p in chosen.values()}
     steps: dict[str, list[Step]] = {pid: [] for pid in wanted}
     scenes: dict[str, list[str]] = {pid: [story.start] for pid in wanted}
@@ -91,15 +98,16 @@ def shared_paths(bank: Bank, story: Story | PlayStory, cohort: str, reader: str
 
 
 def cohort_view(bank: Bank, story: Story | PlayStory, cohort: str, learner: str,
-                min_group: int = MIN_GROUP) -> CohortView:
-    """The cohort's report plus what ``learner`` may see of individual paths.
+                min_group: int = MIN_GROUP, lang: str | None = None) -> CohortView:
+    """The cohort's report plus what ``learner`` may see of individual paths (of the
+    playthroughs played in ``lang`` when given; ``"source"``: as written).
 
     Raises:
         UsageError: no cohort has that code.
         BankError: the bank cannot be read.
     """
-    report = analyse(bank, story, cohort, min_group)
-    me, mates = shared_paths(bank, story, cohort, learner)
+    report = analyse(bank, story, cohort, min_group, lang)
+    me, mates = shared_paths(bank, story, cohort, learner, lang)
     return CohortView(report, learner, me, mates)
 
 
@@ -113,7 +121,7 @@ def cohort_facts(report: CohortReport, story: Story | PlayStory) -> list[str]:
     """What the cohort view says beyond the splits, one line a fact: completion and drop-off,
     how check-in answers changed, and how many stories were shared at each prompt (counts only;
     groups below the minimum are withheld as in the report)."""
-    lines = []
+    lines = [] if report.language is None else [f"Playthroughs: only those {report.language}"]
     done = f"{report.finished} of {report.started} finished"
     if report.completion is not None:
         done += f" ({report.completion * 100:.0f}%)"

@@ -1,9 +1,11 @@
 """The cohort report as one CSV table (long format: a section column, then fixed columns).
 
-Columns: ``section, scene, key, label, count, share, value``. Sections: ``summary``, ``choice``
-(value: median milliseconds), ``ending`` (key: kind), ``stop``, ``split`` (count: pairs),
-``meter`` (key: ``meter.mean|median|min|max``), ``checkin`` (key: ``item.first|last|change``,
-count: learners), ``reflection`` (key: ``shared|private|skipped``). Withheld numbers are empty.
+Columns: ``section, scene, key, label, count, share, value``. Sections: ``summary`` (a ``lang``
+row, value the language code or ``source``, when the report keeps one language's playthroughs),
+``choice`` (value: median milliseconds), ``ending`` (key: kind), ``stop``, ``split`` (count:
+pairs), ``meter`` (key: ``meter.mean|median|min|max``), ``checkin`` (key:
+``item.first|last|change``, count: learners), ``reflection`` (key: ``shared|private|skipped``).
+Withheld numbers are empty.
 Text cells that a spreadsheet would run as a formula are prefixed with a quote.
 """
 
@@ -36,6 +38,8 @@ def report_rows(r: CohortReport) -> list[list[Any]]:
                        ("playing", r.playing), ("completion", r.completion),
                        ("min_group", r.min_group)):
         add(["summary", "", key, "", "", "", value])
+    if r.lang is not None:  # only the playthroughs played in one language
+        add(["summary", "", "lang", r.language, "", "", r.lang])
     for s in r.scenes:
         for c in s.choices:
             add(["choice", s.scene, c.key, c.label, c.count, c.share, c.median_ms])

@@ -73,6 +73,8 @@ def render_html(report: CohortReport, story: Story,
     reader, the cohort's shared reflections, as its facilitator sees them)."""
     titles = display_titles({sid: scene.title or sid for sid, scene in story.scenes.items()})
     who = f"cohort {report.cohort}" if report.cohort else "all playthroughs"
+    if report.language is not None:
+        who += f", {report.language}"
     if reader is not None:
         reading = f"that {reader} may see, private ones left out"
     elif report.cohort:

@@ -14,8 +14,9 @@ Per playthrough, in time order:
 
 Every statement of a playthrough has its ``registration`` (the playthrough id); learners are
 pseudonymous ``account`` actors (their random bank id, never their name); the cohort is an
-identified Group in ``context.team``. Statement ids are UUIDv5 of (playthrough, event), so sending
-the same playthroughs again is idempotent.
+identified Group in ``context.team``; ``context.language`` is the language the playthrough was
+played in (an RFC 5646 tag: ``es``, ``pt-BR``), ``en`` for the story as written. Statement ids
+are UUIDv5 of (playthrough, event), so sending the same playthroughs again is idempotent.
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ def _ms_between(start: str | None, end: str | None) -> float | None:
     if not start or not end:
         return None
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds() * 1000
+
+
+def language_tag(lang: str | None) -> str:
+    """The RFC 5646 tag of the language a playthrough was played in (``pt_BR`` → ``pt-BR``);
+    ``en`` for the story as written (stories are written in English)."""
+    return "en" if lang is None else lang.replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,7 @@ class Builder:
 
     def _context(self, pt: Playthrough, parent: bool) -> dict[str, Any]:
         ctx: dict[str, Any] = {"registration": str(uuid.UUID(pt.id)), "platform": "Crossroads",
-                               "language": "en"}
+                               "language": language_tag(pt.lang)}
         if parent:
             ctx["contextActivities"] = {"parent": [self._story_object()]}
         if self.ctx.team is not None:
@@ -236,8 +243,10 @@ def _groups(rows: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
 
 def statements(bank: Bank, story: Story, cohort: str | None = None,
                base: str = DEFAULT_BASE,
-               server: tuple[str, dict[str, str]] | None = None) -> Iterator[dict[str, Any]]:
-    """Every statement of the story's playthroughs (one cohort's, or all), streamed.
+               server: tuple[str, dict[str, str]] | None = None,
+               lang: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every statement of the story's playthroughs (one cohort's, or all; only those played in
+    ``lang`` when given, ``"source"`` for the story as written), streamed.
 
     ``server``: (the cohort server's URL, learner name → the UUID it issued): actors become
     ``account {homePage: URL, name: UUID}``.
@@ -252,7 +261,7 @@ def statements(bank: Bank, story: Story, cohort: str | None = None,
         if found is None:
             raise UsageError(f"no cohort with the code {cohort!r} in the story bank {bank.url}")
         team = (found.code, found.name)
-    playthroughs = {p.id: p for p in bank.playthroughs(story.id, cohort)}
+    playthroughs = {p.id: p for p in bank.playthroughs(story.id, cohort, lang)}
     actor_ids = {learner.name: learner.id for learner in bank.learners()}
     home = None
     if server is not None:
@@ -266,6 +275,10 @@ def statements(bank: Bank, story: Story, cohort: str | None = None,
     for pid in sorted(playthroughs):
         my_steps: list[StepRow] = []
         my_refl: list[ReflectionRow] = []
+        while next_steps is not None and next_steps[0] < pid:  # one left out (its language)
+            next_steps = next(steps, None)
+        while next_refl is not None and (next_refl[0] or "") < pid:
+            next_refl = next(reflections, None)
         if next_steps is not None and next_steps[0] == pid:
             my_steps = next_steps[1]
             next_steps = next(steps, None)

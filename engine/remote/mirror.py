@@ -2,12 +2,13 @@
 ``report``, ``themes``, ``export xapi`` and ``bank search`` run their usual analytics on it.
 
 The server applies the trust model; the copy holds only what it answered: the paths of the
-caller's cohorts (``GET /api/cohorts/{id}/paths``) and the reflections the caller may read
-(``GET /api/reflections``), each in the cohort it was written in. In the copy, the caller is a
-learner (named :attr:`Mirror.reader`) who belongs to those cohorts, so the local access rules
-show them exactly what the server sent. Anonymous reflections arrive without an author, a
-playthrough or a time of day, and stay so. The copy lives in a temporary folder, deleted on
-:meth:`Mirror.close`.
+caller's cohorts (``GET /api/cohorts/{id}/paths``, each with the language it was played in; a
+server that does not send it, or sends no language code, counts as "as written") and the
+reflections the caller may read (``GET /api/reflections``), each in the cohort it was written
+in. In the copy, the caller is a learner (named :attr:`Mirror.reader`) who belongs to those
+cohorts, so the local access rules show them exactly what the server sent. Anonymous reflections
+arrive without an author, a playthrough or a time of day, and stay so. The copy lives in a
+temporary folder, deleted on :meth:`Mirror.close`.
 """
 
 from __future__ import annotations
@@ -92,6 +93,14 @@ def _unique(names: dict[str, str], lid: str, name: str) -> str:
     return candidate
 
 
+def _lang(value: Any) -> str | None:
+    """The language a path was played in, as the server sent it; None (as written) for none or
+    for anything that is not a language code (an older or a stranger server)."""
+    from crossroads.engine.l10n.locale import LANG_CODE
+
+    return value if isinstance(value, str) and LANG_CODE.fullmatch(value) else None
+
+
 def _pages(client: ServerClient, **params: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     offset = 0
@@ -139,7 +148,8 @@ def fetch(client: ServerClient, login: Login, story_id: str | None = None) -> Mi
             status: Status = path.get("status") or "playing"
             bank.write(Batch(pid, learner, cid, path["story_id"], path["story_hash"], now(),
                              events=events, status=status, ending=path.get("ending"),
-                             finished=now() if status != "playing" else None))
+                             finished=now() if status != "playing" else None,
+                             lang=_lang(path.get("lang"))))
     # the reflections, each in the cohort it was written in (or none of the caller's)
     seen: set[str] = set()
     rows: list[tuple[Any, ...]] = []

@@ -210,6 +210,11 @@ def _cases() -> Iterator[Case]:
     for lang in ["xx", "../../etc", ""]:
         yield _case("l10n", "update", kettle, lang)
         yield _case("play", L10N_STORY, "--plain", "--lang", lang, "--bank", good)
+    # --lang on the analytics commands: a path, nothing, a code with a line break after it
+    for lang in ["../x", "", "es\n"]:
+        yield _case("report", COHORT, "--story", STORY, "--json", "--lang", lang, "--bank", good)
+        yield _case("cohort", COHORT, STORY, "--json", "--lang", lang, "--bank", good)
+        yield _case("export", "xapi", COHORT, "--story", STORY, "--lang", lang, "--bank", good)
     # the language server: garbage and a malformed message from the editor, then end of input
     yield _case("lsp", stdin=GARBAGE, must_fail=False)
     yield _case("lsp", stdin=b'Content-Length: 5\r\n\r\n{"a":', must_fail=False)

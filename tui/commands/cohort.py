@@ -19,6 +19,7 @@ from crossroads.tui.commands._common import (
     require_cohort,
     resolve_story,
 )
+from crossroads.tui.commands._lang import add_lang_option, check_lang_filter
 from crossroads.tui.commands._remote import add_local_option, mirror_story, open_mirror
 
 
@@ -38,6 +39,7 @@ def register(sub: Any) -> None:
     p.add_argument("--as", dest="learner", metavar="NAME", help="your name (default: your login)")
     p.add_argument("--json", action="store_true",
                    help="print what you may see (report, your path, shared paths) as JSON")
+    add_lang_option(p)
     add_cohort_options(p)
     add_local_option(p)
     p.epilog = ("A facilitator's cohorts on a cohort server: 'crossroads cohort create|list|"
@@ -54,6 +56,7 @@ def default_learner() -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Open the cohort view (or print it as JSON)."""
+    check_lang_filter(args.lang)
     mirror = open_mirror(args)
     if mirror is not None:
         if args.learner:
@@ -78,10 +81,11 @@ def run(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace, bank: Any, story: Any, code: str, learner: str) -> int:
     """Print the view as JSON, or open it."""
     if args.json:
-        view = cohort_view(bank, story, code, learner, args.min_group)
+        view = cohort_view(bank, story, code, learner, args.min_group, args.lang)
         text = json.dumps({
             "format": "crossroads-cohort-view/1",
             "learner": learner,
+            "lang": args.lang,
             "report": view.report.to_json(),
             "me": None if view.me is None else _path_json(view.me),
             "mates": [_path_json(m) for m in view.mates],
@@ -96,7 +100,7 @@ def _show(args: argparse.Namespace, bank: Any, story: Any, code: str, learner: s
                          "add --json for the same view as JSON")
     from crossroads.tui.screens.cohort import CohortApp
 
-    CohortApp(bank, story, code, learner, args.min_group).run()
+    CohortApp(bank, story, code, learner, args.min_group, lang=args.lang).run()
     return 0
 
 

@@ -19,6 +19,7 @@ from crossroads.tui.commands._common import (
     resolve_story,
     write_output,
 )
+from crossroads.tui.commands._lang import add_lang_option, check_lang_filter
 from crossroads.tui.commands._remote import add_local_option, mirror_story, open_mirror
 
 AUTH_ENV = "CROSSROADS_LRS_AUTH"
@@ -35,11 +36,13 @@ def register(sub: Any) -> None:
         description="Every playthrough of the story in the cohort as xAPI statements "
         "(initialized, experienced, answered, completed), with pseudonymous actors. Without "
         "--lrs they are written as JSON; with it they are sent in batches (idempotent: "
-        "sending again stores nothing twice).",
+        "sending again stores nothing twice). Each statement's context.language is the "
+        "language the playthrough was played in (en: as written).",
     )
     x.add_argument("cohort", metavar="COHORT", help=COHORT_HELP)
     x.add_argument("--story", metavar="STORY",
                    help=f"{STORY_HELP} (default: the one the cohort played)")
+    add_lang_option(x)
     add_bank_option(x)
     add_local_option(x)
     x.add_argument("--lrs", metavar="URL", help="the Learning Record Store's base URL")
@@ -61,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--auth goes with --lrs")
     if args.lrs and args.output:
         raise UsageError("give either --lrs (send) or -o (write), not both")
+    check_lang_filter(args.lang)
     mirror = open_mirror(args)
     if mirror is not None:
         with mirror:
@@ -85,12 +89,12 @@ def _deliver(args: argparse.Namespace, auth_text: str | None, bank: Any, story: 
         from crossroads.engine.export.lrs import LrsClient, parse_auth
 
         client = LrsClient(args.lrs, parse_auth(auth_text) if auth_text else None)
-        result = client.send(statements(bank, story, cohort, args.base, server))
+        result = client.send(statements(bank, story, cohort, args.base, server, args.lang))
         print(f"sent {result.sent} statements in {result.batches} "
               f"batch{'es' if result.batches != 1 else ''} to {client.url}: "
               f"{result.stored} stored, {result.already} already there")
         return 0
-    items = list(statements(bank, story, cohort, args.base, server))
+    items = list(statements(bank, story, cohort, args.base, server, args.lang))
     text = json.dumps(items, indent=2, ensure_ascii=False) + "\n"
     if write_output(args.output, text) is not None:
         print(f"wrote {len(items)} statements to {args.output}")

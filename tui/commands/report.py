@@ -22,6 +22,7 @@ from crossroads.tui.commands._common import (
     resolve_story,
     write_output,
 )
+from crossroads.tui.commands._lang import add_lang_option, check_lang_filter
 from crossroads.tui.commands._remote import add_local_option, mirror_story, open_mirror
 
 
@@ -47,9 +48,7 @@ def register(sub: Any) -> None:
     p.add_argument("--as", dest="reader", metavar="NAME",
                    help="the HTML's themes section reads what this learner may see (default: "
                    "only reflections shared with the whole bank); never private ones")
-    p.add_argument("--lang", metavar="LANG",
-                   help="only playthroughs of the story's translation into LANG ('source': "
-                   "those of the story as written); a local bank only")
+    add_lang_option(p)
     add_cohort_options(p)
     add_local_option(p)
     p.set_defaults(func=run)
@@ -57,16 +56,9 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report and write it."""
-    if args.lang is not None and args.lang != "source":
-        from crossroads.engine.l10n.locale import check_lang
-
-        check_lang(args.lang)
+    check_lang_filter(args.lang)
     mirror = open_mirror(args)
     if mirror is not None:
-        if args.lang is not None:
-            mirror.close()
-            raise UsageError("--lang reads a local bank (add --local); the cohort server's "
-                             "copy does not carry the language yet")
         if args.reader is not None:
             raise UsageError("--as is for a local bank; through a cohort server the themes "
                              "read what you may see (add --local to read a local bank)")
@@ -74,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             code = mirror.cohort(args.cohort)
             assert code is not None
             story = mirror_story(mirror, code, args.story)
-            report = analyse(mirror.bank, story, code, args.min_group)
+            report = analyse(mirror.bank, story, code, args.min_group, args.lang)
             themes = None
             if args.html is not None:
                 from crossroads.engine.reflections.codebook import story_codebooks

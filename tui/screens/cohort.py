@@ -66,8 +66,9 @@ class CohortScreen(Screen[None]):
     ]
 
     def __init__(self, bank: Bank | str | None, story: Story | PlayStory, cohort_code: str,
-                 learner: str, min_group: int = MIN_GROUP) -> None:
-        """Show ``cohort_code``'s paths through ``story`` as ``learner`` may see them.
+                 learner: str, min_group: int = MIN_GROUP, lang: str | None = None) -> None:
+        """Show ``cohort_code``'s paths through ``story`` as ``learner`` may see them (those
+        played in ``lang`` when given; ``"source"``: as written).
 
         ``bank`` is an open bank (left open) or a location to open (closed with the screen);
         either way it is read in a worker once the screen is up.
@@ -81,6 +82,7 @@ class CohortScreen(Screen[None]):
         self.cohort_code = cohort_code
         self.learner = learner
         self.min_group = min_group
+        self.lang = lang
         self._view: CohortView | None = None
         self.problem: str | None = None
         """Why the cohort's paths could not be read (None: not yet tried, or read)."""
@@ -205,7 +207,8 @@ class CohortScreen(Screen[None]):
     def _read(self) -> CohortView:
         if self.bank is None:
             self.bank = open_bank(self._location)
-        return cohort_view(self.bank, self.story, self.cohort_code, self.learner, self.min_group)
+        return cohort_view(self.bank, self.story, self.cohort_code, self.learner, self.min_group,
+                           self.lang)
 
     def _show_body(self) -> None:
         """Your own path, and focus on the cohort-mates when there are any, else the splits."""
@@ -290,9 +293,10 @@ class CohortApp(App[None]):
     TITLE = "Crossroads — cohort"
 
     def __init__(self, bank: Bank | str | None, story: Story | PlayStory, cohort_code: str,
-                 learner: str, min_group: int = MIN_GROUP, theme: str = "textual-dark") -> None:
+                 learner: str, min_group: int = MIN_GROUP, theme: str = "textual-dark",
+                 lang: str | None = None) -> None:
         super().__init__()
-        self._screen = CohortScreen(bank, story, cohort_code, learner, min_group)
+        self._screen = CohortScreen(bank, story, cohort_code, learner, min_group, lang)
         self.start_theme = theme
 
     def on_mount(self) -> None:
