@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 
 from crossroads.engine.bank.base import SOURCE_LANG
-from crossroads.engine.diagnostics import UsageError
 
 
 def add_lang_option(p: argparse.ArgumentParser) -> None:
@@ -23,10 +22,7 @@ def check_lang_filter(lang: str | None) -> str | None:
         UsageError: anything else (a path, an empty string).
     """
     if lang is not None and lang != SOURCE_LANG:
-        from crossroads.engine.l10n.locale import LANG_CODE, check_lang
+        from crossroads.engine.l10n.locale import check_lang
 
         check_lang(lang)
-        if not LANG_CODE.fullmatch(lang):  # a line break after the code, say
-            raise UsageError(f"{lang!r} is not a language code: write one like 'es', 'de' or "
-                             f"'pt_BR' (or '{SOURCE_LANG}' for the story as written)")
     return lang
