@@ -19,9 +19,8 @@ from crossroads.engine.check import check_paths, check_story_file
 from crossroads.engine.expressions import names as expr_names
 from crossroads.engine.expressions import parse, scene_refs
 from crossroads.engine.loader import load_path
-from crossroads.engine.model import Story
+from crossroads.engine.model import Reflect, Story
 from crossroads.engine.runtime import Session
-from crossroads.engine.scene_graph import scene_graph
 from tests.conftest import STORIES
 
 STORY_FILES = sorted(STORIES.glob("*.yaml"))
@@ -149,13 +148,27 @@ def witness_paths(story: Story, walks: int = WALKS, seed: int = 4) -> dict[str, 
     return found
 
 
-def min_reflections(story: Story) -> tuple[int, list[str]]:
-    """The fewest reflection scenes on any graph path from the start to an ending, and that path.
+def _steps(story: Story, sid: str) -> Iterator[tuple[str, int]]:
+    """The scenes one step from ``sid``, each with 1 if that step asks a prompt of its own (a
+    choice's ``reflect:``) and 0 otherwise; the cheapest step to a scene wins."""
+    cheapest: dict[str, int] = {}
+    scene = story.scenes[sid]
+    for choice in scene.choices:
+        if choice.to in story.scenes:
+            asks = 1 if choice.reflect is not None else 0
+            cheapest[choice.to] = min(asks, cheapest.get(choice.to, asks))
+    if scene.next is not None and scene.next in story.scenes:
+        cheapest[scene.next] = 0
+    yield from cheapest.items()
 
-    Dijkstra on the scene graph where entering a scene with a ``reflect`` costs 1. Conditions are
-    ignored, so this is a lower bound for what any learner meets.
+
+def min_reflections(story: Story) -> tuple[int, list[str]]:
+    """The fewest reflection prompts on any graph path from the start to an ending, and that path.
+
+    Dijkstra on the scene graph where entering a scene with a ``reflect`` costs 1, and so does
+    taking a choice that asks a prompt of its own (a choice's ``reflect:``, as CR405 counts it).
+    Conditions are ignored, so this is a lower bound for what any learner meets.
     """
-    g = scene_graph(story)
 
     def cost(sid: str) -> int:
         return 1 if story.scenes[sid].reflect is not None else 0
@@ -172,8 +185,8 @@ def min_reflections(story: Story) -> tuple[int, list[str]]:
             while path[-1] in parent:
                 path.append(parent[path[-1]])
             return dist, path[::-1]
-        for nxt in g.successors(sid):
-            d = dist + cost(nxt)
+        for nxt, asks in _steps(story, sid):
+            d = dist + asks + cost(nxt)
             if d < best.get(nxt, 1 << 30):
                 best[nxt] = d
                 parent[nxt] = sid
@@ -239,8 +252,18 @@ def test_reflections_on_every_path(story: Story) -> None:
     )
 
 
+def all_prompts(story: Story) -> list[Reflect]:
+    """Every reflection prompt of a story: each scene's, then each of its choices' own."""
+    found: list[Reflect] = []
+    for scene in story.scenes.values():
+        if scene.reflect is not None:
+            found.append(scene.reflect)
+        found += [c.reflect for c in scene.choices if c.reflect is not None]
+    return found
+
+
 def test_reflection_prompts_ask_for_experiences(story: Story) -> None:
-    prompts = [s.reflect for s in story.scenes.values() if s.reflect is not None]
+    prompts = all_prompts(story)
     assert prompts
     for reflect in prompts:
         lowered = reflect.prompt.lower()
@@ -273,6 +296,38 @@ scenes:
 """
     )
     assert min_reflections(story) == (1, ["a", "end"])
+
+
+def test_min_reflections_counts_a_choices_prompt() -> None:
+    """A prompt asked after a choice counts on the paths that take that choice (without it, the
+    thinnest path here would pass one prompt, not two)."""
+    from crossroads.engine.loader import load_text
+
+    story = load_text(
+        """
+format: crossroads/1
+id: t
+title: T
+start: a
+scenes:
+  a:
+    reflect: {id: r1, prompt: "Think of a time. What happened?"}
+    choices:
+      - say: asks
+        to: end
+        reflect: {id: r2, prompt: "Recall a time. What happened?"}
+      - {say: quiet, to: b}
+  b:
+    choices:
+      - say: asks too
+        to: end
+        reflect: {id: r3, prompt: "Recall a time. What happened?"}
+  end:
+    ending: {kind: good, title: Done}
+"""
+    )
+    assert min_reflections(story) == (2, ["a", "end"])
+    assert [r.id for r in all_prompts(story)] == ["r1", "r2", "r3"]
 
 
 # ---------------------------------------------------------------- the scenario library (issue 4)
