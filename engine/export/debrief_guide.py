@@ -20,13 +20,15 @@ different writer, complete mid-length reflections before long or very short ones
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from crossroads.engine.bank.base import Bank, norm_time
 from crossroads.engine.cohort import analyse
 from crossroads.engine.cohort.model import MIN_GROUP, CohortReport
+from crossroads.engine.cohort.paths import split_pairs
 from crossroads.engine.model import Story
 from crossroads.engine.playable import prompt_text
 from crossroads.engine.records import SharedReflection
@@ -105,7 +107,7 @@ class Decision:
     withheld: bool
     options: tuple[OptionCount, ...]
     parted: int
-    """Pairs of paths that first parted here."""
+    """Pairs of learners whose latest paths first parted here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +190,12 @@ def session_plan(story: Story) -> tuple[tuple[TimeBox, ...], str]:
     return scaled, f"the story's own session plan ({total} minutes), scaled to the hour"
 
 
-def latest_choices(bank: Bank, story_id: str, cohort: str) -> dict[str, dict[str, str]]:
+def latest_choices(bank: Bank, story_id: str, cohort: str
+                   ) -> tuple[dict[str, dict[str, str]], Counter[str]]:
     """Per learner, per scene: the key of the last choice they made there (in their latest
     playthrough that reached it: playthroughs ordered by when they started, then by when their
-    last choice was made)."""
+    last choice was made); and per scene, the pairs of learners whose latest paths first parted
+    there (:func:`learner_partings`)."""
     playthroughs = bank.playthroughs(story_id, cohort)
     learner_of = {p.id: p.learner for p in playthroughs}
     steps: dict[str, list[tuple[int, str, str]]] = {}
@@ -202,18 +206,37 @@ def latest_choices(bank: Bank, story_id: str, cohort: str) -> dict[str, dict[str
             if row.at is not None:
                 last_at[row.playthrough] = max(last_at.get(row.playthrough, ""), row.at)
     latest: dict[str, dict[str, str]] = {}
+    last_path: dict[str, tuple[tuple[str, str], ...]] = {}
     for p in sorted(playthroughs, key=lambda p: (p.started, last_at.get(p.id, ""), p.id)):
-        for _, scene, key in sorted(steps.get(p.id, [])):  # a later one overwrites
+        path = tuple((scene, key) for _, scene, key in sorted(steps.get(p.id, [])))
+        for scene, key in path:  # a later one overwrites
             latest.setdefault(p.learner, {})[scene] = key
-    return latest
+        last_path[p.learner] = path
+    return latest, learner_partings(last_path.values())
 
 
-def _decisions(story: Story, report: CohortReport,
-               latest: dict[str, dict[str, str]]) -> tuple[Decision, ...]:
+def learner_partings(paths: Iterable[tuple[tuple[str, str], ...]]) -> Counter[str]:
+    """Per scene, how many pairs of learners first chose differently there, each learner by
+    the path of their latest playthrough (so a replay adds no pairs)."""
+    ids: dict[tuple[str, str], int] = {}
+    token_scene: list[str] = []
+    walked: Counter[tuple[int, ...]] = Counter()
+    for path in paths:
+        tokens = []
+        for step in path:
+            if step not in ids:
+                ids[step] = len(token_scene)
+                token_scene.append(step[0])
+            tokens.append(ids[step])
+        walked[tuple(tokens)] += 1
+    return split_pairs(walked.items(), token_scene)
+
+
+def _decisions(story: Story, report: CohortReport, latest: dict[str, dict[str, str]],
+               parted: Counter[str]) -> tuple[Decision, ...]:
     from crossroads.engine.runtime import Session
 
     renderer = Session.start(story, learner="you")  # scene text as at the story's opening state
-    parted = {s.scene: s.pairs for s in report.splits}
     out = []
     for split in report.scenes:
         scene = story.scenes[split.scene]
@@ -345,7 +368,7 @@ def build_guide(bank: Bank, story: Story, cohort: str, date: str, *,
         BankError: the bank cannot be read.
     """
     report = analyse(bank, story, cohort, min_group)
-    latest = latest_choices(bank, story.id, cohort)
+    latest, partings = latest_choices(bank, story.id, cohort)
     plan, source = session_plan(story)
     notes = story.facilitator
     return Guide(
@@ -359,7 +382,7 @@ def build_guide(bank: Bank, story: Story, cohort: str, date: str, *,
         objectives=tuple(clean(o) for o in notes.objectives) if notes else (),
         plan=plan,
         plan_source=source,
-        decisions=_decisions(story, report, latest),
+        decisions=_decisions(story, report, latest, partings),
         prompts=tuple(_prompts(bank, story, report, cohort)),
         min_group=report.min_group,
     )

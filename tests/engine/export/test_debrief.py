@@ -123,7 +123,10 @@ def test_the_split_counts_each_learner_once_by_their_latest_choice(cohort: Cohor
     hill = next(d for d in guide.decisions if d.scene == "hill")
     assert hill.withheld and all(o.learners is None for o in hill.options)
     assert [d.scene for d in guide.decisions] == ["gate", "river", "hill", "bridge"]
-    assert gate.parted > 0 and guide.choice_rule == "latest"
+    assert guide.choice_rule == "latest"
+    # pairs of learners, each by their latest playthrough: 4 river × 1 hill at the gate (eve's
+    # first, hill-road playthrough adds none); at the river, 3 asked × 1 swam
+    assert gate.parted == 4 and river.parted == 3
 
 
 def test_time_boxes_add_up_to_an_hour_and_content_notes_come_first(tmp_path: Path) -> None:
