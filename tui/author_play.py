@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.runtime import Session
 from crossroads.tui import flow
-from crossroads.tui.plain import INPUT_ENDED, PlainPlayer, _EndOfInput
 
 if TYPE_CHECKING:
     from crossroads.engine.model import Story
@@ -115,26 +114,6 @@ class NothingStore:
         return {}
 
 
-class _AuthorPlainPlayer(PlainPlayer):
-    """The plain player, starting from the author's session and saving nothing."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session.story, session.learner, NothingStore(session))
-        self.session = session
-
-    def run(self, resume: bool = False) -> int:
-        try:
-            self.say(banner(self.session))
-            self._play(flow.Player(self.session, NothingStore(self.session)))
-        except _EndOfInput:
-            self.note("Input ended; nothing was saved (an author's test).")
-            return INPUT_ENDED
-        return 0
-
-    def _saved(self) -> None:
-        """Nothing is saved in an author's test."""
-
-
 def play_from(
     args: argparse.Namespace, story: Story | PlayStory | None, story_file: Path | None,
     learner: str, plain: bool,
@@ -151,7 +130,9 @@ def play_from(
                          "or --cohort")
     session = author_session(story, args.from_scene, args.set_state, learner)
     if plain:
-        return _AuthorPlainPlayer(session).run()
+        from crossroads.tui.author_plain import AuthorPlainPlayer  # only when asked for
+
+        return AuthorPlainPlayer(session, NothingStore(session), banner(session)).run()
     app = author_app(session, story_file)
     result: Any = app.run()
     return int(result or 0)

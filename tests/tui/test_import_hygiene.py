@@ -78,6 +78,8 @@ def test_the_full_screen_player_imports_no_validation_machinery() -> None:
         "import sys\n"
         "import crossroads.tui.app, crossroads.tui.screens.play, crossroads.tui.commands.play\n"
         "import crossroads.tui.checked, crossroads.engine.bank, crossroads.engine.bank.sqlite\n"
+        "import argparse\n"  # and `play`'s options, as the command line builds them
+        "crossroads.tui.commands.play.register(argparse.ArgumentParser().add_subparsers())\n"
         f"bad = {{m.split('.')[0] for m in sys.modules}} & {{*{HEAVY!r}, 'markdown_it'}}\n"
         "print(','.join(sorted(bad)))\n"
     )
