@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from crossroads.engine.diagnostics import UsageError
 from crossroads.engine.terminal_text import json_safe, one_line
-from crossroads.tui.commands._common import add_bank_option, write_output
+from crossroads.tui.commands._common import add_bank_option
 from crossroads.tui.commands._remote import add_local_option, server_login
 
 if TYPE_CHECKING:
@@ -382,14 +382,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_schema(args: argparse.Namespace) -> int:
     """Write the programme schema."""
-    from crossroads.engine.files import make_folder
     from crossroads.engine.programme import programme_schema
+    from crossroads.tui.commands.schema import write_schema
 
-    text = json.dumps(programme_schema(), indent=2, ensure_ascii=False) + "\n"
-    if str(args.output) == "-":
-        write_output(None, text)
-        return 0
-    make_folder(args.output.parent)
-    write_output(args.output, text)
-    print(f"wrote {args.output}")
-    return 0
+    return write_schema(programme_schema(), args.output)

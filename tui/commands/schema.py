@@ -30,11 +30,16 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the schema."""
-    text = json.dumps(story_schema(), indent=2, ensure_ascii=False) + "\n"
-    if str(args.output) == "-":
+    return write_schema(story_schema(), args.output)
+
+
+def write_schema(schema: dict[str, Any], output: Path) -> int:
+    """Write ``schema`` as JSON to ``output`` (``-``: standard output), making missing folders."""
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if str(output) == "-":
         write_output(None, text)
         return 0
-    make_folder(args.output.parent)
-    write_output(args.output, text)
-    print(f"wrote {args.output}")
+    make_folder(output.parent)
+    write_output(output, text)
+    print(f"wrote {output}")
     return 0
