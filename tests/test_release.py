@@ -9,7 +9,6 @@ it twice) and installed with ``pip install --target`` into an empty folder, whic
 from __future__ import annotations
 
 import os
-import selectors
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import crossroads
+from tests.plain_keyboard import play_at_keyboard
 from tests.tui.helpers import ROOT
 
 pytestmark = pytest.mark.slow
@@ -94,9 +94,7 @@ def test_installed_wheel_plays_first_week_to_an_ending(installed: Path, tmp_path
 
 
 def _answer(tail: str, state: dict[str, int]) -> str | None:
-    """What a learner types at the prompt that ``tail`` (the last, unfinished line) shows."""
-    if not tail.endswith((": ", "] ", "> ")):
-        return None  # not a whole prompt yet
+    """What a learner types at the prompt that ``tail`` (the last line, a whole prompt) shows."""
     if tail.startswith("Your choice"):
         return "1"
     if tail.startswith("> "):  # a reflection: one line of story, then an empty line ends it
@@ -114,26 +112,7 @@ def _play_interactively(site: Path, home: Path) -> tuple[int, str, str]:
     then answer it (choices: always the first; reflections: one line, kept private)."""
     env = {**os.environ, "PYTHONPATH": str(site), "CROSSROADS_HOME": str(home)}
     env.pop("CROSSROADS_BANK", None)
-    proc = subprocess.Popen(
+    state = {"lines": 0}
+    return play_at_keyboard(
         [sys.executable, "-m", "crossroads", "play", "first-week", "--plain", "--as", "kim"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=home, env=env,
-    )
-    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ)
-    transcript, state = b"", {"lines": 0}
-    for _ in range(500):
-        if not selector.select(timeout=60):
-            proc.kill()
-            pytest.fail("the player stopped answering: " + transcript.decode()[-500:])
-        chunk = os.read(proc.stdout.fileno(), 65536)
-        if not chunk:
-            break
-        transcript += chunk
-        answer = _answer(transcript.decode(errors="replace").rsplit("\n", 1)[-1], state)
-        if answer is not None:
-            proc.stdin.write(answer.encode() + b"\n")
-            proc.stdin.flush()
-    proc.stdin.close()
-    code = proc.wait(timeout=60)
-    return code, transcript.decode(), proc.stderr.read().decode()
+        lambda tail, _: _answer(tail, state), cwd=home, env=env)

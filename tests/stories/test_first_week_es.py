@@ -7,11 +7,9 @@ entries to translate and the command that brings the PO file up to date.
 from __future__ import annotations
 
 import os
-import selectors
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from crossroads.engine.l10n.apply import message_id
 from crossroads.engine.l10n.catalog import stats
 from crossroads.engine.l10n.keys import story_strings
 from crossroads.engine.l10n.locale import read_po
+from tests.plain_keyboard import Answer, play_at_keyboard
 from tests.tui.helpers import FIRST_WEEK, ROOT
 
 PO = ROOT / "stories" / "locale" / "es" / "first-week.po"
@@ -89,45 +88,17 @@ def test_gnu_msgfmt_accepts_the_translation() -> None:
 
 
 # ------------------------------------------------------------------ a learner plays in Spanish
-Answer = Callable[[str, str], str | None]
 
 
 def _play(home: Path, bank: Path, answer: Answer) -> tuple[int, str, str]:
-    """Play ``first-week --plain --lang es`` as a person at the keyboard: read each prompt once
-    it is whole, then type what ``answer(prompt, transcript)`` says. A prompt it does not know
-    (an English one, say) ends the game and fails the test."""
+    """Play ``first-week --plain --lang es`` as a person at the keyboard (a prompt ``answer``
+    does not know, an English one say, fails the test)."""
     env = {**os.environ, "CROSSROADS_HOME": str(home)}
     env.pop("CROSSROADS_BANK", None)
     env.pop("CROSSROADS_LANG", None)  # --lang alone must put the player in Spanish
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crossroads", "play", "first-week", "--plain", "--lang", "es",
-         "--as", "lucia", "--bank", str(bank)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
-    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ)
-    transcript = b""
-    for _ in range(500):
-        if not selector.select(timeout=60):
-            proc.kill()
-            pytest.fail("the player stopped answering: " + transcript.decode()[-500:])
-        chunk = os.read(proc.stdout.fileno(), 65536)
-        if not chunk:
-            break
-        transcript += chunk
-        text = transcript.decode(errors="replace")
-        tail = text.rsplit("\n", 1)[-1]
-        if not tail.endswith((": ", "] ", "> ")):
-            continue  # not a whole prompt yet
-        typed = answer(tail, text)
-        if typed is None:
-            proc.kill()
-            pytest.fail(f"a prompt a Spanish speaker was not expecting: {tail!r}\n{text[-800:]}")
-        proc.stdin.write(typed.encode() + b"\n")
-        proc.stdin.flush()
-    proc.stdin.close()
-    code = proc.wait(timeout=60)
-    return code, transcript.decode(), proc.stderr.read().decode()
+    argv = [sys.executable, "-m", "crossroads", "play", "first-week", "--plain", "--lang", "es",
+            "--as", "lucia", "--bank", str(bank)]
+    return play_at_keyboard(argv, answer, cwd=ROOT, env=env)
 
 
 def _chooser(wanted: list[str], reflections: list[list[str]]) -> Answer:
