@@ -168,3 +168,29 @@ def reflection(text: str, visibility: str, anonymous: bool = False,
     """A reflection event with a client-generated id."""
     return {"type": "reflection", "id": str(uuid.uuid4()), "scene": "s1", "prompt": prompt,
             "text": text, "visibility": visibility, "anonymous": anonymous, "at": now()}
+
+
+def two_cohorts(server: Server, stories_one: tuple[str, ...] = (),
+                stories_two: tuple[str, ...] = ()
+                ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Cohort "one" (facilitator Fay; learners Ana and Ben) and cohort "two" (facilitator Gus;
+    Cy), each learner joined with a real code: tokens by first name (fay, gus, ana, ben, cy),
+    cohort ids by name, learner ids by first name."""
+    tokens = {"fay": add_facilitator(server.bank, "Fay"),
+              "gus": add_facilitator(server.bank, "Gus")}
+    cohorts: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    for fac, cohort, learners, stories in (("fay", "one", ["ana", "ben"], stories_one),
+                                           ("gus", "two", ["cy"], stories_two)):
+        body: dict[str, Any] = {"name": cohort, "invitations": len(learners)}
+        if stories:
+            body["stories"] = list(stories)
+        with server.client(tokens[fac]) as http:
+            made = http.post("/api/cohorts", json=body).json()
+        cohorts[cohort] = made["id"]
+        with server.client() as http:
+            for name, seat in zip(learners, made["invitations"], strict=True):
+                joined = http.post("/api/join", json={"code": seat["code"],
+                                                      "name": name.title()}).json()
+                tokens[name], ids[name] = joined["token"], joined["learner"]["id"]
+    return tokens, cohorts, ids

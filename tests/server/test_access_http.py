@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.server.conftest import Server, add_facilitator, batch, choice, reflection
+from tests.server.conftest import Server, batch, choice, reflection, two_cohorts
 
 TEXTS = {
     ("private", False): "Ana private: the flood map frightened me",
@@ -42,20 +42,7 @@ class World:
 def world(server: Server) -> World:
     """Cohort one (facilitator Fay; Ana, Ben) and cohort two (facilitator Gus; Cy). Ana writes a
     reflection of every kind; Cy writes one of his own for the cohort."""
-    tokens = {"fay": add_facilitator(server.bank, "Fay"),
-              "gus": add_facilitator(server.bank, "Gus")}
-    cohorts: dict[str, str] = {}
-    ids: dict[str, str] = {}
-    for fac, cohort, learners in (("fay", "one", ["ana", "ben"]), ("gus", "two", ["cy"])):
-        with server.client(tokens[fac]) as http:
-            made = http.post("/api/cohorts", json={"name": cohort,
-                                                   "invitations": len(learners)}).json()
-        cohorts[cohort] = made["id"]
-        with server.client() as http:
-            for name, seat in zip(learners, made["invitations"], strict=True):
-                joined = http.post("/api/join", json={"code": seat["code"],
-                                                      "name": name.title()}).json()
-                tokens[name], ids[name] = joined["token"], joined["learner"]["id"]
+    tokens, cohorts, ids = two_cohorts(server)
     pid = str(uuid.uuid4())
     events = [choice("s0", "ask", "s1")] + [
         reflection(text, vis, anon, prompt=f"p{i}")

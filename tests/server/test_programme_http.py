@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.server.conftest import Server, add_facilitator, batch, choice
+from tests.server.conftest import Server, batch, choice, two_cohorts
 
 PROGRAMME = """\
 format: crossroads-programme/1
@@ -39,22 +39,8 @@ class Cohorts:
 def world(server: Server) -> Cohorts:
     """Cohort one (Fay; Ana, Ben) plays first-week and the-conversation; cohort two (Gus; Cy)
     plays first-week only."""
-    tokens = {"fay": add_facilitator(server.bank, "Fay"),
-              "gus": add_facilitator(server.bank, "Gus")}
-    cohorts: dict[str, str] = {}
-    ids: dict[str, str] = {}
-    for fac, cohort, learners, stories in (
-            ("fay", "one", ["ana", "ben"], ["first-week", "the-conversation"]),
-            ("gus", "two", ["cy"], ["first-week"])):
-        with server.client(tokens[fac]) as http:
-            made = http.post("/api/cohorts", json={"name": cohort, "stories": stories,
-                                                   "invitations": len(learners)}).json()
-        cohorts[cohort] = made["id"]
-        with server.client() as http:
-            for name, seat in zip(learners, made["invitations"], strict=True):
-                joined = http.post("/api/join", json={"code": seat["code"],
-                                                      "name": name.title()}).json()
-                tokens[name], ids[name] = joined["token"], joined["learner"]["id"]
+    tokens, cohorts, ids = two_cohorts(server, ("first-week", "the-conversation"),
+                                       ("first-week",))
     return Cohorts(server, tokens, cohorts, ids)
 
 
