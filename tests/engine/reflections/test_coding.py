@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crossroads.engine.reflections import coding
+import pytest
+
+from crossroads.engine.reflections import coding, themes
 from crossroads.engine.reflections.codebook import load_codebook
 from crossroads.engine.reflections.lexicon import CONCEPTS
 from crossroads.engine.reflections.relations import _RULES, relational_concepts
@@ -70,3 +72,11 @@ def test_no_evidence_is_no_code_and_confidence_is_bounded() -> None:
     assert coding.confidence(0.0, 0.0) == 0.0
     assert coding.confidence(6.0, 0.0) == 1.0
     assert 0.0 < coding.confidence(2.0, 1.0) < 0.5
+
+
+def test_a_weak_fit_is_unsure_even_with_nothing_else_near() -> None:
+    assert themes._confidence(0.6, 0.0) == 1.0
+    assert themes._confidence(0.6, 0.3) == pytest.approx(0.5)
+    weak = themes._confidence(themes.FIRM_FIT / 5, 0.0)  # one stray word in common
+    assert weak == pytest.approx(0.2) and weak < themes.UNSURE_BELOW
+    assert themes._confidence(0.0, 0.0) == 0.0
